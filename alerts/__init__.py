@@ -1,0 +1,1 @@
+"""Alerts: spike detection, urgent mentions, notifiers with an outbox, and the daily digest."""

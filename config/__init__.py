@@ -1,0 +1,1 @@
+"""Settings: one YAML file, validated once at start; secrets from the environment only."""

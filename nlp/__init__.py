@@ -1,0 +1,1 @@
+"""Persian NLP: normalisation, language, brand matching, sentiment, touchpoints and urgency."""

@@ -1,0 +1,42 @@
+"""Result types shared by the NLP stages, the pipeline and storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+SentimentLabel = Literal["negative", "neutral", "positive"]
+LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class SentimentResult:
+    label: SentimentLabel
+    #: p(positive) - p(negative), in [-1, 1]
+    score: float
+    probs: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "score": self.score, "probs": dict(self.probs)}
+
+
+class SentimentModel(Protocol):
+    """Anything that scores a batch of (normalised) texts. Loaded once, passed in."""
+
+    name: str
+
+    def predict(self, texts: Sequence[str]) -> list[SentimentResult]: ...
+
+
+@dataclass(frozen=True)
+class MentionAnalysis:
+    """Everything NLP says about one mention."""
+
+    normalized_text: str
+    lang: str  # fa | ar | en | finglish | other
+    brands: list[str]
+    sentiment: SentimentResult
+    aspects: list[str]
+    urgency: float  # [0, 1]
+    signals: dict[str, Any] = field(default_factory=dict)  # emoji, stretching, hashtags, urls…

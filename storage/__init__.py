@@ -1,0 +1,1 @@
+"""The mention archive: SQLAlchemy over SQLite (embedded default) or PostgreSQL."""
