@@ -1,0 +1,107 @@
+"""``DetectorConfig``: the spike detector's knobs, with defaults that hold for sparse and busy series.
+
+The same defaults serve 0–20 negative mentions per bucket (one brand, one touchpoint) and total volumes
+of tens to thousands per bucket (the NAB realTweets series). Statistical rules are scale-free (a robust
+z-score on a variance-stabilised transform); the absolute and relative floors stop tiny counts from
+alerting. Durations are in minutes and converted to buckets with ``bucket_minutes``.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class DetectorConfig(BaseModel):
+    """Settings of one streaming spike detector (also the ``alerts.detection`` settings section)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bucket_minutes: int = Field(default=5, ge=1, le=1440, description="Width of one time bucket in minutes.")
+    timezone: str = Field(
+        default="Asia/Tehran",
+        description="IANA time zone of the daily/weekly rhythm. Timezone-aware timestamps are converted to "
+        "it; naive timestamps are taken as wall-clock time already in the series' own zone.",
+    )
+    dispersion: float = Field(
+        default=10.0,
+        gt=0,
+        description="Negative-binomial dispersion k of the variance-stabilising transform: counts well "
+        "below k are treated like Poisson (square-root scale), counts well above k like log-normal.",
+    )
+    level_halflife_minutes: float = Field(
+        default=360.0, gt=0, description="Half-life of the local level (how fast the baseline follows drift)."
+    )
+    daily_halflife_days: float = Field(
+        default=3.0, gt=0, description="Half-life, in days, of the learned time-of-day profile."
+    )
+    weekly_halflife_weeks: float = Field(
+        default=2.0, gt=0, description="Half-life, in weeks, of the learned day-of-week offsets."
+    )
+    scale_halflife_minutes: float = Field(
+        default=1440.0, gt=0, description="Half-life of the robust noise-scale estimate."
+    )
+    min_scale: float = Field(
+        default=1.0,
+        gt=0,
+        description="Lower bound of the noise scale on the transformed axis (1.0 = Poisson noise): a series "
+        "that was flat so far cannot make any small wiggle look extreme.",
+    )
+    huber_k: float = Field(
+        default=3.0, gt=0, description="Residuals beyond this many scales are clipped before they update the "
+        "baseline, so a burst does not teach the baseline that bursts are normal.",
+    )
+    warmup_minutes: float = Field(
+        default=1440.0, ge=0, description="No incident opens during the first this-many minutes of a series."
+    )
+    open_z: float = Field(
+        default=4.0, gt=0, description="Robust z-score (transformed axis) at which an incident opens."
+    )
+    close_z: float = Field(
+        default=2.0, ge=0, description="An incident counts as calm while the z-score stays below this."
+    )
+    calm_minutes: float = Field(
+        default=60.0, ge=0, description="Minutes of continuous calm after which an open incident resolves."
+    )
+    min_excess: float = Field(
+        default=5.0, ge=0, description="An incident opens only if the count exceeds the expected count by "
+        "at least this much (absolute floor; stops 0→2 jumps at night)."
+    )
+    min_ratio: float = Field(
+        default=1.5, ge=1.0, description="An incident opens only if the count is at least this multiple of "
+        "the expected count (relative floor)."
+    )
+    major_z: float = Field(default=8.0, gt=0, description="Peak z-score from which an incident is 'major'.")
+    critical_z: float = Field(
+        default=12.0, gt=0, description="Peak z-score from which an incident is 'critical'."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _ordered_thresholds(self) -> DetectorConfig:
+        if self.close_z > self.open_z:
+            raise ValueError("close_z must not exceed open_z")
+        if not self.open_z <= self.major_z <= self.critical_z:
+            raise ValueError("need open_z <= major_z <= critical_z")
+        return self
+
+    def buckets(self, minutes: float) -> int:
+        """How many whole buckets span ``minutes`` (at least 0)."""
+        return max(0, round(minutes / self.bucket_minutes))
+
+    def rate(self, halflife_minutes: float) -> float:
+        """Per-bucket smoothing rate of an exponential average with the given half-life."""
+        return 1.0 - 0.5 ** (self.bucket_minutes / halflife_minutes)
+
+
+# The name the settings section uses (alerts.settings.AlertsSettings.detection).
+DetectorSettings = DetectorConfig

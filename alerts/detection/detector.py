@@ -1,0 +1,160 @@
+"""``SpikeDetector``: a streaming, causal spike detector over per-bucket counts.
+
+Feed it one bucket at a time with :meth:`SpikeDetector.update`; each call uses only the buckets seen so
+far. It stabilises the count's variance (:mod:`alerts.detection.transform`), compares it with a seasonal
+baseline (:mod:`alerts.detection.baseline`) and drives the incident lifecycle
+(:mod:`alerts.detection.incident`). ``to_state()``/``from_state()`` round-trip through JSON, so a restarted
+service continues with identical verdicts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alerts.detection.baseline import SeasonalBaseline
+from alerts.detection.config import DetectorConfig
+from alerts.detection.incident import Incident, Severity, advance
+from alerts.detection.transform import stabilise, unstabilise
+
+STATE_VERSION = 1
+
+
+class DetectorInputError(ValueError):
+    """A value or timestamp the detector cannot use (NaN, negative, out of order, ...)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The detector's judgement of one bucket."""
+
+    ts: datetime
+    value: float
+    expected: float  # the baseline's expected count for this bucket
+    z: float  # robust z-score of the count on the stabilised axis (negative: below expectation)
+    anomaly_score: float  # in [0, 1]; >= 0.5 exactly when the bucket is alert-worthy on its own
+    alert: bool  # True only on the bucket where an incident opens
+    in_incident: bool  # an incident is open on this bucket (including the one where it closes)
+    incident_closed: bool  # the open incident resolved on this bucket
+    severity: Severity  # of the open incident so far; NONE outside incidents
+    peak: float | None  # highest count of the open incident so far
+    peak_at: datetime | None
+    incident_started_at: datetime | None
+
+
+def _score(z: float, open_z: float) -> float:
+    """Map a z-score onto [0, 1], 0.5 at ``open_z``."""
+    if z <= 0.0:
+        return 0.0
+    return z * z / (z * z + open_z * open_z)
+
+
+class SpikeDetector:
+    """One series' detector. Not thread-safe; keep one per (brand, touchpoint) series."""
+
+    def __init__(self, config: DetectorConfig | None = None) -> None:
+        self.config = config or DetectorConfig()
+        self._zone = ZoneInfo(self.config.timezone)
+        self._baseline = SeasonalBaseline()
+        self._incident: Incident | None = None
+        self._first_ts: datetime | None = None
+        self._last_ts: datetime | None = None
+
+    def _local(self, ts: datetime) -> datetime:
+        """Wall-clock time for the rhythm: aware timestamps go to the configured zone."""
+        return ts if ts.tzinfo is None else ts.astimezone(self._zone)
+
+    def _check(self, ts: datetime, value: float) -> float:
+        if not isinstance(ts, datetime):
+            raise DetectorInputError(f"timestamp must be a datetime, got {type(ts).__name__}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise DetectorInputError(f"value at {ts.isoformat()} is not a number: {value!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise DetectorInputError(
+                f"value at {ts.isoformat()} must be a finite count >= 0, got {value!r}"
+            )
+        if self._last_ts is not None:
+            if (ts.tzinfo is None) != (self._last_ts.tzinfo is None):
+                raise DetectorInputError("cannot mix timezone-aware and naive timestamps in one series")
+            if ts <= self._last_ts:
+                raise DetectorInputError(
+                    f"timestamps must increase: {ts.isoformat()} after {self._last_ts.isoformat()}"
+                )
+        return number
+
+    def update(self, ts: datetime, value: float) -> Verdict:
+        """Judge the bucket starting at ``ts`` holding ``value`` events, then learn from it."""
+        value = self._check(ts, value)
+        config = self.config
+        local = self._local(ts)
+        if self._first_ts is None:
+            self._first_ts = ts
+        self._last_ts = ts
+
+        y = stabilise(value, config.dispersion)
+        forecast = self._baseline.forecast(local, config)
+        if forecast is None:
+            expected, z = value, 0.0
+        else:
+            expected = unstabilise(forecast.mean, config.dispersion)
+            z = (y - forecast.mean) / forecast.scale
+
+        warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
+        floors = value - expected >= config.min_excess and value >= config.min_ratio * expected
+        score = _score(z, config.open_z)
+        alert_worthy = warm and floors and z >= config.open_z
+        if not alert_worthy:
+            score = min(score, 0.49)
+
+        self._incident, step = advance(self._incident, ts, value, z, alert_worthy, config)
+        self._baseline.update(local, y, forecast, config)
+
+        incident = step.incident
+        return Verdict(
+            ts=ts,
+            value=value,
+            expected=expected,
+            z=z,
+            anomaly_score=score,
+            alert=step.opened,
+            in_incident=incident is not None,
+            incident_closed=step.closed,
+            severity=Severity.NONE if incident is None else Severity.of(incident.peak_z, config),
+            peak=None if incident is None else incident.peak,
+            peak_at=None if incident is None else incident.peak_at,
+            incident_started_at=None if incident is None else incident.started_at,
+        )
+
+    def to_state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot (config included) for :meth:`from_state`."""
+        return {
+            "version": STATE_VERSION,
+            "config": self.config.model_dump(),
+            "baseline": self._baseline.to_state(),
+            "incident": None if self._incident is None else self._incident.to_state(),
+            "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
+            "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> SpikeDetector:
+        """Rebuild a detector from :meth:`to_state` output; raises ``ValueError`` on a foreign state."""
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+            found = state.get("version") if isinstance(state, dict) else type(state).__name__
+            raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION})")
+        try:
+            detector = cls(DetectorConfig.model_validate(state["config"]))
+            detector._baseline = SeasonalBaseline.from_state(state["baseline"])
+            incident = state["incident"]
+            detector._incident = None if incident is None else Incident.from_state(incident)
+            for name in ("first_ts", "last_ts"):
+                raw = state[name]
+                setattr(detector, f"_{name}", None if raw is None else datetime.fromisoformat(raw))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"malformed detector state: {exc!r}") from exc
+        return detector
