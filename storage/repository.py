@@ -1,0 +1,264 @@
+"""``MentionStore``: the write side of the archive, plus checkpoints and listener health.
+
+All methods are synchronous and each runs in its own transaction. Times are aware datetimes;
+naive ones raise ``storage.types.NaiveDatetimeError``. Writes are idempotent: a mention is
+identified by ``(source, external_id)`` and stored once, whoever saves it how often.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Insert, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from listeners.base import Checkpoint, RawMention
+from nlp.types import MentionAnalysis
+from storage.db import session_factory
+from storage.models import (
+    ListenerCheckpoint,
+    ListenerState,
+    Mention,
+    MentionAspect,
+    MentionBrand,
+)
+from storage.sanitize import (
+    MAX_TEXT_CHARS,
+    clean_id,
+    clean_json,
+    clean_raw_payload,
+    clean_str,
+    clean_text,
+)
+
+MAX_ERROR_CHARS = 2_000
+#: metric names copied into the integer columns (sources name them differently)
+_METRIC_ALIASES = {
+    "likes": ("likes", "like_count", "favorite_count"),
+    "replies": ("replies", "reply_count", "comments", "comment_count"),
+    "reposts": ("reposts", "retweet_count", "retweets", "shares", "quote_count"),
+}
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    inserted: int
+    duplicates: int
+    inserted_ids: list[int] = field(default_factory=list)
+
+
+def content_id(text: str, created_at: datetime, author: str | None) -> str:
+    """The external id of a mention whose source gives none: a stable hash of its content.
+
+    Whitespace runs and Unicode composition do not change it; the time is taken in UTC to the
+    second, so the same post seen twice (in any time zone) gets the same id.
+    """
+    if created_at.tzinfo is None:
+        raise ValueError("content_id needs a timezone-aware created_at")
+    body = " ".join(unicodedata.normalize("NFC", text).split())
+    stamp = created_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    digest = hashlib.sha256("\x1f".join((author or "", stamp, body)).encode("utf-8", "replace"))
+    return "c:" + digest.hexdigest()[:32]
+
+
+def _insert(conn: Connection, table: Any) -> Insert:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def _metric(metrics: dict[str, Any], column: str) -> int:
+    for name in _METRIC_ALIASES[column]:
+        value = metrics.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return int(value)
+    return 0
+
+
+def _unique(values: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(clean_str(v) for v in values if v))
+
+
+def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: datetime) -> dict[str, Any]:
+    """The ``mentions`` row for one analysed mention, after the rules of ``storage.sanitize``."""
+    signals = clean_json(dict(analysis.signals))
+    if len(raw.text) > MAX_TEXT_CHARS or len(analysis.normalized_text) > MAX_TEXT_CHARS:
+        signals["truncated"] = True
+    metrics = clean_json(dict(raw.metrics))
+    return {
+        "source": clean_id(raw.source),
+        "external_id": clean_id(raw.external_id),
+        "url": clean_text(raw.url),
+        "author_id": clean_text(raw.author_id),
+        "author_handle": clean_text(raw.author_handle),
+        "author_name": clean_text(raw.author_name),
+        "author_followers": raw.author_followers,
+        "text": clean_text(raw.text),
+        "normalized_text": clean_text(analysis.normalized_text),
+        "lang": clean_str(analysis.lang)[:16],
+        "lang_hint": clean_text(raw.lang_hint, 16),
+        "created_at": raw.created_at,
+        "collected_at": collected_at,
+        "conversation_id": clean_text(raw.conversation_id),
+        "metrics": metrics,
+        "likes": _metric(metrics, "likes"),
+        "replies": _metric(metrics, "replies"),
+        "reposts": _metric(metrics, "reposts"),
+        "brands": _unique(analysis.brands),
+        "sentiment_label": analysis.sentiment.label,
+        "sentiment_score": float(analysis.sentiment.score),
+        "sentiment_probs": clean_json(dict(analysis.sentiment.probs)),
+        "aspects": _unique(analysis.aspects),
+        "urgency": float(analysis.urgency),
+        "signals": signals,
+        "raw": clean_raw_payload(dict(raw.raw)),
+    }
+
+
+class MentionStore:
+    """Stores analysed mentions with their listener checkpoints, atomically and idempotently."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = session_factory(engine)
+
+    content_id = staticmethod(content_id)
+
+    def save_batch(
+        self,
+        items: Sequence[tuple[RawMention, MentionAnalysis]],
+        checkpoint: Checkpoint | None,
+        *,
+        collected_at: datetime | None = None,
+    ) -> SaveResult:
+        """Insert new mentions and upsert ``checkpoint``, all in ONE transaction.
+
+        Mentions already stored (same ``source`` and ``external_id``, also within the batch)
+        are counted as duplicates and left unchanged. ``inserted_ids`` follow the order of
+        ``items``. On any error nothing of the batch, checkpoint included, is stored.
+        """
+        collected = collected_at or datetime.now(UTC)
+        inserted_ids: list[int] = []
+        with self.engine.begin() as conn:
+            for raw, analysis in items:
+                row = mention_row(raw, analysis, collected)
+                statement = (
+                    _insert(conn, Mention.__table__)
+                    .values(**row)
+                    .on_conflict_do_nothing(index_elements=["source", "external_id"])
+                    .returning(Mention.__table__.c.id)
+                )
+                mention_id = conn.execute(statement).scalar_one_or_none()
+                if mention_id is None:
+                    continue
+                inserted_ids.append(mention_id)
+                self._insert_children(conn, mention_id, row)
+            if checkpoint is not None:
+                self._upsert_checkpoint(conn, checkpoint, collected)
+        return SaveResult(
+            inserted=len(inserted_ids), duplicates=len(items) - len(inserted_ids), inserted_ids=inserted_ids
+        )
+
+    @staticmethod
+    def _insert_children(conn: Connection, mention_id: int, row: dict[str, Any]) -> None:
+        created_at = row["created_at"]
+        if row["brands"]:
+            conn.execute(
+                MentionBrand.__table__.insert(),
+                [{"mention_id": mention_id, "brand": b, "created_at": created_at} for b in row["brands"]],
+            )
+        if row["aspects"]:
+            conn.execute(
+                MentionAspect.__table__.insert(),
+                [{"mention_id": mention_id, "aspect": a, "created_at": created_at} for a in row["aspects"]],
+            )
+
+    @staticmethod
+    def _upsert_checkpoint(conn: Connection, checkpoint: Checkpoint, at: datetime) -> None:
+        values = {
+            "key": checkpoint.key,
+            "version": checkpoint.version,
+            "state": clean_json(checkpoint.state),
+            "updated_at": at,
+        }
+        statement = _insert(conn, ListenerCheckpoint.__table__).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={name: statement.excluded[name] for name in ("version", "state", "updated_at")},
+        )
+        conn.execute(statement)
+
+    def save_checkpoint(self, checkpoint: Checkpoint, *, at: datetime | None = None) -> None:
+        """Upsert a checkpoint alone (a listener that advanced without new mentions)."""
+        with self.engine.begin() as conn:
+            self._upsert_checkpoint(conn, checkpoint, at or datetime.now(UTC))
+
+    def load_checkpoint(self, key: str) -> Checkpoint | None:
+        """The stored checkpoint of ``key``, or None before its first batch.
+
+        Raises ``listeners.base.CheckpointVersionError`` when it was written by an
+        incompatible version (the listener then decides whether to start over).
+        """
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(ListenerCheckpoint.version, ListenerCheckpoint.state).where(
+                    ListenerCheckpoint.key == key
+                )
+            ).first()
+        if row is None:
+            return None
+        return Checkpoint.from_json(key, {"version": row.version, "state": row.state})
+
+    def record_listener_run(
+        self,
+        key: str,
+        source: str,
+        *,
+        ok: bool,
+        items: int,
+        error_kind: str | None = None,
+        error: str | None = None,
+        at: datetime,
+    ) -> None:
+        """Record the outcome of one run of listener ``key`` (upsert of its ``ListenerState``).
+
+        ``error`` is stored cut to ``MAX_ERROR_CHARS``; callers must not put secrets in it.
+        """
+        with self.sessions.begin() as session:
+            state = session.get(ListenerState, key, with_for_update=True)
+            if state is None:
+                state = ListenerState(key=key, source=source, items_total=0, consecutive_failures=0)
+                session.add(state)
+            state.source = source
+            state.last_run_at = at
+            state.items_last_run = items
+            state.items_total = (state.items_total or 0) + items
+            if ok:
+                state.last_ok_at = at
+                state.consecutive_failures = 0
+            else:
+                state.last_error_at = at
+                state.last_error_kind = error_kind or "unknown"
+                state.last_error = clean_text(error, MAX_ERROR_CHARS)
+                state.consecutive_failures = (state.consecutive_failures or 0) + 1
+
+    def listener_states(self) -> list[ListenerState]:
+        """Every listener's health, ordered by key (detached objects)."""
+        with self.sessions() as session:
+            return list(session.scalars(select(ListenerState).order_by(ListenerState.key)))
+
+    def mentions_by_ids(self, ids: Sequence[int]) -> list[Mention]:
+        """Mentions with these ids, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        with self.sessions() as session:
+            found = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(list(ids))))}
+        return [found[i] for i in ids if i in found]
+
+    def count_mentions(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(Mention)).scalar_one())
