@@ -1,0 +1,102 @@
+"""Day arithmetic for people: Jalali or ISO dates, Asia/Tehran days, Saturday-first weeks.
+
+Analysts type ``1403-09-01`` (Jalali) or ``2024-11-21`` (ISO), sometimes in Persian digits or with
+slashes. A *day* is a local calendar day in the configured time zone; ranges are half-open
+``[start, end)`` instants in UTC so both databases compare plain timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import jdatetime
+
+DEFAULT_TZ = "Asia/Tehran"
+#: years below this are read as Jalali (1403 is Jalali; 2024 is Gregorian)
+_JALALI_YEAR_LIMIT = 1700
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+class DateParseError(ValueError):
+    """A date the user typed is neither a Jalali nor an ISO date."""
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Half-open UTC interval covering whole local days."""
+
+    start: datetime
+    end: datetime
+
+
+def parse_day(text: str | date) -> date:
+    """The Gregorian date of ``1403-09-01`` / ``۱۴۰۳/۰۹/۰۱`` (Jalali) or ``2024-11-21`` (ISO)."""
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    cleaned = str(text).strip().translate(_DIGITS)
+    match = _DATE_RE.match(cleaned)
+    if not match:
+        raise DateParseError(f"{text!r} is not a date: use Jalali 1403-09-01 or ISO 2024-11-21")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        if year < _JALALI_YEAR_LIMIT:
+            return jdatetime.date(year, month, day).togregorian()
+        return date(year, month, day)
+    except ValueError as exc:
+        raise DateParseError(f"{text!r} is not a valid date: {exc}") from None
+
+
+def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_day: bool = False) -> datetime:
+    """An aware UTC instant from a date (local midnight; the next midnight with ``end_of_day``)
+    or a full ISO timestamp (naive timestamps are local time)."""
+    zone = ZoneInfo(tz)
+    if isinstance(text, datetime):
+        moment = text if text.tzinfo else text.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    if isinstance(text, str) and ("T" in text or " " in text.strip()):
+        try:
+            moment = datetime.fromisoformat(text.strip().translate(_DIGITS))
+        except ValueError:
+            raise DateParseError(f"{text!r} is not an ISO timestamp") from None
+        return parse_instant(moment, tz)
+    day = parse_day(text)
+    if end_of_day:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
+def day_range(day: date, days: int = 1, tz: str = DEFAULT_TZ) -> DayRange:
+    """``days`` local days starting at ``day``, as UTC instants (DST-safe: each end is a local midnight)."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, time(0), zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=days), time(0), zone).astimezone(UTC)
+    return DayRange(start, end)
+
+
+def week_start(day: date) -> date:
+    """The Saturday that starts the Persian week containing ``day``."""
+    # Monday=0 … Saturday=5, Sunday=6
+    return day - timedelta(days=(day.weekday() - 5) % 7)
+
+
+def local_day(moment: datetime, tz: str = DEFAULT_TZ) -> date:
+    """The local calendar day of an instant (naive instants are taken as UTC, as stored)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+def jalali_label(day: date, *, persian_digits: bool = True) -> str:
+    """``1403/09/01`` style label (Persian digits by default) for a Gregorian date."""
+    text = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+    return to_persian_digits(text) if persian_digits else text
+
+
+def to_persian_digits(text: str) -> str:
+    return str(text).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
