@@ -1,0 +1,187 @@
+"""The service loop: APScheduler runs every listener job, the detection pass and the outbox.
+
+Every job has ``max_instances=1`` (a job never overlaps itself) and ``coalesce`` (missed runs
+collapse into one). SIGTERM or Ctrl-C sets the stop flag: listener jobs finish the batch they
+are on (its mentions and checkpoint commit together), the scheduler waits for them, one last
+detection and dispatch pass runs, and ``Service.run`` returns 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from listeners.base import Listener
+from shenava.pipeline import Pipeline
+from shenava.pipeline_job import ListenerJob
+
+log = logging.getLogger("shenava.scheduler")
+
+DEFAULT_LISTENER_INTERVAL = 60.0
+
+
+@dataclass
+class ServiceStats:
+    """What the service has done so far (read by the console progress line)."""
+
+    started: float = field(default_factory=time.monotonic)
+    alerts: list[Any] = field(default_factory=list)
+    detect_passes: int = 0
+    dispatched: int = 0
+
+
+def listener_interval(listener: Listener, settings: Any) -> float:
+    """The listener's own ``interval_seconds``, else its source section's, else a minute."""
+    own = getattr(listener, "interval_seconds", None)
+    if own:
+        return float(own)
+    section = getattr(getattr(settings, "sources", None), listener.source, None)
+    return float(getattr(section, "interval_seconds", None) or DEFAULT_LISTENER_INTERVAL)
+
+
+class Service:
+    """Listener jobs + detection + dispatch on one background scheduler."""
+
+    def __init__(
+        self,
+        settings: Any,
+        pipeline: Pipeline,
+        listeners: Sequence[Listener],
+        *,
+        detect_interval: float = 2.0,
+        dispatch_interval: float = 3.0,
+        on_tick: Callable[[Service], None] | None = None,
+        tick_seconds: float = 5.0,
+    ) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.stop = threading.Event()
+        self.jobs = [ListenerJob(lst, pipeline, stop=self.stop) for lst in listeners]
+        self.detect_interval = detect_interval
+        self.dispatch_interval = dispatch_interval
+        self.on_tick = on_tick
+        self.tick_seconds = tick_seconds
+        self.stats = ServiceStats()
+        self._scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=max(2, len(self.jobs) + 2))},
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60},
+            timezone=UTC,
+        )
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    def detect_once(self) -> list[Any]:
+        events = self.pipeline.detect()
+        self.stats.detect_passes += 1
+        for event in events:
+            self.stats.alerts.append(event)
+            log.info("alert: %s", event)
+        return events
+
+    def dispatch_once(self) -> Any:
+        report = self.pipeline.dispatch()
+        sent = getattr(report, "sent", 0) or 0
+        self.stats.dispatched += int(sent) if isinstance(sent, int) else len(sent)
+        return report
+
+    def _guarded(self, name: str, fn: Callable[[], Any]) -> Callable[[], None]:
+        """A job body that logs its failures instead of letting APScheduler swallow them."""
+
+        def run() -> None:
+            if self.stop.is_set():
+                return
+            try:
+                fn()
+            except Exception:
+                log.exception("%s pass failed; it runs again next interval", name)
+
+        return run
+
+    def _schedule(self) -> None:
+        start = datetime.now(UTC)
+        for job in self.jobs:
+            self._scheduler.add_job(
+                job, IntervalTrigger(seconds=listener_interval(job.listener, self.settings)),
+                id=f"listener:{job.key}", name=job.key, next_run_time=start,
+            )
+        soon = start + timedelta(seconds=self.detect_interval)
+        self._scheduler.add_job(
+            self._guarded("detection", self.detect_once), IntervalTrigger(seconds=self.detect_interval),
+            id="detect", next_run_time=soon,
+        )
+        self._scheduler.add_job(
+            self._guarded("dispatch", self.dispatch_once), IntervalTrigger(seconds=self.dispatch_interval),
+            id="dispatch", next_run_time=soon,
+        )
+
+    # -- the loop --------------------------------------------------------------------------------
+
+    def idle(self) -> bool:
+        """Every listener has nothing left (replays at their end) and none is mid-run."""
+        return all(job.idle and not job.running for job in self.jobs)
+
+    def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> int:
+        """Run until stopped (signal), idle (with ``until_idle``) or ``max_seconds``; returns 0."""
+        self._schedule()
+        with _stop_on_signals(self.stop):
+            self._scheduler.start()
+            last_tick = time.monotonic()
+            try:
+                while not self.stop.wait(0.25):
+                    if until_idle and self.idle():
+                        log.info("every listener is idle: stopping")
+                        break
+                    if max_seconds is not None and time.monotonic() - self.stats.started > max_seconds:
+                        log.info("ran for %.0f s: stopping", max_seconds)
+                        break
+                    if self.on_tick and time.monotonic() - last_tick >= self.tick_seconds:
+                        last_tick = time.monotonic()
+                        self.on_tick(self)
+            finally:
+                self.stop.set()
+                # waits for running jobs; listener jobs stop after their current batch
+                self._scheduler.shutdown(wait=True)
+        self._final_pass()
+        if self.on_tick:
+            self.on_tick(self)
+        return 0
+
+    def _final_pass(self) -> None:
+        """Close what the data allows and send what is due, so nothing waits for a next start."""
+        for name, fn in (("detection", self.detect_once), ("dispatch", self.dispatch_once)):
+            try:
+                fn()
+            except Exception:
+                log.exception("final %s pass failed", name)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM/SIGINT set ``stop`` (a second Ctrl-C still interrupts); restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, _frame: Any) -> None:
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.info("%s received: finishing the current batch, then exiting", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
