@@ -1,0 +1,149 @@
+"""Every event the alert side emits, in one place (imitating scrapy's ``signals.py``).
+
+An event is what the engine decided; notifiers only render and deliver it. Events are plain
+JSON-able dataclasses because a copy is stored in the outbox row before anything is sent: a
+restart re-renders exactly what was decided, never recomputes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from alerts.settings import Severity
+
+INCIDENT_OPENED = "incident_opened"
+INCIDENT_GREW = "incident_grew"
+INCIDENT_RESOLVED = "incident_resolved"
+URGENT_MENTION = "urgent_mention"
+DELIVERY_FAILED = "delivery_failed"
+
+#: every kind, with what it means (the docs and the routing validation read this)
+EVENT_KINDS: dict[str, str] = {
+    INCIDENT_OPENED: "A spike of negative mentions opened an incident (pages once per burst).",
+    INCIDENT_GREW: "An open incident escalated to a higher severity.",
+    INCIDENT_RESOLVED: "The burst is over: the counts are back to the baseline.",
+    URGENT_MENTION: "One mention needs a reply now (large account, crisis words, urgency, unanswered).",
+    DELIVERY_FAILED: "A delivery was given up after its last attempt or a permanent error.",
+}
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """Base of all events. ``key`` is stable: it names the outbox rows (deduplication)."""
+
+    kind: ClassVar[str] = ""
+    brand: str
+    severity: Severity
+    at: datetime  # event time (bucket end or mention time), timezone-aware
+
+    @property
+    def key(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind
+        data["key"] = self.key
+        data["title"] = self.title
+        data["at"] = self.at.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class IncidentEvent(AlertEvent):
+    incident_id: int
+    touchpoints: list[str] = field(default_factory=list)
+    count: int = 0
+    expected: float = 0.0
+    peak_count: int = 0
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IncidentOpened(IncidentEvent):
+    kind: ClassVar[str] = INCIDENT_OPENED
+
+    @property
+    def key(self) -> str:
+        return f"incident:{self.incident_id}:opened"
+
+    @property
+    def title(self) -> str:
+        return f"Incident #{self.incident_id}: negative spike for {self.brand} ({self.severity})"
+
+
+@dataclass(frozen=True)
+class IncidentGrew(IncidentEvent):
+    kind: ClassVar[str] = INCIDENT_GREW
+
+    @property
+    def key(self) -> str:
+        return f"incident:{self.incident_id}:grew:{self.severity}"
+
+    @property
+    def title(self) -> str:
+        return f"Incident #{self.incident_id} for {self.brand} grew to {self.severity}"
+
+
+@dataclass(frozen=True)
+class IncidentResolved(IncidentEvent):
+    kind: ClassVar[str] = INCIDENT_RESOLVED
+
+    @property
+    def key(self) -> str:
+        return f"incident:{self.incident_id}:resolved"
+
+    @property
+    def title(self) -> str:
+        return f"Incident #{self.incident_id} for {self.brand} is over"
+
+
+@dataclass(frozen=True)
+class UrgentMention(AlertEvent):
+    kind: ClassVar[str] = URGENT_MENTION
+    urgent_id: int
+    mention_id: int
+    reasons: list[str] = field(default_factory=list)
+    text: str = ""
+    url: str | None = None
+    author: str | None = None
+    followers: int | None = None
+    source: str = ""
+    urgency: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"urgent:{self.urgent_id}"
+
+    @property
+    def title(self) -> str:
+        return f"Urgent mention of {self.brand}: {', '.join(self.reasons)}"
+
+
+@dataclass(frozen=True)
+class DeliveryFailed(AlertEvent):
+    kind: ClassVar[str] = DELIVERY_FAILED
+    delivery_id: int
+    channel: str
+    event_key: str
+    error: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"delivery:{self.delivery_id}:failed"
+
+    @property
+    def title(self) -> str:
+        return f"Delivery of {self.event_key} to {self.channel} failed: {self.error}"
+
+
+def severity_rank(severity: str) -> int:
+    """low=0 … critical=3; unknown names rank lowest."""
+    order = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+    return order.get(severity, 0)

@@ -1,0 +1,226 @@
+"""The delivery outbox: store first, send later, mark sent once.
+
+* ``enqueue`` writes one ``Delivery`` row per (event, channel) in the caller's transaction, with a
+  unique ``dedup_key``; enqueuing the same event twice adds nothing.
+* ``Outbox.dispatch`` claims due rows (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then on
+  every backend a conditional ``UPDATE`` that only one dispatcher can win), sends each one outside
+  any transaction, and records the outcome in one short transaction guarded by the claim (the
+  attempt number), so a second dispatcher or a restarted one never sends a row twice.
+* A failed send is retried with exponential backoff and full jitter (or the channel's
+  ``retry_after``) until ``max_attempts``; permanent errors (4xx) fail the row at once.
+* A claim lasts ``claim_timeout_s``: a dispatcher that died mid-send leaves its row to be retried
+  after that. Only a crash in the instant between the channel's 2xx and the commit can repeat a
+  message; webhooks carry ``X-Shenava-Delivery`` so receivers can drop that repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from alerts.events import AlertEvent, DeliveryFailed
+from alerts.notifiers.base import DeliveryError, Notifier
+from alerts.settings import OutboxSettings
+from storage.models import Delivery
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0  # claimed by another dispatcher first
+    errors: list[str] = field(default_factory=list)
+    failures: list[DeliveryFailed] = field(default_factory=list)
+
+
+def dedup_key(event: AlertEvent, channel: str) -> str:
+    return f"{event.key}->{channel}"
+
+
+def enqueue(
+    session: Session, event: AlertEvent, channels: Iterable[tuple[str, str, datetime]], now: datetime
+) -> int:
+    """Add one pending row per ``(channel, target, not_before)``; returns how many were new.
+
+    Runs inside the caller's transaction (the one that persisted the incident), so an event and its
+    deliveries are stored together or not at all.
+    """
+    payload = event.to_json()
+    added = 0
+    for channel, target, not_before in channels:
+        key = dedup_key(event, channel)
+        if session.scalar(select(Delivery.id).where(Delivery.dedup_key == key)) is not None:
+            continue
+        row = Delivery(
+            channel=channel,
+            target=target,
+            dedup_key=key,
+            event_kind=event.kind,
+            event_ref=event.key,
+            subject=event.title[:500],
+            payload=payload,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=max(now, not_before),
+            created_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # a concurrent engine enqueued it first
+            continue
+        added += 1
+    return added
+
+
+def backoff_delay(attempts: int, settings: OutboxSettings, rng: random.Random | None = None) -> float:
+    """Exponential backoff with full jitter: uniform in [base·2^(n-1) / 2, base·2^(n-1)], capped."""
+    ceiling = min(settings.max_delay_s, settings.base_delay_s * 2 ** max(0, attempts - 1))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+class Outbox:
+    def __init__(
+        self,
+        engine: Engine,
+        notifiers: dict[str, Notifier],
+        settings: OutboxSettings,
+        *,
+        rng: random.Random | None = None,
+        on_sent: Callable[[Delivery], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.notifiers = notifiers
+        self.settings = settings
+        self.rng = rng or random.Random()
+        self.on_sent = on_sent
+
+    def _due(self, now: datetime) -> list[tuple[int, int]]:
+        """(id, attempts) of due rows: pending ones and claims that expired."""
+        query = (
+            select(Delivery.id, Delivery.attempts)
+            .where(
+                or_(Delivery.status == PENDING, Delivery.status == SENDING), Delivery.next_attempt_at <= now
+            )
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(self.settings.batch_size)
+        )
+        with Session(self.engine) as session, session.begin():
+            if self.engine.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            return [(row.id, row.attempts) for row in session.execute(query)]
+
+    def _claim(self, delivery_id: int, attempts: int, now: datetime) -> Delivery | None:
+        """Atomically move one row to ``sending``; None when another dispatcher got it first."""
+        lease = now + timedelta(seconds=self.settings.claim_timeout_s)
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            result = session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery_id,
+                    Delivery.attempts == attempts,
+                    or_(Delivery.status == PENDING, Delivery.status == SENDING),
+                    Delivery.next_attempt_at <= now,
+                )
+                .values(status=SENDING, attempts=attempts + 1, next_attempt_at=lease)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                return None
+            return session.get(Delivery, delivery_id)
+
+    def _finish(self, row: Delivery, now: datetime, **values: object) -> bool:
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                update(Delivery)
+                .where(Delivery.id == row.id, Delivery.status == SENDING, Delivery.attempts == row.attempts)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return result.rowcount == 1
+
+    def dispatch(self, now: datetime | None = None) -> DispatchReport:
+        """Send every due row once; never raises for a channel's failure."""
+        now = now or datetime.now(UTC)
+        report = DispatchReport()
+        for delivery_id, attempts in self._due(now):
+            row = self._claim(delivery_id, attempts, now)
+            if row is None:
+                report.skipped += 1
+                continue
+            self._send_one(row, now, report)
+        return report
+
+    def _send_one(self, row: Delivery, now: datetime, report: DispatchReport) -> None:
+        notifier = self.notifiers.get(row.channel)
+        try:
+            if notifier is None:
+                raise DeliveryError(
+                    f"channel {row.channel!r} is not configured (or lacks its secret)", retryable=True
+                )
+            notifier.send(row.payload, delivery_key=row.dedup_key)
+        except DeliveryError as exc:
+            self._record_failure(row, now, exc, report)
+            return
+        except Exception as exc:  # a bug in rendering must not stop the other deliveries
+            log.exception("delivery %s to %s crashed", row.id, row.channel)
+            self._record_failure(
+                row, now, DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True), report
+            )
+            return
+        if self._finish(row, now, status=SENT, sent_at=now, last_error=None):
+            report.sent += 1
+            if self.on_sent:
+                self.on_sent(row)
+
+    def _record_failure(
+        self, row: Delivery, now: datetime, exc: DeliveryError, report: DispatchReport
+    ) -> None:
+        message = str(exc)[:1000]
+        report.errors.append(f"{row.channel}: {message}")
+        if exc.retryable and row.attempts < self.settings.max_attempts:
+            delay = backoff_delay(row.attempts, self.settings, self.rng)
+            if exc.retry_after is not None:
+                delay = max(delay, exc.retry_after)
+            if self._finish(
+                row, now, status=PENDING, last_error=message, next_attempt_at=now + timedelta(seconds=delay)
+            ):
+                report.retried += 1
+            log.warning(
+                "delivery %s to %s failed (attempt %d), retry in %.0fs: %s",
+                row.id,
+                row.channel,
+                row.attempts,
+                delay,
+                message,
+            )
+            return
+        if self._finish(row, now, status=FAILED, last_error=message):
+            report.failed += 1
+            payload = row.payload or {}
+            report.failures.append(
+                DeliveryFailed(
+                    brand=str(payload.get("brand", "")),
+                    severity=payload.get("severity", "low"),
+                    at=now,
+                    delivery_id=row.id,
+                    channel=row.channel,
+                    event_key=row.event_ref or "",
+                    error=message,
+                )
+            )
+        log.error(
+            "delivery %s to %s given up after %d attempts: %s", row.id, row.channel, row.attempts, message
+        )

@@ -1,0 +1,23 @@
+"""Make untrusted mention text safe to quote in an alert (before channel-specific escaping)."""
+
+from __future__ import annotations
+
+import re
+
+# Bidi embeddings/overrides/isolates can flip the visible order of an alert ("spoofing"), and
+# zero-width spaces hide words from search; ZWNJ/ZWJ stay because Persian spelling needs them.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def clean_text(text: str | None, limit: int = 400) -> str:
+    """Strip invisible/control characters, fold whitespace and cut to ``limit`` characters."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

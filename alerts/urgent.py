@@ -1,0 +1,172 @@
+"""Urgent single mentions: alert at once, once per brand and conversation.
+
+A mention is urgent when NLP's urgency score reaches the threshold, when a large account
+complains, when it carries crisis words, or when a question to the brand stays unanswered by
+the brand's own handles for ``unanswered_question_minutes`` (judged on event time).
+Later mentions in the same conversation only bump the existing alert's ``mention_count``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from alerts.events import UrgentMention
+from alerts.text import clean_text
+from config.settings import Settings
+from storage.models import DetectorState, Mention, UrgentAlert
+
+UNANSWERED_KEY = "alerts:unanswered"
+_QUESTION = re.compile(r"[?؟]")
+_FIRST_LOOKBACK = timedelta(hours=6)
+
+
+def _folder() -> Callable[[str], str]:
+    try:
+        from nlp.normalize import normalize_for_search
+    except ImportError:  # pragma: no cover - nlp is part of every install
+        return lambda text: text.lower()
+    return normalize_for_search
+
+
+def conversation_key(m: Mention) -> str:
+    return f"{m.source}:{m.conversation_id or m.external_id}"
+
+
+class UrgentDetector:
+    def __init__(self, settings: Settings) -> None:
+        self.rules = settings.alerts.urgent
+        self.own = {b.name: b for b in settings.brands if not b.competitor}
+        fold = _folder()
+        self._fold = fold
+        self.crisis = [w for w in (fold(word).strip() for word in self.rules.crisis_words) if w]
+        self.handles = {name: {h.lower().lstrip("@") for h in b.handles} for name, b in self.own.items()}
+
+    def reasons(self, m: Mention) -> list[str]:
+        reasons = []
+        if (m.urgency or 0.0) >= self.rules.threshold:
+            reasons.append("urgency")
+        negative = m.sentiment_label == "negative"
+        if negative and (m.author_followers or 0) >= self.rules.large_account_followers:
+            reasons.append("large_account")
+        text = f" {self._fold(m.normalized_text or m.text or '')} "
+        if any(word in text for word in self.crisis):
+            reasons.append("crisis_words")
+        return reasons
+
+    def _is_brand_author(self, m: Mention, brand: str) -> bool:
+        return (m.author_handle or "").lower().lstrip("@") in self.handles.get(brand, set())
+
+    def check(self, session: Session, mention_ids: list[int], now: datetime) -> list[UrgentMention]:
+        """Urgent alerts for newly stored mentions (in the caller's transaction)."""
+        events = []
+        mentions = session.scalars(select(Mention).where(Mention.id.in_(mention_ids)).order_by(Mention.id))
+        for m in mentions:
+            reasons = self.reasons(m)
+            if reasons:
+                events += self._raise(session, m, reasons, now)
+        return events
+
+    def _raise(self, session: Session, m: Mention, reasons: list[str], now: datetime) -> list[UrgentMention]:
+        events = []
+        for brand in m.brands or []:
+            if brand not in self.own or self._is_brand_author(m, brand):
+                continue
+            key = conversation_key(m)
+            existing = session.scalars(
+                select(UrgentAlert).where(UrgentAlert.brand == brand, UrgentAlert.conversation_key == key)
+            ).first()
+            if existing is not None:
+                existing.mention_count += 1
+                existing.updated_at = now
+                continue
+            details: dict[str, Any] = {"reasons": reasons, "created_wall": now.isoformat()}
+            row = UrgentAlert(
+                mention_id=m.id,
+                brand=brand,
+                conversation_key=key,
+                status="open",
+                urgency=float(m.urgency or 0.0),
+                mention_count=1,
+                details=details,
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:  # another engine raised it first: theirs pages
+                continue
+            events.append(
+                UrgentMention(
+                    brand=brand,
+                    severity="critical" if len(reasons) > 1 else "high",
+                    at=m.created_at,
+                    urgent_id=row.id,
+                    mention_id=m.id,
+                    reasons=reasons,
+                    text=clean_text(m.text, 500),
+                    url=m.url,
+                    author=m.author_handle or m.author_name,
+                    followers=m.author_followers,
+                    source=m.source,
+                    urgency=round(float(m.urgency or 0.0), 3),
+                )
+            )
+        return events
+
+    def unanswered(self, session: Session, watermark: datetime, now: datetime) -> list[UrgentMention]:
+        """Questions to a brand, older than the limit at ``watermark``, that no brand handle answered."""
+        limit = timedelta(minutes=self.rules.unanswered_question_minutes)
+        cutoff = watermark - limit
+        state = session.get(DetectorState, UNANSWERED_KEY)
+        since = state.watermark if state is not None and state.watermark else cutoff - _FIRST_LOOKBACK
+        if cutoff <= since:
+            return []
+        events: list[UrgentMention] = []
+        candidates = session.scalars(
+            select(Mention)
+            .where(
+                Mention.created_at > since,
+                Mention.created_at <= cutoff,
+                Mention.sentiment_label != "positive",
+            )
+            .order_by(Mention.created_at)
+        )
+        for m in candidates:
+            if not _QUESTION.search(m.text or ""):
+                continue
+            for brand in m.brands or []:
+                if brand not in self.own or self._is_brand_author(m, brand) or not self._addressed(m, brand):
+                    continue
+                if not self._answered(session, m, brand):
+                    events += self._raise(session, m, ["unanswered_question"], now)
+        if state is None:
+            session.add(
+                DetectorState(key=UNANSWERED_KEY, state={"version": 1}, watermark=cutoff, updated_at=now)
+            )
+        else:
+            state.watermark, state.updated_at = cutoff, now
+        return events
+
+    def _addressed(self, m: Mention, brand: str) -> bool:
+        text = (m.text or "").lower()
+        return any(f"@{h}" in text for h in self.handles.get(brand, set()))
+
+    def _answered(self, session: Session, m: Mention, brand: str) -> bool:
+        thread = {m.external_id} | ({m.conversation_id} if m.conversation_id else set())
+        replies = session.scalars(
+            select(Mention.author_handle).where(
+                Mention.source == m.source,
+                Mention.created_at > m.created_at,
+                or_(Mention.conversation_id.in_(thread), Mention.external_id.in_(thread)),
+            )
+        )
+        handles = self.handles.get(brand, set())
+        return any((h or "").lower().lstrip("@") in handles for h in replies)

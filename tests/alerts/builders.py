@@ -1,0 +1,71 @@
+"""Stored mention series for alert tests: a quiet background and a burst of complaints."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from listeners.base import RawMention
+from nlp.types import MentionAnalysis, SentimentResult
+from storage.repository import MentionStore
+
+T0 = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+BACKGROUND = ["قیمت‌ها کمی بالاست", "اپ کند شده", "کیفیت میوه خوب نبود", "پشتیبانی دیر جواب داد"]
+BURST = "سفارشم از سبزینو سه ساعته نرسیده پیک کجاست"
+_PROBS = {
+    "negative": {"negative": 0.85, "neutral": 0.1, "positive": 0.05},
+    "neutral": {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
+    "positive": {"negative": 0.05, "neutral": 0.1, "positive": 0.85},
+}
+
+
+def mention(n: int, at: datetime, text: str, *, brand: str = "sabzino", label: str = "negative",
+            aspects: tuple[str, ...] = (), urgency: float = 0.1, followers: int = 120,
+            handle: str | None = None, conversation: str | None = None,
+            source: str = "x") -> tuple[RawMention, MentionAnalysis]:
+    raw = RawMention(
+        source=source, external_id=f"m{n}", text=text, created_at=at, url=f"https://x.com/u{n}/status/{n}",
+        author_id=f"u{n}", author_handle=handle or f"user{n}", author_name=f"کاربر {n}",
+        author_followers=followers, conversation_id=conversation, metrics={"like_count": n % 7},
+    )
+    probs = _PROBS[label]
+    analysis = MentionAnalysis(
+        normalized_text=text, lang="fa", brands=[brand],
+        sentiment=SentimentResult(label=label, score=probs["positive"] - probs["negative"], probs=probs),  # type: ignore[arg-type]
+        aspects=list(aspects), urgency=urgency, signals={},
+    )
+    return raw, analysis
+
+
+def seed_background(store: MentionStore, *, days: float = 2.0, start: datetime = T0, seed: int = 7,
+                    first_id: int = 0, brand: str = "sabzino") -> int:
+    """About one negative and two other mentions per 5 minutes; returns the next free id."""
+    rng = random.Random(seed)
+    items: list[Any] = []
+    n = first_id
+    for bucket in range(int(days * 288)):
+        at = start + timedelta(minutes=5 * bucket)
+        for k in range(rng.choice([0, 1, 1, 2])):
+            items.append(mention(n, at + timedelta(seconds=20 + 40 * k), BACKGROUND[n % 4], brand=brand,
+                                 aspects=(("price", "app", "quality", "support")[n % 4],)))
+            n += 1
+        for k in range(2):
+            items.append(mention(n, at + timedelta(seconds=100 + 30 * k), "سبزینو خوبه", brand=brand,
+                                 label=rng.choice(["neutral", "positive"])))
+            n += 1
+    store.save_batch(items, None)
+    return n
+
+
+def seed_burst(store: MentionStore, start: datetime, *, buckets: int = 6, per_bucket: int = 30,
+               first_id: int = 100_000, brand: str = "sabzino") -> int:
+    items = []
+    n = first_id
+    for bucket in range(buckets):
+        for k in range(per_bucket):
+            at = start + timedelta(minutes=5 * bucket, seconds=5 + k * 9)
+            items.append(mention(n, at, f"{BURST} {k}", brand=brand, aspects=("delivery", "support")))
+            n += 1
+    store.save_batch(items, None)
+    return n
