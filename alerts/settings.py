@@ -246,5 +246,37 @@ class NotificationsSettings(_Strict):
         return self
 
 
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+Weekday = Literal["saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"]
+
+
 class DigestSettings(_Strict):
+    """The marketing digest (owned by alerts/digest)."""
+
+    enabled: bool = Field(default=True, description="Schedule the daily digest at `time` (local time).")
     time: str = Field(default="09:00", description="Local time (HH:MM) at which the daily digest is sent.")
+    weekly: bool = Field(default=True, description="Also send a weekly digest (Saturday-to-Friday weeks).")
+    weekly_day: Weekday = Field(
+        default="saturday", description="Day on which the weekly digest of the week just ended is sent."
+    )
+    channel: str | None = Field(
+        default=None, description="E-mail channel (notifications.channels) that sends it; none: the first."
+    )
+    recipients: list[str] = Field(
+        default_factory=list, description="Digest recipients; empty: the e-mail channel's own recipients."
+    )
+    brands: list[str] = Field(
+        default_factory=list, description="Brands with a section of their own; empty: all non-competitors."
+    )
+    out_dir: str | None = Field(
+        default="var/digests", description="Directory each digest is also written to as HTML; none: not."
+    )
+    examples: int = Field(default=2, ge=0, le=10, description="Example mentions quoted per complaint theme.")
+    keyphrases: int = Field(default=8, ge=0, le=30, description="Complaint keyphrases listed per brand.")
+
+    @field_validator("time")
+    @classmethod
+    def _valid_time(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError("digest time must be HH:MM (24-hour), e.g. 09:00")
+        return value
