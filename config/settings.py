@@ -7,7 +7,9 @@ and ``digest`` → alerts/settings.py. Every field carries a description (a test
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alerts.settings import AlertsSettings, DigestSettings, NotificationsSettings
 from listeners.settings import SourcesSettings
@@ -23,8 +25,12 @@ class StrictModel(BaseModel):
 
 class BrandSettings(StrictModel):
     name: str = Field(description="Canonical brand name, used in storage, alerts and digests.")
-    aliases_fa: list[str] = Field(default_factory=list, description="Aliases in Persian script, e.g. دیجی‌کالا.")
-    aliases_latin: list[str] = Field(default_factory=list, description="Aliases in Latin script, e.g. Digikala.")
+    aliases_fa: list[str] = Field(
+        default_factory=list, description="Aliases in Persian script, e.g. دیجی‌کالا."
+    )
+    aliases_latin: list[str] = Field(
+        default_factory=list, description="Aliases in Latin script, e.g. Digikala."
+    )
     aliases_finglish: list[str] = Field(
         default_factory=list, description="Persian written in Latin letters, e.g. dijikala."
     )
@@ -35,9 +41,18 @@ class BrandSettings(StrictModel):
     )
     competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
 
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a brand needs a non-blank name")
+        return value.strip()
+
 
 class Settings(StrictModel):
-    brands: list[BrandSettings] = Field(description="Brands (and competitors) to listen for.")
+    brands: list[BrandSettings] = Field(
+        min_length=1, description="Brands (and competitors) to listen for; at least one."
+    )
     timezone: str = Field(default="Asia/Tehran", description="Time zone for buckets, schedules and dates.")
     storage: StorageSettings = Field(default_factory=StorageSettings, description="Where mentions are kept.")
     sources: SourcesSettings = Field(default_factory=SourcesSettings, description="Listeners and schedules.")
@@ -47,3 +62,21 @@ class Settings(StrictModel):
         default_factory=NotificationsSettings, description="Channels and routing."
     )
     digest: DigestSettings = Field(default_factory=DigestSettings, description="Daily/weekly digest.")
+
+    @field_validator("brands")
+    @classmethod
+    def _unique_brand_names(cls, brands: list[BrandSettings]) -> list[BrandSettings]:
+        names = [b.name.casefold() for b in brands]
+        repeated = sorted({b.name for b in brands if names.count(b.name.casefold()) > 1})
+        if repeated:
+            raise ValueError(f"brand names must be unique; repeated: {', '.join(repeated)}")
+        return brands
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Tehran") from None
+        return value
