@@ -1,59 +1,22 @@
-"""Names of the full-text structures (created by migration 0001) and a portable match condition.
+"""Names of the full-text structures created by migration 0001 (the query layer is
+``storage.search_fts``/``storage.search``).
 
 SQLite: the FTS5 table ``mentions_fts`` (external content = ``mentions``, rowid = ``mentions.id``,
-tokenizer ``unicode61 remove_diacritics 2``), kept in sync by triggers.
+tokenizer ``unicode61 remove_diacritics 2``), kept in sync by insert/update/delete triggers.
 PostgreSQL: the generated column ``mentions.search_vector`` =
-``to_tsvector('simple', normalized_text)`` with the GIN index ``ix_mentions_search_vector``.
+``to_tsvector('simple', coalesce(normalized_text, ''))`` with the GIN index
+``ix_mentions_search_vector``. The column is not mapped by the ORM (SQLite has no such column);
+refer to it as ``literal_column("mentions.search_vector")``.
 
-Both index ``mentions.normalized_text``; normalise query text the same way before matching
-(``nlp.normalize.normalize_for_search``). Semantics on both backends: every word must occur
-(AND), no stemming; punctuation and FTS operators in the query are treated as plain text.
+Both index ``mentions.normalized_text`` and split it into the same tokens (runs of letters and
+digits, case-folded; ZWNJ and punctuation separate words), with no stemming and no stop words,
+which suits Persian, Arabic-script variants already normalised away, English and Finglish alike.
 """
 
 from __future__ import annotations
 
-import re
-
-from sqlalchemy import ColumnElement, bindparam, false, literal_column, select, text
-
-from storage.models import Mention
-
 SQLITE_FTS_TABLE = "mentions_fts"
+SQLITE_FTS_TRIGGERS = ("mentions_fts_ai", "mentions_fts_ad", "mentions_fts_au")
 POSTGRES_VECTOR_COLUMN = "search_vector"
+POSTGRES_VECTOR_INDEX = "ix_mentions_search_vector"
 POSTGRES_CONFIG = "simple"
-
-# Word characters as both tokenizers see them: letters, digits and combining marks.
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def query_terms(query_text: str) -> list[str]:
-    """The words of a query, split the way the indexes split stored text."""
-    return _WORD.findall(query_text)
-
-
-def fulltext_condition(dialect_name: str, query_text: str) -> ColumnElement[bool]:
-    """A WHERE condition on ``Mention`` true when every word of ``query_text`` occurs in it.
-
-    A query with no words matches nothing (rather than everything).
-    """
-    terms = query_terms(query_text)
-    if not terms:
-        return false()
-    if dialect_name == "sqlite":
-        # Each term double-quoted: FTS5 reads it as a plain string, never as syntax (OR, NEAR, *).
-        match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-        ids = (
-            select(literal_column("rowid"))
-            .select_from(text(SQLITE_FTS_TABLE))
-            .where(text(f"{SQLITE_FTS_TABLE} MATCH :fts_query").bindparams(bindparam("fts_query", match)))
-        )
-        return Mention.id.in_(ids)
-    if dialect_name == "postgresql":
-        return text(
-            f"mentions.{POSTGRES_VECTOR_COLUMN} @@ plainto_tsquery('{POSTGRES_CONFIG}', :fts_query)"
-        ).bindparams(bindparam("fts_query", " ".join(terms)))
-    # Other backends: a slow but correct fallback.
-    condition: ColumnElement[bool] = Mention.normalized_text.contains(terms[0])
-    for term in terms[1:]:
-        condition = condition & Mention.normalized_text.contains(term)
-    return condition
