@@ -32,7 +32,53 @@ class SentimentSettings(BaseModel):
     )
 
 
+class AspectSettings(BaseModel):
+    """Adjust the bundled touchpoint lexicon (nlp/data/aspects.yaml) without copying it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extra_terms: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Touchpoint → terms added to the defaults (a term with a space is a phrase); "
+        "a new touchpoint name adds a touchpoint.",
+    )
+    replace_terms: dict[str, list[str]] = Field(
+        default_factory=dict, description="Touchpoint → terms that replace that touchpoint's default terms."
+    )
+    disabled: list[str] = Field(default_factory=list, description="Touchpoints not to tag at all.")
+
+
+class UrgencyWeights(BaseModel):
+    """Weights of the urgency score (see nlp/urgency.py); the score is their weighted sum, capped at 1."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    negativity: float = Field(default=0.40, ge=0, le=1, description="Weight of p(negative) of the mention.")
+    reach: float = Field(
+        default=0.15, ge=0, le=1, description="Weight of the author's reach: log10(followers+1)/6, max 1."
+    )
+    engagement: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="Weight of engagement, log10(1 + likes + 2*shares + 2*replies)/4 capped at 1.",
+    )
+    complaint: float = Field(
+        default=0.20, ge=0, le=1, description="Weight of complaint/question cues (order no., «هنوز», «؟»…)."
+    )
+    crisis: float = Field(default=0.25, ge=0, le=1, description="Weight of crisis words (کلاهبرداری…).")
+    extra_crisis_words: list[str] = Field(
+        default_factory=list,
+        description="Crisis words added to the built-in ones and to alerts.urgent.crisis_words.",
+    )
+    extra_complaint_cues: list[str] = Field(
+        default_factory=list, description="Complaint/question cue words added to the built-in list."
+    )
+
+
 class NlpSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sentiment: SentimentSettings = Field(default_factory=SentimentSettings, description="Sentiment model.")
+    aspects: AspectSettings = Field(default_factory=AspectSettings, description="Touchpoint lexicon changes.")
+    urgency: UrgencyWeights = Field(default_factory=UrgencyWeights, description="Urgency weights and cues.")

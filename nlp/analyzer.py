@@ -1,0 +1,123 @@
+"""Everything NLP says about a batch of mentions: one pass, one sentiment call per batch.
+
+Per mention: normalise once (signals extracted), identify the language on the raw text, match
+brands, tag touchpoints, then score sentiment for the whole batch on the normalised texts and
+derive urgency. Non-Persian mentions are analysed the same way and flagged by ``lang``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from config.settings import BrandSettings, Settings
+from listeners.base import RawMention
+from nlp.aspects import AspectTagger
+from nlp.brands import BrandMatcher
+from nlp.language import detect_language
+from nlp.normalize import NormalizedText, normalize
+from nlp.settings import NlpSettings
+from nlp.types import MentionAnalysis, SentimentModel, SentimentResult
+from nlp.urgency import UrgencyScorer
+
+#: Given to texts with nothing left to score (only a URL, only emoji with no polarity…).
+EMPTY_SENTIMENT = SentimentResult(
+    label="neutral", score=0.0, probs={"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+)
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """What the analyzer needs of a mention; ``shenava score`` builds these from plain records."""
+
+    text: str
+    followers: int | None = None
+    metrics: Mapping[str, int] | None = None
+    lang_hint: str | None = None
+
+
+class Analyzer:
+    """Built once from settings (it compiles lexicons and holds the model), then reused."""
+
+    def __init__(
+        self,
+        sentiment_model: SentimentModel,
+        *,
+        brands: Sequence[BrandSettings] = (),
+        nlp_settings: NlpSettings | None = None,
+        crisis_words: Iterable[str] = (),
+    ) -> None:
+        nlp_settings = nlp_settings or NlpSettings()
+        self.sentiment_model = sentiment_model
+        self.batch_size = nlp_settings.sentiment.batch_size
+        self.brand_matcher = BrandMatcher(list(brands))
+        self.aspect_tagger = AspectTagger.from_settings(nlp_settings)
+        self.urgency = UrgencyScorer.build(nlp_settings.urgency, crisis_words)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, sentiment_model: SentimentModel | None = None) -> Analyzer:
+        """Loads the configured sentiment model (``nlp.sentiment``) when none is given."""
+        if sentiment_model is None:
+            from nlp.sentiment import load_sentiment_model
+
+            sentiment_model = load_sentiment_model(settings.nlp.sentiment)
+        return cls(
+            sentiment_model,
+            brands=settings.brands,
+            nlp_settings=settings.nlp,
+            crisis_words=settings.alerts.urgent.crisis_words,
+        )
+
+    def analyze(self, mentions: Sequence[RawMention]) -> list[MentionAnalysis]:
+        """One ``MentionAnalysis`` per mention, in order."""
+        inputs = [
+            TextInput(text=m.text, followers=m.author_followers, metrics=m.metrics, lang_hint=m.lang_hint)
+            for m in mentions
+        ]
+        return self.analyze_inputs(inputs)
+
+    def analyze_texts(self, texts: Sequence[str]) -> list[MentionAnalysis]:
+        return self.analyze_inputs([TextInput(text=t) for t in texts])
+
+    def analyze_inputs(self, inputs: Sequence[TextInput]) -> list[MentionAnalysis]:
+        norms = [normalize(i.text if isinstance(i.text, str) else "") for i in inputs]
+        sentiments = self._sentiments([n.text for n in norms])
+        return [self._one(i, n, s) for i, n, s in zip(inputs, norms, sentiments, strict=True)]
+
+    def _sentiments(self, texts: list[str]) -> list[SentimentResult]:
+        results: list[SentimentResult] = [EMPTY_SENTIMENT] * len(texts)
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        for start in range(0, len(todo), self.batch_size):
+            chunk = todo[start : start + self.batch_size]
+            predicted = self.sentiment_model.predict([texts[i] for i in chunk])
+            if len(predicted) != len(chunk):
+                raise RuntimeError(
+                    f"sentiment model {getattr(self.sentiment_model, 'name', '?')!r} returned "
+                    f"{len(predicted)} results for {len(chunk)} texts"
+                )
+            for i, result in zip(chunk, predicted, strict=True):
+                results[i] = result
+        return results
+
+    def _one(self, item: TextInput, norm: NormalizedText, sentiment: SentimentResult) -> MentionAnalysis:
+        lang = detect_language(norm.raw)
+        urgency = self.urgency.score(
+            norm.text,
+            p_negative=float(sentiment.probs.get("negative", 0.0)),
+            followers=item.followers,
+            metrics=item.metrics,
+            repeated_punct=len(norm.repeated_punct),
+        )
+        signals: dict[str, Any] = norm.signals()
+        if item.lang_hint:
+            signals["lang_hint"] = item.lang_hint
+        return MentionAnalysis(
+            normalized_text=norm.text,
+            lang=lang,
+            brands=self.brand_matcher.match_normalized(norm),
+            sentiment=sentiment,
+            aspects=self.aspect_tagger.tag_normalized(norm.text),
+            urgency=urgency,
+            signals=signals,
+        )

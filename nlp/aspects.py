@@ -1,0 +1,192 @@
+"""Touchpoint (aspect) tagging: which parts of the customer experience a mention talks about.
+
+The lexicon (``nlp/data/aspects.yaml``, overridable in settings) lists per touchpoint
+``words`` (matched on stems: attached plurals, ezafe and clitics count), ``verbs`` (stems matched
+with the verbal prefixes می/نمی/ن/ب and person endings) and ``phrases`` (multi-word, each word
+may carry a clitic). A token's candidate stems come from our suffix rules plus hazm's Stemmer
+and Lemmatizer, so «ارسالش»، «پیک‌ها»، «نرسیده»، «نمی‌رسه»، «پولم» all find their entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nlp.morphology import LETTER, NOUN_SUFFIXES, VERB_PREFIXES, VERB_SUFFIXES, tail_pattern
+from nlp.normalize import normalize_for_search
+
+TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
+_LETTER = LETTER
+_PHRASE_SUFFIX = tail_pattern((*NOUN_SUFFIXES, *VERB_SUFFIXES))
+
+
+@dataclass(frozen=True)
+class AspectLexicon:
+    """Per touchpoint: words, verb stems and phrases (all normalised)."""
+
+    words: Mapping[str, frozenset[str]]
+    verbs: Mapping[str, frozenset[str]]
+    phrases: Mapping[str, tuple[str, ...]]
+    #: touchpoints in the order results are listed
+    order: tuple[str, ...] = TOUCHPOINTS
+
+
+def load_default_lexicon() -> dict[str, dict[str, list[str]]]:
+    """The bundled lexicon, as plain data (touchpoint → {words, verbs, phrases})."""
+    text = resources.files("nlp").joinpath("data/aspects.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _norm_term(term: str) -> str:
+    return normalize_for_search(term).casefold()
+
+
+def merge_lexicon(
+    base: Mapping[str, Mapping[str, list[str]]],
+    extra: Mapping[str, Iterable[str]] | None = None,
+    replace: Mapping[str, Iterable[str]] | None = None,
+    disabled: Iterable[str] = (),
+) -> dict[str, dict[str, list[str]]]:
+    """The base lexicon with ``extra`` terms added and ``replace`` touchpoints' terms replaced.
+
+    Settings give plain term lists: a term with a space goes to ``phrases``, any other to
+    ``words`` (a word entry also matches verb-like inflections of a noun stem well enough).
+    New touchpoint names are allowed: a team may track "packaging" or "returns".
+    """
+    merged = {tp: {k: list(v or []) for k, v in kinds.items()} for tp, kinds in base.items()}
+    for tp, terms in (replace or {}).items():
+        merged[tp] = {"words": [], "verbs": [], "phrases": []}
+        _add_terms(merged[tp], terms)
+    for tp, terms in (extra or {}).items():
+        _add_terms(merged.setdefault(tp, {"words": [], "verbs": [], "phrases": []}), terms)
+    for tp in disabled:
+        merged.pop(tp, None)
+    return merged
+
+
+def _add_terms(kinds: dict[str, list[str]], terms: Iterable[str]) -> None:
+    for term in terms:
+        kinds.setdefault("phrases" if " " in term.strip() else "words", []).append(term)
+
+
+def compile_lexicon(data: Mapping[str, Mapping[str, list[str]]]) -> AspectLexicon:
+    words: dict[str, set[str]] = {}
+    verbs: dict[str, set[str]] = {}
+    phrases: dict[str, list[str]] = {}
+    for tp, kinds in data.items():
+        for term in kinds.get("words") or []:
+            norm = _norm_term(term)
+            if " " in norm:
+                phrases.setdefault(tp, []).append(norm)
+            elif norm:
+                words.setdefault(norm, set()).add(tp)
+                words.setdefault(norm.replace("\u200c", ""), set()).add(tp)
+        for term in kinds.get("verbs") or []:
+            norm = _norm_term(term).replace("\u200c", "")
+            if norm:
+                verbs.setdefault(norm, set()).add(tp)
+        for term in kinds.get("phrases") or []:
+            norm = _norm_term(term)
+            if norm:
+                phrases.setdefault(tp, []).append(norm)
+    return AspectLexicon(
+        order=tuple(data),
+        words={k: frozenset(v) for k, v in words.items()},
+        verbs={k: frozenset(v) for k, v in verbs.items()},
+        phrases={k: tuple(v) for k, v in phrases.items()},
+    )
+
+
+@lru_cache(maxsize=1)
+def _hazm_tools() -> tuple[Any, Any]:
+    from hazm import Lemmatizer, Stemmer
+
+    return Stemmer(), Lemmatizer()
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s\u200c]+", phrase) if p]
+    glue = _PHRASE_SUFFIX + r"[\s\u200c]+"
+    return rf"(?<!{_LETTER})" + glue.join(parts) + _PHRASE_SUFFIX + rf"(?!{_LETTER})"
+
+
+class AspectTagger:
+    """Tags touchpoints on text; build once (``from_settings``), then call ``tag`` per mention."""
+
+    def __init__(self, lexicon: AspectLexicon, *, use_hazm: bool = True) -> None:
+        self.lexicon = lexicon
+        self.touchpoints = lexicon.order
+        self._use_hazm = use_hazm
+        self._phrase_res = {
+            tp: re.compile("|".join(_phrase_pattern(p) for p in ps), re.IGNORECASE)
+            for tp, ps in lexicon.phrases.items()
+            if ps
+        }
+        self._token_aspects = lru_cache(maxsize=50_000)(self._aspects_of_token)
+
+    @classmethod
+    def from_settings(cls, nlp_settings: Any = None) -> AspectTagger:
+        """From ``NlpSettings`` (its ``aspects`` section), or the bundled defaults when None."""
+        aspects = getattr(nlp_settings, "aspects", None)
+        data = load_default_lexicon()
+        if aspects is not None:
+            data = merge_lexicon(data, aspects.extra_terms, aspects.replace_terms, aspects.disabled)
+        return cls(compile_lexicon(data))
+
+    def _stems(self, token: str) -> set[str]:
+        bare = token.replace("\u200c", "")
+        candidates = {token, bare}
+        for suffix in NOUN_SUFFIXES:
+            if suffix and bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
+                candidates.add(bare[: -len(suffix)])
+            if suffix and token.endswith("\u200c" + suffix):
+                candidates.add(token[: -len(suffix) - 1])
+        if self._use_hazm and not token.isascii():
+            stemmer, lemmatizer = _hazm_tools()
+            candidates.add(stemmer.stem(token))
+            candidates.update(lemmatizer.lemmatize(token).split("#"))
+        return candidates
+
+    def _verb_stems(self, token: str) -> set[str]:
+        bare = token.replace("\u200c", "")
+        out = set()
+        for prefix in VERB_PREFIXES:
+            if not bare.startswith(prefix):
+                continue
+            rest = bare[len(prefix) :]
+            for suffix in VERB_SUFFIXES:
+                if rest.endswith(suffix) and len(rest) - len(suffix) >= 2:
+                    out.add(rest[: len(rest) - len(suffix)] if suffix else rest)
+        return out
+
+    def _aspects_of_token(self, token: str) -> frozenset[str]:
+        found: set[str] = set()
+        for stem in self._stems(token):
+            found.update(self.lexicon.words.get(stem, ()))
+        if self.lexicon.verbs and not token.isascii():
+            for stem in self._verb_stems(token):
+                found.update(self.lexicon.verbs.get(stem, ()))
+        return frozenset(found)
+
+    def tag_normalized(self, text: str) -> list[str]:
+        """Touchpoints in already normalised text, in lexicon order."""
+        lowered = text.casefold()
+        found: set[str] = set()
+        for token in _TOKEN_RE.findall(lowered):
+            found.update(self._token_aspects(token))
+        for tp, regex in self._phrase_res.items():
+            if tp not in found and regex.search(lowered):
+                found.add(tp)
+        return [tp for tp in self.touchpoints if tp in found]
+
+    def tag(self, text: str) -> list[str]:
+        """Touchpoints the raw ``text`` talks about."""
+        return self.tag_normalized(normalize_for_search(text))

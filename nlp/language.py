@@ -1,0 +1,128 @@
+"""Language identification for short social text: fa, ar, en, finglish (Persian in Latin letters), other.
+
+How it decides, in order:
+1. **Script.** Letters are counted per script on the *raw* text (normalising would erase the
+   Arabic/Persian letter difference). URLs, @handles and #hashtags are ignored: they say little
+   about the language of the sentence around them.
+2. **Arabic script → fa or ar.** Persian-only letters (پ چ ژ گ, Persian ی/ک) and Persian function
+   words vote fa; Arabic-only letters (ة ي ك ى أ إ ؤ) and Arabic function words vote ar. Function
+   words weigh more than letters because Arabic is often typed on a Persian keyboard.
+3. **Latin script → en, finglish or other.** Tokens are looked up in a Finglish lexicon and an
+   English lexicon (words in both, like "man", "to", "in", count for neither); when the
+   lexicons do not decide, a character-bigram profile of Finglish spelling (kh, gh, sh, "-am",
+   "-e" endings, few English digraphs like "th", "wh") breaks the tie.
+4. Anything else (Cyrillic, CJK, Hebrew…, no letters at all) is ``other``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, PERSIAN_WORDS
+
+LANGS = ("fa", "ar", "en", "finglish", "other")
+
+_STRIP_RE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w\u200c.]+", re.I)
+_ARABIC_SCRIPT_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+")
+_LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
+
+_PERSIAN_ONLY = set("پچژگکی")
+_ARABIC_ONLY = set("ةيكىأإؤ")
+_ACCENTED_RE = re.compile(r"[\u00c0-\u024f]")
+
+# Character bigrams typical of Finglish vs English spelling (log-ratio weights, hand-set from
+# the lexicons below: Finglish writes kh/gh/sh/aa/oo/ee often and almost never th/wh/ck/ph).
+_FINGLISH_BIGRAMS = {"kh": 1.5, "gh": 1.2, "aa": 1.0, "ee": 0.4, "oo": 0.5, "zh": 1.2, "ey": 0.5, "sh": 0.3}
+_ENGLISH_BIGRAMS = {"th": 1.5, "wh": 1.2, "ck": 1.2, "ph": 1.0, "ng": 0.6, "ly": 0.5, "ou": 0.4, "ea": 0.4}
+_FINGLISH_ENDINGS = ("am", "im", "eh", "ash", "esh", "ro", "aro", "ye", "ide", "and", "ast", "id")
+
+
+def _fa_ar_votes(text: str) -> tuple[float, float]:
+    fa = ar = 0.0
+    for ch in text:
+        if ch in _PERSIAN_ONLY:
+            fa += 1.0
+        elif ch in _ARABIC_ONLY:
+            ar += 1.0
+    tokens = _AR_TOKEN_RE.findall(text.replace("ي", "ی").replace("ك", "ک"))
+    for token in tokens:
+        if token in PERSIAN_WORDS:
+            fa += 3.0
+        if token in ARABIC_WORDS:
+            ar += 3.0
+        elif token.startswith("ال") and len(token) > 3:
+            ar += 1.5  # the Arabic article; Persian loanwords with it are rarer than Arabic text
+    return fa, ar
+
+
+def _finglish_vs_english(text: str) -> float:
+    """Positive: Finglish; negative: English. 0.0: no evidence either way."""
+    tokens = _LATIN_TOKEN_RE.findall(text.lower())
+    score = 0.0
+    for token in tokens:
+        in_fin, in_en = token in FINGLISH_WORDS, token in ENGLISH_WORDS
+        if in_fin and not in_en:
+            score += 2.0
+        elif in_en and not in_fin:
+            score -= 2.0
+    if score:
+        return score
+    for token in tokens:
+        padded = token
+        score += sum(w for bg, w in _FINGLISH_BIGRAMS.items() if bg in padded)
+        score -= sum(w for bg, w in _ENGLISH_BIGRAMS.items() if bg in padded)
+        if len(token) > 3 and token.endswith(_FINGLISH_ENDINGS):
+            score += 0.3
+    return score / math.sqrt(max(1, len(tokens)))
+
+
+def _latin_language(text: str) -> str:
+    lower = text.lower()
+    tokens = _LATIN_TOKEN_RE.findall(lower)
+    if not tokens:
+        return "other"
+    known = sum(1 for t in tokens if t in FINGLISH_WORDS or t in ENGLISH_WORDS)
+    accented = len(_ACCENTED_RE.findall(lower))
+    # Mostly unknown words, or accents English and Finglish do not use: French, German, Turkish…
+    if accented >= 2 or (accented and known < len(tokens) / 2):
+        return "other"
+    score = _finglish_vs_english(lower)
+    if known == 0 and len(tokens) >= 3 and abs(score) < 1.0:
+        return "other"
+    return "finglish" if score > 0 else "en"
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Letters per script: ``arabic`` (Persian and Arabic), ``latin``, ``other``."""
+    counts: Counter[str] = Counter()
+    for ch in _LETTER_RE.findall(text):
+        if _ARABIC_SCRIPT_RE.match(ch):
+            counts["arabic"] += 1
+        elif _LATIN_RE.match(ch):
+            counts["latin"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+def detect_language(text: str) -> str:
+    """One of ``fa``, ``ar``, ``en``, ``finglish``, ``other`` for the raw text of a mention."""
+    if not text:
+        return "other"
+    body = _STRIP_RE.sub(" ", text[:5000])
+    counts = script_counts(body)
+    total = sum(counts.values())
+    if total == 0:
+        return "other"
+    arabic, latin, other = counts["arabic"], counts["latin"], counts["other"]
+    if arabic >= max(latin, other) or arabic >= 0.4 * total:
+        fa, ar = _fa_ar_votes(body)
+        return "ar" if ar > fa else "fa"
+    if latin >= other:
+        return _latin_language(body)
+    return "other"
