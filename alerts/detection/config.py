@@ -49,32 +49,54 @@ class DetectorConfig(BaseModel):
         "that was flat so far cannot make any small wiggle look extreme.",
     )
     huber_k: float = Field(
-        default=3.0, gt=0, description="Residuals beyond this many scales are clipped before they update the "
-        "baseline, so a burst does not teach the baseline that bursts are normal.",
+        default=5.0,
+        gt=0,
+        description="Residuals beyond this many scales are clipped before they update the baseline, so a "
+        "burst does not teach the baseline that bursts are normal.",
     )
     warmup_minutes: float = Field(
         default=1440.0, ge=0, description="No incident opens during the first this-many minutes of a series."
     )
-    open_z: float = Field(
-        default=4.0, gt=0, description="Robust z-score (transformed axis) at which an incident opens."
+    spike_z: float = Field(
+        default=6.0, gt=0, description="A single bucket this many scales above its expectation is a spike."
     )
-    close_z: float = Field(
-        default=2.0, ge=0, description="An incident counts as calm while the z-score stays below this."
+    sustained_z: float = Field(
+        default=2.0,
+        gt=0,
+        description="Buckets averaging this many scales above expectation over ``sustained_minutes`` are a "
+        "surge (catches rises that no single bucket shows).",
     )
-    calm_minutes: float = Field(
-        default=60.0, ge=0, description="Minutes of continuous calm after which an open incident resolves."
+    sustained_minutes: float = Field(
+        default=60.0, gt=0, description="Length of the trailing window the surge rule averages over."
     )
     min_excess: float = Field(
-        default=5.0, ge=0, description="An incident opens only if the count exceeds the expected count by "
-        "at least this much (absolute floor; stops 0→2 jumps at night)."
+        default=5.0,
+        ge=0,
+        description="An incident opens only if the trailing window's count exceeds its expected count by at "
+        "least this much (absolute floor: a 0→2 jump at night is no incident).",
     )
     min_ratio: float = Field(
-        default=1.5, ge=1.0, description="An incident opens only if the count is at least this multiple of "
-        "the expected count (relative floor)."
+        default=1.5,
+        ge=1.0,
+        description="An incident opens only if the trailing window's count is at least this multiple of its "
+        "expected count (relative floor for busy series).",
     )
-    major_z: float = Field(default=8.0, gt=0, description="Peak z-score from which an incident is 'major'.")
-    critical_z: float = Field(
-        default=12.0, gt=0, description="Peak z-score from which an incident is 'critical'."
+    close_z: float = Field(
+        default=2.0, ge=0, description="A bucket is calm while its z-score stays below this."
+    )
+    calm_minutes: float = Field(
+        default=360.0,
+        ge=0,
+        description="An open incident resolves after this many minutes of uninterrupted calm; until then "
+        "aftershocks of the same burst belong to it and do not alert again.",
+    )
+    major_at: float = Field(
+        default=2.0,
+        ge=1.0,
+        description="Peak evidence (1.0 = just enough to open) from which an incident is 'major'.",
+    )
+    critical_at: float = Field(
+        default=4.0, ge=1.0, description="Peak evidence from which an incident is 'critical'."
     )
 
     @field_validator("timezone")
@@ -88,10 +110,10 @@ class DetectorConfig(BaseModel):
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> DetectorConfig:
-        if self.close_z > self.open_z:
-            raise ValueError("close_z must not exceed open_z")
-        if not self.open_z <= self.major_z <= self.critical_z:
-            raise ValueError("need open_z <= major_z <= critical_z")
+        if self.close_z > self.spike_z:
+            raise ValueError("close_z must not exceed spike_z")
+        if self.major_at > self.critical_at:
+            raise ValueError("major_at must not exceed critical_at")
         return self
 
     def buckets(self, minutes: float) -> int:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from alerts.detection.baseline import SeasonalBaseline
 from alerts.detection.config import DetectorConfig
+from alerts.detection.evidence import TrailingWindow
 from alerts.detection.incident import Incident, Severity, advance
 from alerts.detection.transform import stabilise, unstabilise
 
@@ -45,11 +46,11 @@ class Verdict:
     incident_started_at: datetime | None
 
 
-def _score(z: float, open_z: float) -> float:
-    """Map a z-score onto [0, 1], 0.5 at ``open_z``."""
-    if z <= 0.0:
+def _score(strength: float) -> float:
+    """Map evidence strength onto [0, 1): 0.5 where it is just enough to open an incident."""
+    if strength <= 0.0:
         return 0.0
-    return z * z / (z * z + open_z * open_z)
+    return strength * strength / (strength * strength + 1.0)
 
 
 class SpikeDetector:
@@ -62,6 +63,7 @@ class SpikeDetector:
         self._incident: Incident | None = None
         self._first_ts: datetime | None = None
         self._last_ts: datetime | None = None
+        self._window = TrailingWindow()
 
     def _local(self, ts: datetime) -> datetime:
         """Wall-clock time for the rhythm: aware timestamps go to the configured zone."""
@@ -105,13 +107,13 @@ class SpikeDetector:
             z = (y - forecast.mean) / forecast.scale
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
-        floors = value - expected >= config.min_excess and value >= config.min_ratio * expected
-        score = _score(z, config.open_z)
-        alert_worthy = warm and floors and z >= config.open_z
+        evidence = self._window.push(z, value, expected, config)
+        alert_worthy = warm and evidence.floors_met and evidence.strength >= 1.0
+        score = _score(evidence.strength)
         if not alert_worthy:
             score = min(score, 0.49)
 
-        self._incident, step = advance(self._incident, ts, value, z, alert_worthy, config)
+        self._incident, step = advance(self._incident, ts, value, z, evidence.strength, alert_worthy, config)
         self._baseline.update(local, y, forecast, config)
 
         incident = step.incident
@@ -124,7 +126,7 @@ class SpikeDetector:
             alert=step.opened,
             in_incident=incident is not None,
             incident_closed=step.closed,
-            severity=Severity.NONE if incident is None else Severity.of(incident.peak_z, config),
+            severity=Severity.NONE if incident is None else Severity.of(incident.peak_strength, config),
             peak=None if incident is None else incident.peak,
             peak_at=None if incident is None else incident.peak_at,
             incident_started_at=None if incident is None else incident.started_at,
@@ -137,6 +139,7 @@ class SpikeDetector:
             "config": self.config.model_dump(),
             "baseline": self._baseline.to_state(),
             "incident": None if self._incident is None else self._incident.to_state(),
+            "window": self._window.to_state(),
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
         }
@@ -151,6 +154,7 @@ class SpikeDetector:
             detector = cls(DetectorConfig.model_validate(state["config"]))
             detector._baseline = SeasonalBaseline.from_state(state["baseline"])
             incident = state["incident"]
+            detector._window = TrailingWindow.from_state(state["window"])
             detector._incident = None if incident is None else Incident.from_state(incident)
             for name in ("first_ts", "last_ts"):
                 raw = state[name]

@@ -15,7 +15,7 @@ from alerts.detection.config import DetectorConfig
 
 
 class Severity(StrEnum):
-    """How bad an incident is, from its peak z-score; ``NONE`` outside incidents."""
+    """How bad an incident is, from its peak evidence strength; ``NONE`` outside incidents."""
 
     NONE = "none"
     MINOR = "minor"
@@ -23,10 +23,10 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
     @classmethod
-    def of(cls, peak_z: float, config: DetectorConfig) -> Severity:
-        if peak_z >= config.critical_z:
+    def of(cls, peak_strength: float, config: DetectorConfig) -> Severity:
+        if peak_strength >= config.critical_at:
             return cls.CRITICAL
-        if peak_z >= config.major_z:
+        if peak_strength >= config.major_at:
             return cls.MAJOR
         return cls.MINOR
 
@@ -38,7 +38,7 @@ class Incident:
     started_at: datetime
     peak: float
     peak_at: datetime
-    peak_z: float
+    peak_strength: float
     calm_buckets: int = 0
 
     def to_state(self) -> dict[str, Any]:
@@ -53,7 +53,7 @@ class Incident:
             started_at=datetime.fromisoformat(state["started_at"]),
             peak=float(state["peak"]),
             peak_at=datetime.fromisoformat(state["peak_at"]),
-            peak_z=float(state["peak_z"]),
+            peak_strength=float(state["peak_strength"]),
             calm_buckets=int(state["calm_buckets"]),
         )
 
@@ -72,6 +72,7 @@ def advance(
     ts: datetime,
     value: float,
     z: float,
+    strength: float,
     may_open: bool,
     config: DetectorConfig,
 ) -> tuple[Incident | None, Transition]:
@@ -79,12 +80,12 @@ def advance(
     if incident is None:
         if not may_open:
             return None, Transition(opened=False, closed=False, incident=None)
-        opened = Incident(started_at=ts, peak=value, peak_at=ts, peak_z=z)
+        opened = Incident(started_at=ts, peak=value, peak_at=ts, peak_strength=strength)
         return opened, Transition(opened=True, closed=False, incident=opened)
 
     if value > incident.peak:
         incident.peak, incident.peak_at = value, ts
-    incident.peak_z = max(incident.peak_z, z)
+    incident.peak_strength = max(incident.peak_strength, strength)
     incident.calm_buckets = incident.calm_buckets + 1 if z < config.close_z else 0
     if incident.calm_buckets >= max(1, config.buckets(config.calm_minutes)):
         return None, Transition(opened=False, closed=True, incident=incident)
