@@ -1,0 +1,190 @@
+"""The figures of a digest, read through the archive query layer (``storage.search``).
+
+Per brand: volume and sentiment against the previous period, a daily trend, share of voice
+against the competitors, complaint themes (touchpoints with example mentions, and keyphrases
+over-represented in negative mentions), top praise, and the period's incidents with their time
+to acknowledge (TTA) and time to resolve (TTR).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from alerts.digest.period import DigestPeriod
+from storage.models import Incident
+from storage.search import (
+    MentionHit,
+    MentionQuery,
+    SentimentShare,
+    VoiceShare,
+    VolumePoint,
+    iter_mentions,
+    search_mentions,
+    sentiment_share,
+    share_of_voice,
+    volume_by,
+)
+
+#: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
+KEYPHRASE_SAMPLE = 2000
+
+
+@dataclass(frozen=True)
+class Theme:
+    aspect: str
+    count: int
+    previous: int
+    examples: list[MentionHit]
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    touchpoint: str | None
+    severity: str
+    status: str
+    opened_at: datetime
+    peak: float
+    tta: timedelta | None
+    ttr: timedelta | None
+    acknowledged_by: str | None
+
+
+@dataclass
+class BrandDigest:
+    brand: str
+    current: SentimentShare
+    previous: SentimentShare
+    trend: list[VolumePoint]
+    voice: list[VoiceShare]
+    themes: list[Theme]
+    keyphrases: list[tuple[str, float]]
+    praise: list[MentionHit]
+    incidents: list[IncidentRow]
+
+    @property
+    def volume_change(self) -> float | None:
+        """Relative change of volume vs the previous period; None when there was none before."""
+        if not self.previous.total:
+            return None
+        return (self.current.total - self.previous.total) / self.previous.total
+
+    @property
+    def net_change(self) -> float:
+        return self.current.net - self.previous.net
+
+
+@dataclass
+class Digest:
+    period: DigestPeriod
+    generated_at: datetime
+    brands: list[BrandDigest] = field(default_factory=list)
+
+
+def _query(period: DigestPeriod, **filters: object) -> MentionQuery:
+    r = period.range
+    return MentionQuery(since=r.start, until=r.end, tz=period.tz, **filters)
+
+
+def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[IncidentRow]:
+    r = period.range
+    rows = session.execute(
+        select(Incident)
+        .where(
+            Incident.brand == brand,
+            Incident.opened_at < r.end,
+            or_(Incident.resolved_at.is_(None), Incident.resolved_at >= r.start),
+        )
+        .order_by(Incident.opened_at, Incident.id)
+    ).scalars()
+    return [
+        IncidentRow(
+            id=i.id, touchpoint=i.touchpoint, severity=i.severity, status=i.status, opened_at=i.opened_at,
+            peak=i.peak_count, acknowledged_by=i.acknowledged_by,
+            tta=(i.acknowledged_at - i.opened_at) if i.acknowledged_at else None,
+            ttr=(i.resolved_at - i.opened_at) if i.resolved_at else None,
+        )
+        for i in rows
+    ]  # fmt: skip
+
+
+def _themes(session: Session, brand: str, period: DigestPeriod, examples: int) -> list[Theme]:
+    negatives = _query(period, brands=[brand], sentiments=["negative"])
+    by_aspect: dict[str, int] = {}
+    for hit in iter_mentions(session, negatives, limit=KEYPHRASE_SAMPLE * 5):
+        for aspect in hit.aspects:
+            by_aspect[aspect] = by_aspect.get(aspect, 0) + 1
+    themes = []
+    for aspect, count in sorted(by_aspect.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+        before = sentiment_share(
+            session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
+        ).negative
+        shown = search_mentions(
+            session,
+            negatives.model_copy(update={"aspects": [aspect], "sort": "reach", "limit": max(1, examples)}),
+        ).items[:examples]
+        themes.append(Theme(aspect, count, before, shown))
+    return themes
+
+
+def _keyphrases(session: Session, brand: str, period: DigestPeriod, top: int) -> list[tuple[str, float]]:
+    if top <= 0:
+        return []
+    from nlp.keyphrases import log_odds_terms
+
+    target = [h.text for h in iter_mentions(
+        session, _query(period, brands=[brand], sentiments=["negative"]), limit=KEYPHRASE_SAMPLE
+    )]  # fmt: skip
+    if not target:
+        return []
+    # baseline: the brand's other mentions, this period and the trend window before it
+    start = period.first - timedelta(days=period.trend_days)
+    wide = DigestPeriod(period.kind, start, period.trend_days + period.days, period.tz)
+    baseline = [
+        h.text
+        for h in iter_mentions(session, _query(wide, brands=[brand]), limit=KEYPHRASE_SAMPLE * 2)
+        if h.sentiment_label != "negative"
+    ]
+    return log_odds_terms(target, baseline, top=top)
+
+
+def build_digest(
+    session: Session,
+    period: DigestPeriod,
+    brands: list[str],
+    competitors: list[str],
+    *,
+    examples: int = 2,
+    keyphrases: int = 8,
+    now: datetime | None = None,
+) -> Digest:
+    """Everything the digest shows for ``brands`` (each compared with ``competitors``)."""
+    from datetime import UTC
+
+    digest = Digest(period=period, generated_at=now or datetime.now(UTC))
+    trend = DigestPeriod(period.kind, period.last - timedelta(days=period.trend_days - 1), period.trend_days,
+                         period.tz)  # fmt: skip
+    for brand in brands:
+        current = sentiment_share(session, _query(period, brands=[brand]))
+        previous = sentiment_share(session, _query(period.previous, brands=[brand]))
+        compared = [brand, *[c for c in competitors if c != brand]]
+        digest.brands.append(
+            BrandDigest(
+                brand=brand,
+                current=current,
+                previous=previous,
+                trend=volume_by(session, _query(trend, brands=[brand]), "day"),
+                voice=share_of_voice(session, _query(period), compared),
+                themes=_themes(session, brand, period, examples),
+                keyphrases=_keyphrases(session, brand, period, keyphrases),
+                praise=search_mentions(
+                    session, _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=3)
+                ).items,
+                incidents=_incidents(session, brand, period),
+            )
+        )
+    return digest

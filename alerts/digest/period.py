@@ -1,0 +1,91 @@
+"""Which days a digest covers: one local day, or a Saturday-to-Friday week (the Persian week)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import jdatetime
+
+from storage.search_dates import DayRange, day_range, parse_day, to_persian_digits, week_start
+
+PeriodKind = Literal["daily", "weekly"]
+JALALI_MONTHS = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)  # fmt: skip
+WEEKDAYS_FA = (
+    "دوشنبه",
+    "سه‌شنبه",
+    "چهارشنبه",
+    "پنجشنبه",
+    "جمعه",
+    "شنبه",
+    "یکشنبه",
+)  # Monday first, as date.weekday()
+
+
+@dataclass(frozen=True)
+class DigestPeriod:
+    kind: PeriodKind
+    first: date  # first local day covered
+    days: int
+    tz: str
+
+    @classmethod
+    def for_day(cls, day: str | date, kind: PeriodKind = "daily", tz: str = "Asia/Tehran") -> DigestPeriod:
+        """The daily digest of ``day``, or the weekly digest of the week containing ``day``."""
+        when = parse_day(day)
+        if kind == "weekly":
+            return cls("weekly", week_start(when), 7, tz)
+        if kind != "daily":
+            raise ValueError(f"period must be daily or weekly, not {kind!r}")
+        return cls("daily", when, 1, tz)
+
+    @classmethod
+    def last_complete(cls, now: datetime, kind: PeriodKind, tz: str = "Asia/Tehran") -> DigestPeriod:
+        """Yesterday's digest, or last week's, as seen at ``now`` (what the scheduler sends)."""
+        today = now.astimezone(ZoneInfo(tz)).date()
+        if kind == "weekly":
+            return cls("weekly", week_start(today) - timedelta(days=7), 7, tz)
+        return cls("daily", today - timedelta(days=1), 1, tz)
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=self.days - 1)
+
+    @property
+    def range(self) -> DayRange:
+        return day_range(self.first, self.days, self.tz)
+
+    @property
+    def previous(self) -> DigestPeriod:
+        return DigestPeriod(self.kind, self.first - timedelta(days=self.days), self.days, self.tz)
+
+    @property
+    def trend_days(self) -> int:
+        """How many days the trend charts show, ending with this period."""
+        return 14 if self.kind == "daily" else 28
+
+    def label(self) -> str:
+        """``۱ آذر ۱۴۰۳`` or ``۱ تا ۷ آذر ۱۴۰۳`` (Persian digits, Jalali)."""
+        if self.kind == "daily":
+            return f"{WEEKDAYS_FA[self.first.weekday()]} {jalali_long(self.first)}"
+        return f"{jalali_long(self.first)} تا {jalali_long(self.last)}"
+
+    def slug(self) -> str:
+        """File-name part, e.g. ``daily-1403-09-01``."""
+        return f"{self.kind}-{jdatetime.date.fromgregorian(date=self.first).strftime('%Y-%m-%d')}"
+
+
+def jalali_long(day: date) -> str:
+    j = jdatetime.date.fromgregorian(date=day)
+    return to_persian_digits(f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}")
+
+
+def jalali_short(day: date) -> str:
+    """``۹/۱`` month/day, for chart axes."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return to_persian_digits(f"{j.month}/{j.day}")

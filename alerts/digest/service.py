@@ -1,0 +1,111 @@
+"""Make a digest from settings and the archive, write it to a file, send it by e-mail."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from alerts.digest.data import Digest, build_digest
+from alerts.digest.period import DigestPeriod
+from alerts.digest.render import render_html, render_text, subject
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+log = logging.getLogger("shenava.digest")
+
+
+class DigestNotConfigured(Exception):
+    """No e-mail channel (or no recipients) to send the digest through."""
+
+
+@dataclass(frozen=True)
+class RenderedDigest:
+    digest: Digest
+    subject: str
+    html: str
+    text: str
+
+
+def display_names(settings: Settings) -> dict[str, str]:
+    """Brand → the name people read (its first Persian alias, else the canonical name)."""
+    return {b.name: (b.aliases_fa[0] if b.aliases_fa else b.name) for b in settings.brands}
+
+
+def digest_brands(settings: Settings) -> tuple[list[str], list[str]]:
+    """(brands with a section, competitors they are compared with)."""
+    own = list(settings.digest.brands) or [b.name for b in settings.brands if not b.competitor]
+    competitors = [b.name for b in settings.brands if b.competitor]
+    return own, competitors
+
+
+def make_digest(settings: Settings, engine: Engine, period: DigestPeriod, *,
+                now: datetime | None = None) -> RenderedDigest:  # fmt: skip
+    brands, competitors = digest_brands(settings)
+    with Session(engine) as session:
+        digest = build_digest(
+            session, period, brands, competitors, examples=settings.digest.examples,
+            keyphrases=settings.digest.keyphrases, now=now or datetime.now(UTC),
+        )  # fmt: skip
+    names = display_names(settings)
+    return RenderedDigest(digest, subject(digest), render_html(digest, names), render_text(digest, names))
+
+
+def write_digest(rendered: RenderedDigest, path: str | Path) -> Path:
+    """Write the standalone HTML file (atomically: a reader never sees half a page)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(rendered.html, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def send_digest(settings: Settings, rendered: RenderedDigest) -> list[str]:
+    """Send through the configured e-mail channel (G's ``EmailNotifier``); returns the recipients.
+
+    Raises ``DigestNotConfigured`` when no e-mail channel is set up and
+    ``alerts.notifiers.DeliveryError`` when SMTP fails.
+    """
+    from alerts.notifiers import EmailNotifier, NotConfigured, build_notifier
+    from alerts.settings import EmailChannel
+
+    channels = [c for c in settings.notifications.channels if isinstance(c, EmailChannel) and c.enabled]
+    wanted = settings.digest.channel
+    if wanted:
+        channels = [c for c in channels if c.name == wanted]
+    if not channels:
+        which = f"named {wanted!r} " if wanted else ""
+        raise DigestNotConfigured(
+            f"no enabled e-mail channel {which}in notifications.channels to send the digest"
+        )
+    try:
+        notifier = build_notifier(channels[0])
+    except NotConfigured as exc:
+        raise DigestNotConfigured(str(exc)) from None
+    assert isinstance(notifier, EmailNotifier)
+    recipients = list(settings.digest.recipients) or list(notifier.recipients)
+    slug = rendered.digest.period.slug()
+    notifier.send_html(rendered.subject, rendered.html, rendered.text, recipients,
+                       headers={"X-Shenava-Digest": slug})  # fmt: skip
+    log.info("digest %s sent to %d recipient(s)", slug, len(recipients))
+    return recipients
+
+
+def run_digest(settings: Settings, engine: Engine, kind: str, *, now: datetime | None = None,
+               send: bool = True) -> RenderedDigest:  # fmt: skip
+    """The scheduled job: the last complete day (or week), written to ``out_dir`` and sent."""
+    now = now or datetime.now(UTC)
+    period = DigestPeriod.last_complete(now, kind, settings.timezone)  # type: ignore[arg-type]
+    rendered = make_digest(settings, engine, period, now=now)
+    if settings.digest.out_dir:
+        write_digest(rendered, Path(settings.digest.out_dir) / f"{period.slug()}.html")
+    if send:
+        send_digest(settings, rendered)
+    return rendered

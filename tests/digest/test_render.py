@@ -1,0 +1,63 @@
+"""The digest's content: figures from the archive, Persian/Jalali, escaped mention text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from alerts.digest import DigestPeriod, make_digest
+from alerts.digest.render import bidi_text, fa_duration
+from tests.digest.conftest import digest_settings
+
+NOW = datetime(2024, 11, 22, 5, 30, tzinfo=UTC)
+
+
+def test_periods_are_tehran_days_and_saturday_weeks() -> None:
+    daily = DigestPeriod.for_day("1403-09-01")
+    assert (daily.first, daily.days, daily.previous.first) == (date(2024, 11, 21), 1, date(2024, 11, 20))
+    assert daily.range.start == datetime(2024, 11, 20, 20, 30, tzinfo=UTC)
+    weekly = DigestPeriod.for_day("2024-11-21", "weekly")
+    assert weekly.first == date(2024, 11, 16) and weekly.first.weekday() == 5  # Saturday
+    assert weekly.label() == "۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳"
+    assert DigestPeriod.last_complete(NOW, "daily").first == date(2024, 11, 21)
+    assert daily.slug() == "daily-1403-09-01"
+
+
+def test_daily_digest_figures(engine: Engine, digest_archive: dict[str, int]) -> None:
+    rendered = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    sabzino = next(b for b in rendered.digest.brands if b.brand == "sabzino")
+    assert [b.brand for b in rendered.digest.brands] == ["sabzino", "nobank"]  # competitors get no section
+    assert (sabzino.current.total, sabzino.previous.total) == (7, 1)  # a1 a2 a3 a5 a6 a7 h1 vs b1
+    assert [(v.brand, v.mentions) for v in sabzino.voice] == [("sabzino", 7), ("tazeh", 1)]
+    assert sabzino.themes[0].aspect == "delivery" and sabzino.themes[0].count == 3
+    assert sabzino.themes[0].examples[0].external_id == "h1"  # highest reach first
+    assert [p.external_id for p in sabzino.praise] == ["a3", "a7"]
+    assert len(sabzino.trend) == 14 and sabzino.trend[-1].day == date(2024, 11, 21)
+    first, second = sabzino.incidents
+    assert (first.tta.total_seconds(), first.ttr.total_seconds()) == (12 * 60, 125 * 60)
+    assert second.tta is None and second.status == "open"
+
+
+def test_html_is_rtl_jalali_and_escaped(engine: Engine, digest_archive: dict[str, int]) -> None:
+    html = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW).html
+    assert '<html dir="rtl" lang="fa">' in html
+    assert "۱ آذر ۱۴۰۳" in html and "سبزینو" in html and "<svg" in html
+    assert "<img" not in html and "&lt;<bdi" in html  # the hostile tag is shown as text
+    assert "\u202e" not in html  # a hostile right-to-left override cannot flip the page
+    assert '<bdi dir="ltr">@sabzino_support</bdi>' in html
+    assert '<bdi dir="ltr">https://sabzino.ir/o?a=1&amp;b=2</bdi>' in html
+    assert "۱۲ دقیقه" in html and "۲ ساعت و ۵ دقیقه" in html  # TTA / TTR of the incident
+
+
+def test_text_part_has_the_headline_figures(engine: Engine, digest_archive: dict[str, int]) -> None:
+    text = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW).text
+    assert "گزارش روزانه شنوا" in text and "سبزینو" in text and "۷ اشاره" in text
+    assert "<" not in text.replace("<img", "")  # no markup besides the quoted hostile text, none at all here
+
+
+def test_helpers() -> None:
+    assert "<b>" not in str(bidi_text("<b>x</b>")) and str(bidi_text("سلام")) == "سلام"
+    assert fa_duration(None) == "—"
+    long_text = bidi_text("ا" * 1000)
+    assert len(str(long_text)) < 300
