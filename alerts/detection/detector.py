@@ -77,9 +77,7 @@ class SpikeDetector:
         except (TypeError, ValueError):
             raise DetectorInputError(f"value at {ts.isoformat()} is not a number: {value!r}") from None
         if not math.isfinite(number) or number < 0:
-            raise DetectorInputError(
-                f"value at {ts.isoformat()} must be a finite count >= 0, got {value!r}"
-            )
+            raise DetectorInputError(f"value at {ts.isoformat()} must be a finite count >= 0, got {value!r}")
         if self._last_ts is not None:
             if (ts.tzinfo is None) != (self._last_ts.tzinfo is None):
                 raise DetectorInputError("cannot mix timezone-aware and naive timestamps in one series")
