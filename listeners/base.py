@@ -76,11 +76,19 @@ class CheckpointVersionError(ValueError):
     """A stored checkpoint was written by an incompatible version."""
 
 
+#: every ``ListenerError.kind``; ``shenava sources`` and the job's backoff rely on this list
+ERROR_KINDS = frozenset({"rate_limited", "auth", "login_required", "usage_cap", "unavailable", "bad_payload",
+                         "bad_request", "not_found", "forbidden"})
+
+
 class ListenerError(Exception):
     """A source failed in a way the scheduler should report, not crash on.
 
     ``kind`` is one of: ``rate_limited``, ``auth``, ``login_required``, ``usage_cap``,
-    ``unavailable`` (5xx, timeouts, connection errors after retries), ``bad_payload``.
+    ``unavailable`` (5xx, timeouts, connection errors after retries), ``bad_payload``,
+    ``bad_request`` (the source rejected our request, e.g. an invalid query: fix the config),
+    ``not_found`` (a configured profile/page does not exist), ``forbidden`` (401/403 from a web
+    site, or its robots.txt disallows the URL).
     ``retry_after`` (seconds) says when trying again makes sense, if the source said so.
     """
 

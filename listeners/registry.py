@@ -3,6 +3,8 @@
 An explicit dict, not dotted paths: we own every listener. A listener class builds itself with
 ``from_settings(settings) -> list[Listener]`` (one per configured target, each with its own
 checkpoint key) or raises ``NotConfigured``; then it is skipped with one plain log line.
+The replay of a file is added by ``shenava.pipeline_sources`` (it runs only when no live source
+is configured).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from listeners.base import Listener, NotConfigured
+from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
+from listeners.web.listeners import TelegramListener, WebListener
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,9 @@ class ListenerFactory(Protocol):
 #: name → listener class; the name is also what ``sources.disabled`` lists
 LISTENERS: dict[str, type[Listener]] = {
     "x": TwitterListener,
+    "instagram": InstagramListener,
+    "web": WebListener,
+    "telegram": TelegramListener,
 }
 
 _already_logged: set[tuple[str, str]] = set()

@@ -66,16 +66,20 @@ def translate_error(err: Exception, what: str) -> ListenerError:
         kind_text = f"{problem.get('title', '')} {problem.get('type', '')}".lower()
         if "usagecap" in kind_text or "usage-capped" in kind_text:
             detail = problem.get("detail") or "the plan's usage cap is exhausted"
-            return ListenerError("usage_cap", f"{what}: X usage cap reached: {detail}",
-                                 retry_after=_reset_in(err.response))
+            return ListenerError(
+                "usage_cap", f"{what}: X usage cap reached: {detail}", retry_after=_reset_in(err.response)
+            )
         retry = _reset_in(err.response)
-        return ListenerError("rate_limited", f"{what}: X rate limit hit; resets in {retry or '?'} s",
-                             retry_after=retry if retry is not None else 900.0)
+        return ListenerError(
+            "rate_limited",
+            f"{what}: X rate limit hit; resets in {retry or '?'} s",
+            retry_after=retry if retry is not None else 900.0,
+        )
     if isinstance(err, tweepy.Unauthorized | tweepy.Forbidden):
         return ListenerError("auth", f"{what}: X refused the token ({err.response.status_code}): {err}")
     if isinstance(err, tweepy.BadRequest):
         return ListenerError("bad_request", f"{what}: X rejected the request: {err}")
-    if isinstance(err, TRANSIENT | tweepy.HTTPException):
+    if isinstance(err, (*TRANSIENT, tweepy.HTTPException)):
         return ListenerError("unavailable", f"{what}: X unavailable after retries: {err}")
     return ListenerError("bad_payload", f"{what}: unreadable X response: {err!r}")
 
@@ -110,12 +114,21 @@ class TwitterListener(Listener):
 
     source: ClassVar[str] = "x"
 
-    def __init__(self, key: str, client: tweepy.Client, settings: XSettings, *,
-                 query: str | None = None, user_id: str | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        client: tweepy.Client,
+        settings: XSettings,
+        *,
+        query: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
         super().__init__(key)
         if (query is None) == (user_id is None):
             raise ValueError("give exactly one of query or user_id")
         self.client, self.settings, self.query, self.user_id = client, settings, query, user_id
+        #: read by the scheduler
+        self.interval_seconds = settings.interval_seconds
 
     @classmethod
     def from_settings(cls, settings: Any) -> list[Listener]:
@@ -145,8 +158,12 @@ class TwitterListener(Listener):
 
     def _page(self, since_id: str | None, until_id: str | None, token: str | None) -> tweepy.Response:
         common: dict[str, Any] = {
-            "since_id": since_id, "until_id": until_id, "max_results": self.settings.page_size,
-            "expansions": ["author_id"], "tweet_fields": TWEET_FIELDS, "user_fields": USER_FIELDS,
+            "since_id": since_id,
+            "until_id": until_id,
+            "max_results": self.settings.page_size,
+            "expansions": ["author_id"],
+            "tweet_fields": TWEET_FIELDS,
+            "user_fields": USER_FIELDS,
         }
         if self.query is not None:
             return self.client.search_recent_tweets(self.query, next_token=token, **common)
@@ -162,13 +179,19 @@ class TwitterListener(Listener):
         token: str | None = None
         for page_no in range(1, self.settings.max_pages + 1):
             try:
-                response = with_retries(lambda t=token: self._page(since_id, request_until, t),
-                                        self.settings.http, TRANSIENT)
+                response = with_retries(
+                    lambda t=token: self._page(since_id, request_until, t), self.settings.http, TRANSIENT
+                )
                 meta = response.meta or {}
                 users = {u.id: u for u in (response.includes or {}).get("users", [])}
                 mentions = [tweet_to_mention(t, users) for t in response.data or []]
-            except (tweepy.TweepyException, requests.RequestException, ValueError, KeyError,
-                    TypeError) as err:
+            except (
+                tweepy.TweepyException,
+                requests.RequestException,
+                ValueError,
+                KeyError,
+                TypeError,
+            ) as err:
                 raise translate_error(err, self.key) from err
             for error in response.errors or []:
                 log.debug("%s: partial error from X: %s", self.key, error.get("title") or error)
@@ -178,14 +201,17 @@ class TwitterListener(Listener):
             token = meta.get("next_token")
             if token and page_no < self.settings.max_pages:
                 until_id = meta.get("oldest_id") or min(
-                    (m.external_id for m in mentions), key=int, default=until_id)
-                yield self._batch(mentions, {"since_id": since_id,
-                                             "window": {"newest_id": newest_id, "until_id": until_id}})
+                    (m.external_id for m in mentions), key=int, default=until_id
+                )
+                yield self._batch(
+                    mentions, {"since_id": since_id, "window": {"newest_id": newest_id, "until_id": until_id}}
+                )
                 continue
             if token:  # page budget spent mid-window: resume it on the next run
                 oldest = meta.get("oldest_id") or until_id
-                yield self._batch(mentions, {"since_id": since_id,
-                                             "window": {"newest_id": newest_id, "until_id": oldest}})
+                yield self._batch(
+                    mentions, {"since_id": since_id, "window": {"newest_id": newest_id, "until_id": oldest}}
+                )
                 return
             yield self._batch(mentions, {"since_id": _max_id(newest_id, since_id)})
             return
