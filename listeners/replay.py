@@ -63,12 +63,16 @@ class ReplayListener(Listener):
         self._state: dict[str, Any] = {}
         self._anchor: tuple[float, datetime] | None = None
         self._eof = False
+        #: how often the scheduler runs this listener
+        self.interval_seconds = 2.0
         #: lines that could not be read, as (line, reason); reported in the log, not retried
         self.bad_lines: list[tuple[int, str]] = []
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, live_sources_configured: bool = False) -> ReplayListener:
-        """Build the replay of ``sources.replay``; ``NotConfigured`` when it is off or has no file.
+    def from_settings(cls, settings: Settings, *, live_sources_configured: bool = False) -> list[Listener]:
+        """The replay of ``sources.replay`` (a one-item list, as the registry expects).
+
+        Raises ``NotConfigured`` when it is off or its file is missing.
 
         With ``enabled: auto`` the replay runs only when no live source is configured
         (the registry says so through ``live_sources_configured``).
@@ -86,7 +90,9 @@ class ReplayListener(Listener):
         path = resolve_replay_file(cfg.file)
         if not path.is_file():
             raise NotConfigured(f"replay file {cfg.file!r} not found")
-        return cls(f"replay:{path.stem}", path, speed=cfg.speed)
+        listener = cls(f"replay:{path.stem}", path, speed=cfg.speed)
+        listener.interval_seconds = cfg.interval_seconds
+        return [listener]
 
     @property
     def exhausted(self) -> bool:

@@ -63,6 +63,8 @@ BRANDS: dict[str, dict[str, Any]] = {
         "finglish": ["tazeh market", "taze market"],
         "handles": ["tazehmarket"],
         "hashtags": ["تازه_مارکت"],
+        # the competitor is tracked by name only (config lists no handles/hashtags for it)
+        "by_name_only": True,
         "domain": "grocery",
         "weight": 0.22,
     },
@@ -480,6 +482,9 @@ class Generator:
 
     def brand_ref(self, brand: str, script: str = "fa") -> str:
         info = BRANDS[brand]
+        if info.get("by_name_only"):
+            pool = {"fa": info["fa"], "finglish": info["finglish"]}.get(script, info["latin"])
+            return self.rng.choice(pool)
         if script == "fa":
             r = self.rng.random()
             if r < 0.12:
@@ -537,6 +542,7 @@ class Generator:
         **extra: Any,
     ) -> dict[str, Any]:
         self.serial += 1
+        when = when.replace(microsecond=0)
         rec: dict[str, Any] = {"text": text, "created_at": when.isoformat(), "source": source}
         epoch = int(when.timestamp())
         if source == "x":
@@ -615,7 +621,7 @@ class Generator:
                     when,
                     text + " " + rng.choice(["🛒", "💳", "✨"]),
                     source="instagram",
-                    author=Author(BRANDS[brand]["handles"][0], brand.title(), 95_000),
+                    author=Author(BRANDS[brand]["handles"][0], BRANDS[brand]["fa"][0], 95_000),
                     brand=brand,
                     kind="ad",
                     mood="neutral",
@@ -738,9 +744,9 @@ class Generator:
         t = day_start + timedelta(hours=OUTAGE_START_H)
         end = day_start + timedelta(hours=OUTAGE_END_H)
         while t < end:
-            # intensity ramps up over the first hour, holds, then fades
+            # intensity jumps within ~15 minutes (orders due at 17:00 all fail), holds, then fades
             progress = (t - day_start).total_seconds() / 3600 - OUTAGE_START_H
-            rate = 1.5 * min(1.0, progress) * (1.0 if progress < 3.5 else max(0.3, 1 - (progress - 3.5)))
+            rate = 2.4 * min(1.0, 0.25 + 3 * progress) * (1.0 if progress < 3.5 else max(0.3, 1 - (progress - 3.5)))
             t += timedelta(minutes=rng.expovariate(max(rate, 0.15)))
             if t >= end:
                 break

@@ -133,6 +133,8 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(level.upper())
     # third-party chatter that says nothing a user needs
-    for noisy in ("apscheduler", "httpx", "urllib3", "transformers", "filelock"):
+    for noisy in ("alembic", "gensim", "httpx", "urllib3", "transformers", "filelock"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+    # "skipped: maximum number of running instances reached" is max_instances=1 doing its job
+    logging.getLogger("apscheduler").setLevel(max(logging.ERROR, root.level))
     return handler

@@ -141,17 +141,21 @@ class Pipeline:
         self._alerts_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, sentiment_model: SentimentModel | None = None) -> Pipeline:
-        """Open the store, load the analyzer (and its model) and the alert engine, once."""
+    def from_settings(
+        cls, settings: Settings, *, sentiment_model: SentimentModel | None = None, alerts: bool = True
+    ) -> Pipeline:
+        """Open the store, load the analyzer (and its model) and, with ``alerts``, the alert engine."""
         from nlp.analyzer import Analyzer
         from storage.db import create_engine_from_url
         from storage.repository import MentionStore
 
         engine = create_engine_from_url(settings.storage.url)
         analyzer = Analyzer.from_settings(settings, sentiment_model=sentiment_model)
-        return cls(MentionStore(engine), analyzer, build_alert_engine(settings, engine))
+        return cls(MentionStore(engine), analyzer, build_alert_engine(settings, engine) if alerts else None)
 
-    def process(self, key: str, mentions: Sequence[RawMention], checkpoint: Checkpoint | None) -> BatchReport:
+    def process(
+        self, key: str, mentions: Sequence[RawMention], checkpoint: Checkpoint | None, *, alerts: bool = True
+    ) -> BatchReport:
         """analyse → store → alerts_on_stored for one batch; the batch log line is written here."""
         report = BatchReport(key=key, fetched=len(mentions))
         t0 = time.perf_counter()
@@ -162,7 +166,7 @@ class Pipeline:
         t2 = time.perf_counter()
         self.watermark.advance(max((m.created_at for m in mentions), default=None))
         with self._alerts_lock:
-            events = alerts_on_stored(self.alerts, saved.inserted_ids)
+            events = alerts_on_stored(self.alerts if alerts else None, saved.inserted_ids)
         t3 = time.perf_counter()
         report.inserted, report.duplicates = saved.inserted, saved.duplicates
         report.inserted_ids = list(saved.inserted_ids)
@@ -175,8 +179,10 @@ class Pipeline:
         return report
 
     def process_counts(self, mentions: Sequence[RawMention]) -> tuple[int, int]:
-        """For the importer: one batch without a checkpoint → (inserted, duplicates)."""
-        report = self.process("import", mentions, None)
+        """For the importer: one batch, no checkpoint → (inserted, duplicates). A backfill of old
+        posts must not page anyone, so the engine's urgent check is skipped; spike detection
+        still counts these rows from storage."""
+        report = self.process("import", mentions, None, alerts=False)
         return report.inserted, report.duplicates
 
     def detect(self, now: datetime | None = None) -> list[Any]:

@@ -86,7 +86,7 @@ class Service:
         self.stats.detect_passes += 1
         for event in events:
             self.stats.alerts.append(event)
-            log.info("alert: %s", event)
+            log.info("alert: %s", getattr(event, "title", event))
         return events
 
     def dispatch_once(self) -> Any:

@@ -1,0 +1,55 @@
+"""What every CLI command shares: the ``--config`` option, loading settings, logging setup."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="SHENAVA_CONFIG",
+        help="Configuration file (default: config/shenava.yaml; env SHENAVA_CONFIG).",
+        show_default=False,
+    ),
+]
+LogJsonOption = Annotated[
+    bool, typer.Option("--log-json", envvar="SHENAVA_LOG_JSON", help="Write log lines as JSON objects.")
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Debug-level logging.")]
+
+
+def load_settings_or_exit(config: Path | None) -> Settings:
+    """Validated settings, or a clear message naming the file, key and problem, and exit code 2."""
+    from config.loader import ConfigError, load_settings
+
+    try:
+        return load_settings(config)
+    except ConfigError as exc:
+        err_console.print(f"[bold red]configuration error[/]: {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def setup_logging(settings: Settings | None, *, log_json: bool = False, verbose: bool = False) -> None:
+    """Logging with secrets redacted: the env vars the settings name are masked everywhere."""
+    from shenava.logging_setup import configure_logging, secret_env_names
+
+    section = getattr(settings, "logging", None) if settings is not None else None
+    level = str(getattr(section, "level", None) or os.environ.get("SHENAVA_LOG_LEVEL", "INFO"))
+    level = "DEBUG" if verbose else level
+    json_format = log_json or bool(getattr(section, "json_format", False) or getattr(section, "json", False))
+    configure_logging(
+        level=level, json_format=json_format, secret_env=secret_env_names(settings) if settings else ()
+    )

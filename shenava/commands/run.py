@@ -1,0 +1,135 @@
+"""``shenava run``: the service. Listeners on their schedules → NLP → store → alerts."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from shenava.cli_support import (
+    ConfigOption,
+    LogJsonOption,
+    VerboseOption,
+    console,
+    load_settings_or_exit,
+    setup_logging,
+)
+
+if TYPE_CHECKING:
+    from shenava.scheduler import Service
+
+log = logging.getLogger("shenava.run")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run(
+        config: ConfigOption = None,
+        until_idle: Annotated[
+            bool,
+            typer.Option("--until-idle", help="Stop once every listener is idle (the replay at its end)."),
+        ] = False,
+        max_seconds: Annotated[
+            float | None, typer.Option("--max-seconds", help="Stop after this many seconds.", min=0)
+        ] = None,
+        replay: Annotated[
+            Path | None,
+            typer.Option(
+                "--replay", help="Replay this JSONL/CSV file (overrides sources.replay.file; forces it on)."
+            ),
+        ] = None,
+        speed: Annotated[
+            float | None,
+            typer.Option("--speed", help="Replay speed-up over real time (overrides the config).", min=0),
+        ] = None,
+        log_json: LogJsonOption = False,
+        verbose: VerboseOption = False,
+    ) -> None:
+        """Run the service: every configured listener on its interval, spike detection and alert delivery.
+
+        With no API credentials it replays the bundled sample. SIGTERM or Ctrl-C finishes the
+        current batch and exits cleanly.
+        """
+        settings = load_settings_or_exit(config)
+        setup_logging(settings, log_json=log_json, verbose=verbose)
+        settings = _with_replay_overrides(settings, replay, speed)
+
+        from shenava.pipeline import Pipeline
+        from shenava.pipeline_sources import build_service_listeners
+        from shenava.scheduler import Service
+        from storage.db import init_db
+
+        init_db(settings.storage.url)  # idempotent: a run never meets an old schema
+        listeners, notes = build_service_listeners(settings)
+        for note in notes:
+            console.print(f"[dim]· {note}[/]")
+        if not listeners:
+            console.print("[yellow]no listener is configured: set API credentials or enable the replay[/]")
+            raise typer.Exit(1)
+        with console.status("loading the NLP models…"):
+            started = time.perf_counter()
+            pipeline = Pipeline.from_settings(settings)
+        console.print(
+            f"[green]✓[/] models ready in {time.perf_counter() - started:.1f} s "
+            f"(sentiment: {pipeline.analyzer.sentiment_model.name})"
+        )
+        if not any(lst.source == "replay" for lst in listeners):
+            pipeline.clock_mode = "wall"
+        for lst in listeners:
+            console.print(
+                f"[green]▶[/] listening: {lst.key}"
+                + (f" at {lst.speed:g}× speed" if getattr(lst, "speed", None) else "")
+            )
+        progress = _Progress()
+        service = Service(settings, pipeline, listeners, on_tick=progress)
+        code = service.run(until_idle=until_idle, max_seconds=max_seconds)
+        console.print(
+            f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored, "
+            f"{len(service.stats.alerts)} alert event(s) this run"
+        )
+        raise typer.Exit(code)
+
+
+def _with_replay_overrides(settings, replay: Path | None, speed: float | None):  # type: ignore[no-untyped-def]
+    if replay is None and speed is None:
+        return settings
+    update: dict[str, object] = {}
+    if replay is not None:
+        update.update(file=str(replay.resolve()), enabled=True)
+    if speed is not None:
+        update["speed"] = speed
+    cfg = settings.sources.replay.model_copy(update=update)
+    sources = settings.sources.model_copy(update={"replay": cfg})
+    return settings.model_copy(update={"sources": sources})
+
+
+class _Progress:
+    """Prints one console line every few seconds: what the service is doing."""
+
+    def __init__(self) -> None:
+        self.last_count = 0
+        self.shown_alerts = 0
+
+    def __call__(self, service: Service) -> None:
+        pipeline = service.pipeline
+        count = pipeline.store.count_mentions()
+        watermark = pipeline.watermark.value
+        tz = _tz(service.settings)
+        at = watermark.astimezone(tz).strftime("%Y-%m-%d %H:%M") if watermark else "—"
+        console.print(
+            f"[cyan]{time.strftime('%H:%M:%S')}[/] stored {count} mentions (+{count - self.last_count}) · "
+            f"mention time {at} · alert events {len(service.stats.alerts)}"
+        )
+        self.last_count = count
+        for event in service.stats.alerts[self.shown_alerts :]:
+            console.print(f"[bold red]ALERT[/] {getattr(event, 'title', event)}")
+        self.shown_alerts = len(service.stats.alerts)
+
+
+def _tz(settings):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.timezone)

@@ -1,0 +1,92 @@
+"""``shenava status``: what is stored, how each listener is doing, what is open."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from shenava.cli_support import ConfigOption, console, load_settings_or_exit
+
+_ERROR_CHARS = 120
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("status")
+    def status(
+        config: ConfigOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the status as one JSON object.")] = False,
+    ) -> None:
+        """Counts per source, brand and sentiment; listener checkpoints and last errors; open incidents."""
+        settings = load_settings_or_exit(config)
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        from shenava.status_report import collect_status
+        from storage.db import create_engine_from_url
+
+        engine = create_engine_from_url(settings.storage.url)
+        try:
+            report = collect_status(engine)
+        except (OperationalError, ProgrammingError) as exc:
+            console.print(
+                f"[red]storage is not initialised or unreachable[/] ({exc.orig!s:.200}); "
+                "run [bold]shenava init[/] first"
+            )
+            raise typer.Exit(1) from None
+        finally:
+            engine.dispose()
+        if as_json:
+            typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+            return
+        _print(report)
+
+
+def _print(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console.print(
+        f"[bold]{report['mentions']}[/] mentions stored"
+        + (f", newest from {report['newest_mention_at']}" if report["newest_mention_at"] else "")
+    )
+    if report["by_source"]:
+        console.print("by source: " + ", ".join(f"{k} {v}" for k, v in report["by_source"].items()))
+    if report["by_sentiment"]:
+        console.print(
+            "by sentiment: " + ", ".join(f"{k} {v}" for k, v in sorted(report["by_sentiment"].items()))
+        )
+    if report["by_brand"]:
+        table = Table("brand", "mentions", "negative", "neutral", "positive", title="brands")
+        for brand, counts in report["by_brand"].items():
+            table.add_row(
+                brand, *(str(counts.get(k, 0)) for k in ("total", "negative", "neutral", "positive"))
+            )
+        console.print(table)
+    table = Table("listener", "last run", "items", "checkpoint", "last error", title="listeners")
+    for lst in report["listeners"]:
+        error = ""
+        if lst["last_error_kind"]:
+            error = f"{lst['last_error_kind']}: {(lst['last_error'] or '')[:_ERROR_CHARS]}"
+            if lst["consecutive_failures"]:
+                error = f"[red]{error} (×{lst['consecutive_failures']})[/]"
+        checkpoint = json.dumps(lst["checkpoint"], ensure_ascii=False) if lst["checkpoint"] else "—"
+        table.add_row(lst["key"], lst["last_run_at"] or "—", str(lst["items_total"]), checkpoint, error)
+    console.print(table if report["listeners"] else "no listener has run yet")
+    if report["open_incidents"]:
+        table = Table(
+            "#", "brand", "touchpoint", "severity", "opened", "peak", "assigned", title="open incidents"
+        )
+        for inc in report["open_incidents"]:
+            table.add_row(
+                str(inc["id"]),
+                inc["brand"],
+                inc["touchpoint"] or "—",
+                inc["severity"],
+                inc["opened_at"],
+                f"{inc['peak_count']:g}",
+                inc["assigned_to"] or "—",
+            )
+        console.print(table)
+    else:
+        console.print("no open incidents")
+    console.print(f"open urgent alerts: {report['open_urgent_alerts']}")
