@@ -94,7 +94,7 @@ def stacked_chart(
                     f'fill="{colours.get(name, "#888")}"><title>{escape(point.label)}: '
                     f"{escape(to_persian_digits(_fmt(value)))}</title></rect>"
                 )
-            if i % label_every == 0:
+            if (len(points) - 1 - i) % label_every == 0:  # the newest day always labelled
                 body.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{height - margin_bottom + 16}" font-size="10" '
                     f'text-anchor="middle" fill="#555">{escape(point.label)}</text>'
@@ -137,7 +137,7 @@ def line_chart(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"><title>{escape(label)}: '
                 f"{escape(to_persian_digits(f'{value:+.2f}'))}</title></circle>"
             )
-            if i % label_every == 0:
+            if (len(points) - 1 - i) % label_every == 0:  # the newest day always labelled
                 body.append(
                     f'<text x="{x:.1f}" y="{height - 8}" font-size="10" text-anchor="middle" '
                     f'fill="#555">{escape(label)}</text>'

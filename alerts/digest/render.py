@@ -50,7 +50,12 @@ def fa_percent(value: float | None, *, signed: bool = False) -> str:
 
 
 def fa_signed(value: float) -> str:
-    return to_persian_digits(f"{value:+.2f}")
+    return to_persian_digits(f"{value:+.2f}").replace(".", "٫")
+
+
+def _ltr(text: str) -> Markup:
+    """A signed figure kept left-to-right, so its sign stays in front of it in a Persian line."""
+    return Markup(f'<bdi dir="ltr">{escape(text)}</bdi>')
 
 
 def fa_duration(value: timedelta | None) -> str:
@@ -101,7 +106,8 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        fa=fa_number, pct=fa_percent, signed=fa_signed, duration=fa_duration, mention=bidi_text, bdi=bdi,
+        fa=fa_number, pct=lambda v, signed=False: _ltr(fa_percent(v, signed=signed)),
+        signed=lambda v: _ltr(fa_signed(v)), duration=fa_duration, mention=bidi_text, bdi=bdi,
         aspect=lambda a: ASPECTS_FA.get(a, a), severity=lambda s: SEVERITY_FA.get(s, s),
         status=lambda s: STATUS_FA.get(s, s), sentiment=lambda s: SENTIMENT_FA.get(s, s),
     )  # fmt: skip
