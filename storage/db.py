@@ -81,10 +81,17 @@ def alembic_config() -> Config:
     return cfg
 
 
+#: any constant: PostgreSQL advisory lock that serialises concurrent migrations (``shenava run``
+#: and ``shenava serve`` starting together)
+_MIGRATION_LOCK_ID = 0x5E4A7A
+
+
 def _run_alembic(target: str | URL | Engine, action: str, revision: str) -> None:
     engine = target if isinstance(target, Engine) else create_engine_from_url(target)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
             cfg = alembic_config()
             cfg.attributes["connection"] = connection
             getattr(command, action)(cfg, revision)

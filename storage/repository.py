@@ -35,6 +35,7 @@ from storage.sanitize import (
     clean_str,
     clean_text,
 )
+from storage.types import require_aware
 
 MAX_ERROR_CHARS = 2_000
 #: metric names copied into the integer columns (sources name them differently)
@@ -84,7 +85,11 @@ def _unique(values: Sequence[str]) -> list[str]:
 
 
 def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: datetime) -> dict[str, Any]:
-    """The ``mentions`` row for one analysed mention, after the rules of ``storage.sanitize``."""
+    """The ``mentions`` row for one analysed mention, after the rules of ``storage.sanitize``.
+
+    Raises ``NaiveDatetimeError`` when ``created_at`` has no time zone.
+    """
+    require_aware(raw.created_at, f"mention {raw.source}/{raw.external_id[:80]}: created_at")
     signals = clean_json(dict(analysis.signals))
     if len(raw.text) > MAX_TEXT_CHARS or len(analysis.normalized_text) > MAX_TEXT_CHARS:
         signals["truncated"] = True
@@ -93,7 +98,7 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         "source": clean_id(raw.source),
         "external_id": clean_id(raw.external_id),
         "url": clean_text(raw.url),
-        "author_id": clean_text(raw.author_id),
+        "author_id": clean_id(raw.author_id) if raw.author_id is not None else None,
         "author_handle": clean_text(raw.author_handle),
         "author_name": clean_text(raw.author_name),
         "author_followers": raw.author_followers,
@@ -103,7 +108,8 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         "lang_hint": clean_text(raw.lang_hint, 16),
         "created_at": raw.created_at,
         "collected_at": collected_at,
-        "conversation_id": clean_text(raw.conversation_id),
+        # ids are keys (urgent alerts dedup on the conversation): same rule as external_id
+        "conversation_id": clean_id(raw.conversation_id) if raw.conversation_id is not None else None,
         "metrics": metrics,
         "likes": _metric(metrics, "likes"),
         "replies": _metric(metrics, "replies"),
@@ -139,9 +145,11 @@ class MentionStore:
 
         Mentions already stored (same ``source`` and ``external_id``, also within the batch)
         are counted as duplicates and left unchanged. ``inserted_ids`` follow the order of
-        ``items``. On any error nothing of the batch, checkpoint included, is stored.
+        ``items``. On any error nothing of the batch, checkpoint included, is stored: a naive
+        ``created_at`` raises ``NaiveDatetimeError`` before anything is written; database
+        failures raise SQLAlchemy's errors after the transaction is rolled back.
         """
-        collected = collected_at or datetime.now(UTC)
+        collected = require_aware(collected_at or datetime.now(UTC), "collected_at")
         inserted_ids: list[int] = []
         with self.engine.begin() as conn:
             for raw, analysis in items:
@@ -195,7 +203,9 @@ class MentionStore:
     def save_checkpoint(self, checkpoint: Checkpoint, *, at: datetime | None = None) -> None:
         """Upsert a checkpoint alone (a listener that advanced without new mentions)."""
         with self.engine.begin() as conn:
-            self._upsert_checkpoint(conn, checkpoint, at or datetime.now(UTC))
+            self._upsert_checkpoint(
+                conn, checkpoint, require_aware(at or datetime.now(UTC), "checkpoint time")
+            )
 
     def load_checkpoint(self, key: str) -> Checkpoint | None:
         """The stored checkpoint of ``key``, or None before its first batch.
@@ -226,25 +236,34 @@ class MentionStore:
     ) -> None:
         """Record the outcome of one run of listener ``key`` (upsert of its ``ListenerState``).
 
-        ``error`` is stored cut to ``MAX_ERROR_CHARS``; callers must not put secrets in it.
+        One atomic statement, so concurrent runs never lose a count. ``error`` is stored cut to
+        ``MAX_ERROR_CHARS``; callers must not put secrets in it.
         """
-        with self.sessions.begin() as session:
-            state = session.get(ListenerState, key, with_for_update=True)
-            if state is None:
-                state = ListenerState(key=key, source=source, items_total=0, consecutive_failures=0)
-                session.add(state)
-            state.source = source
-            state.last_run_at = at
-            state.items_last_run = items
-            state.items_total = (state.items_total or 0) + items
-            if ok:
-                state.last_ok_at = at
-                state.consecutive_failures = 0
-            else:
-                state.last_error_at = at
-                state.last_error_kind = error_kind or "unknown"
-                state.last_error = clean_text(error, MAX_ERROR_CHARS)
-                state.consecutive_failures = (state.consecutive_failures or 0) + 1
+        require_aware(at, "listener run time")
+        table = ListenerState.__table__
+        values: dict[str, Any] = {
+            "key": key,
+            "source": source,
+            "last_run_at": at,
+            "items_last_run": items,
+            "items_total": items,
+            "consecutive_failures": 0 if ok else 1,
+        }
+        if ok:
+            values["last_ok_at"] = at
+        else:
+            values |= {
+                "last_error_at": at,
+                "last_error_kind": clean_str(error_kind or "unknown")[:64],
+                "last_error": clean_text(error, MAX_ERROR_CHARS),
+            }
+        with self.engine.begin() as conn:
+            statement = _insert(conn, table).values(**values)
+            update = {name: statement.excluded[name] for name in values if name not in ("key", "items_total")}
+            update["items_total"] = table.c.items_total + items
+            if not ok:
+                update["consecutive_failures"] = table.c.consecutive_failures + 1
+            conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_=update))
 
     def listener_states(self) -> list[ListenerState]:
         """Every listener's health, ordered by key (detached objects)."""

@@ -21,6 +21,13 @@ class NaiveDatetimeError(ValueError):
     """A naive datetime reached storage: its instant is ambiguous, so it is refused."""
 
 
+def require_aware(value: datetime, what: str) -> datetime:
+    """``value`` itself, or ``NaiveDatetimeError`` naming ``what`` when it has no time zone."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(f"{what} {value.isoformat()} has no time zone; give an aware datetime")
+    return value
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware instant, stored in UTC and read back as an aware UTC datetime.
 

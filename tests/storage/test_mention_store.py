@@ -113,15 +113,16 @@ def test_timestamps_round_trip_as_aware_utc(store: MentionStore) -> None:
 
 
 def test_naive_timestamps_are_refused_and_nothing_is_stored(store: MentionStore) -> None:
-    with pytest.raises(Exception) as excinfo:
-        store.save_batch([item(1), item(2, created_at=datetime(2026, 3, 1, 8, 0))], Checkpoint("k", {}))
-    assert (
-        isinstance(excinfo.value, NaiveDatetimeError)
-        or isinstance(excinfo.value.__cause__, NaiveDatetimeError)
-        or "naive datetime" in str(excinfo.value)
-    )
+    naive = item(2, created_at=datetime(2026, 3, 1, 8, 0))
+    with pytest.raises(
+        NaiveDatetimeError, match="x/tweet-2: created_at 2026-03-01T08:00:00 has no time zone"
+    ):
+        store.save_batch([item(1), naive], Checkpoint("k", {}))
+    with pytest.raises(NaiveDatetimeError):
+        store.record_listener_run("k", "x", ok=True, items=1, at=datetime(2026, 3, 1))
     assert store.count_mentions() == 0
     assert store.load_checkpoint("k") is None
+    assert store.listener_states() == []
 
 
 BIDI_AND_ZERO_WIDTH = "\u202eسبزینو\u202c \u200fافتضاح\u200f \u200b\u200c\u200d\ufeff \u2066@user\u2069"
