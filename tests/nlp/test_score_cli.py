@@ -111,7 +111,9 @@ def test_each_kind_of_bad_line(runner: CliRunner, tmp_path: Path, line: str, rea
 def test_skip_bad_skips_and_counts(runner: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_bytes(
-        b'{"n": 1, "text": "\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85"}\n{"n": 2}\n\xff\xfe bad bytes\n{"n": 3, "text": "x"}\n'
+        '{"n": 1, "text": "سلام"}\n{"n": 2}\n'.encode()
+        + b"\xff\xfe bad bytes\n"  # not UTF-8
+        + b'{"n": 3, "text": "x"}\n'
     )
     result = runner.invoke(app, ["score", "--input", str(src), "--output", "-", "--skip-bad"])
     assert result.exit_code == 0, result.output
