@@ -72,7 +72,9 @@ def translate_error(err: Exception, what: str) -> ListenerError:
         retry = _reset_in(err.response)
         return ListenerError(
             "rate_limited",
-            f"{what}: X rate limit hit; resets in {retry or '?'} s",
+            f"{what}: X rate limit hit; window resets in {retry:.0f} s"
+            if retry is not None
+            else f"{what}: X rate limit hit (no reset header)",
             retry_after=retry if retry is not None else 900.0,
         )
     if isinstance(err, tweepy.Unauthorized | tweepy.Forbidden):
