@@ -28,6 +28,7 @@ from alerts.notifiers import Notifier, build_notifiers
 from alerts.outbox import DispatchReport, Outbox, enqueue
 from alerts.routing import Router, quiet_until
 from alerts.urgent import UrgentDetector
+from alerts.workflow import ACTIVE_STATUSES, DETECTOR
 from config.settings import Settings
 from storage.models import DetectorState, Incident, Mention, MentionBrand
 
@@ -223,7 +224,7 @@ class AlertEngine:
         events: list[AlertEvent] = []
         incident = session.scalars(
             select(Incident)
-            .where(Incident.brand == brand, Incident.status == "open", Incident.kind == "spike")
+            .where(Incident.brand == brand, Incident.status.in_(ACTIVE_STATUSES), Incident.kind == "spike")
             .order_by(Incident.id.desc())
             .limit(1)
         ).first()
@@ -277,7 +278,7 @@ class AlertEngine:
             events.append(self._event(IncidentGrew, incident))
         if not incident.details.get("active"):
             incident.status, incident.resolved_at, incident.updated_at = "resolved", now, now
-            incident.resolved_by = incident.resolved_by or "detector"
+            incident.resolved_by = incident.resolved_by or DETECTOR
             incident.details = {**incident.details, "burst_end": (t + self.bucket).isoformat()}
             events.append(self._event(IncidentResolved, incident))
             return None, events

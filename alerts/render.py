@@ -39,6 +39,10 @@ def summary_lines(event: dict[str, Any]) -> list[str]:
     if kind == "urgent_mention":
         lines.append("دلیل: " + ", ".join(event.get("reasons", [])))
         return lines
+    if kind == "incident_resolved":
+        peak, usual = event.get("peak_count", 0), event.get("expected", 0)
+        lines.append(f"اوج: {peak} منشن منفی در یک بازه (معمول: {usual:.1f})")
+        return lines
     exp = event.get("explanation") or {}
     if exp:
         lines.append(
@@ -72,6 +76,8 @@ def _mentions(event: dict[str, Any]) -> list[dict[str, Any]]:
                 "followers": event.get("followers"),
             }
         ]
+    if event.get("kind") == "incident_resolved":
+        return []
     return list((event.get("explanation") or {}).get("mentions") or [])
 
 

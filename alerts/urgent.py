@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -35,6 +36,13 @@ def _folder() -> Callable[[str], str]:
     return normalize_for_search
 
 
+@lru_cache(maxsize=8)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Crisis words in the stored text's normal form (normalising loads hazm: do it once)."""
+    fold = _folder()
+    return tuple(w for w in (fold(word).strip() for word in words) if w)
+
+
 def conversation_key(m: Mention) -> str:
     return f"{m.source}:{m.conversation_id or m.external_id}"
 
@@ -43,9 +51,8 @@ class UrgentDetector:
     def __init__(self, settings: Settings) -> None:
         self.rules = settings.alerts.urgent
         self.own = {b.name: b for b in settings.brands if not b.competitor}
-        fold = _folder()
-        self._fold = fold
-        self.crisis = [w for w in (fold(word).strip() for word in self.rules.crisis_words) if w]
+        self._fold = _folder()
+        self.crisis = _folded(tuple(self.rules.crisis_words))
         self.handles = {name: {h.lower().lstrip("@") for h in b.handles} for name, b in self.own.items()}
 
     def reasons(self, m: Mention) -> list[str]:

@@ -20,46 +20,89 @@ _PROBS = {
 }
 
 
-def mention(n: int, at: datetime, text: str, *, brand: str = "sabzino", label: str = "negative",
-            aspects: tuple[str, ...] = (), urgency: float = 0.1, followers: int = 120,
-            handle: str | None = None, conversation: str | None = None,
-            source: str = "x") -> tuple[RawMention, MentionAnalysis]:
+def mention(
+    n: int,
+    at: datetime,
+    text: str,
+    *,
+    brand: str = "sabzino",
+    label: str = "negative",
+    aspects: tuple[str, ...] = (),
+    urgency: float = 0.1,
+    followers: int = 120,
+    handle: str | None = None,
+    conversation: str | None = None,
+    source: str = "x",
+) -> tuple[RawMention, MentionAnalysis]:
     raw = RawMention(
-        source=source, external_id=f"m{n}", text=text, created_at=at, url=f"https://x.com/u{n}/status/{n}",
-        author_id=f"u{n}", author_handle=handle or f"user{n}", author_name=f"کاربر {n}",
-        author_followers=followers, conversation_id=conversation, metrics={"like_count": n % 7},
+        source=source,
+        external_id=f"m{n}",
+        text=text,
+        created_at=at,
+        url=f"https://x.com/u{n}/status/{n}",
+        author_id=f"u{n}",
+        author_handle=handle or f"user{n}",
+        author_name=f"کاربر {n}",
+        author_followers=followers,
+        conversation_id=conversation,
+        metrics={"like_count": n % 7},
     )
     probs = _PROBS[label]
     analysis = MentionAnalysis(
-        normalized_text=text, lang="fa", brands=[brand],
+        normalized_text=text,
+        lang="fa",
+        brands=[brand],
         sentiment=SentimentResult(label=label, score=probs["positive"] - probs["negative"], probs=probs),  # type: ignore[arg-type]
-        aspects=list(aspects), urgency=urgency, signals={},
+        aspects=list(aspects),
+        urgency=urgency,
+        signals={},
     )
     return raw, analysis
 
 
-def seed_background(store: MentionStore, *, days: float = 2.0, start: datetime = T0, seed: int = 7,
-                    first_id: int = 0, brand: str = "sabzino") -> int:
-    """About one negative and two other mentions per 5 minutes; returns the next free id."""
+def seed_background(
+    store: MentionStore,
+    *,
+    days: float = 2.0,
+    start: datetime = T0,
+    seed: int = 7,
+    first_id: int = 0,
+    brand: str = "sabzino",
+) -> int:
+    """About one negative mention per 5 minutes and one other per 10; returns the next free id."""
     rng = random.Random(seed)
     items: list[Any] = []
     n = first_id
     for bucket in range(int(days * 288)):
         at = start + timedelta(minutes=5 * bucket)
         for k in range(rng.choice([0, 1, 1, 2])):
-            items.append(mention(n, at + timedelta(seconds=20 + 40 * k), BACKGROUND[n % 4], brand=brand,
-                                 aspects=(("price", "app", "quality", "support")[n % 4],)))
+            items.append(
+                mention(
+                    n,
+                    at + timedelta(seconds=20 + 40 * k),
+                    BACKGROUND[n % 4],
+                    brand=brand,
+                    aspects=(("price", "app", "quality", "support")[n % 4],),
+                )
+            )
             n += 1
-        for k in range(2):
-            items.append(mention(n, at + timedelta(seconds=100 + 30 * k), "سبزینو خوبه", brand=brand,
-                                 label=rng.choice(["neutral", "positive"])))
+        if bucket % 2 == 0:
+            label = rng.choice(["neutral", "positive"])
+            items.append(mention(n, at + timedelta(seconds=100), "سبزینو خوبه", brand=brand, label=label))
             n += 1
     store.save_batch(items, None)
     return n
 
 
-def seed_burst(store: MentionStore, start: datetime, *, buckets: int = 6, per_bucket: int = 30,
-               first_id: int = 100_000, brand: str = "sabzino") -> int:
+def seed_burst(
+    store: MentionStore,
+    start: datetime,
+    *,
+    buckets: int = 6,
+    per_bucket: int = 30,
+    first_id: int = 100_000,
+    brand: str = "sabzino",
+) -> int:
     items = []
     n = first_id
     for bucket in range(buckets):

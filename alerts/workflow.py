@@ -1,0 +1,193 @@
+"""The support workflow: acknowledge, assign and resolve incidents and urgent alerts.
+
+The CLI (``shenava incidents`` / ``shenava urgent``) and the HTTP API call these functions with a
+session in a transaction. Every change is appended to ``details["history"]``. Times are wall-clock:
+time to acknowledge / resolve run from when the alert was raised (``details["created_wall"]``,
+the moment support could first see it) to the human's action.
+
+Statuses: ``open`` → ``acknowledged`` → ``resolved`` (resolve also works straight from open).
+An incident the detector closed has ``resolved_by == "detector"``; it does not count towards the
+time to resolve, which measures people.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Incident, UrgentAlert
+
+OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
+ACTIVE_STATUSES = (OPEN, ACKNOWLEDGED)
+DETECTOR = "detector"
+
+Kind = Literal["incident", "urgent"]
+_MODELS: dict[str, type[Incident] | type[UrgentAlert]] = {"incident": Incident, "urgent": UrgentAlert}
+
+
+class WorkflowError(ValueError):
+    """The item does not exist, or the change is not allowed in its current status."""
+
+
+def _model(kind: Kind) -> type[Incident] | type[UrgentAlert]:
+    if kind not in _MODELS:
+        raise WorkflowError(f"unknown kind {kind!r}: incident or urgent")
+    return _MODELS[kind]
+
+
+def _actor(name: str | None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 128:
+        raise WorkflowError("give who does this (--by NAME, at most 128 characters)")
+    return name
+
+
+def raised_at(item: Incident | UrgentAlert) -> datetime:
+    """When support could first see the alert (wall-clock)."""
+    wall = (item.details or {}).get("created_wall")
+    if wall:
+        return datetime.fromisoformat(wall)
+    return item.created_at if isinstance(item, UrgentAlert) else item.opened_at
+
+
+def list_items(
+    session: Session, kind: Kind, *, status: str | None = None, brand: str | None = None, limit: int = 50
+) -> list[Any]:
+    """Newest first; ``status`` is one status, ``active`` (open or acknowledged) or None for all."""
+    model = _model(kind)
+    query = select(model).order_by(model.id.desc()).limit(max(1, min(limit, 1000)))
+    if status == "active":
+        query = query.where(model.status.in_(ACTIVE_STATUSES))
+    elif status:
+        query = query.where(model.status == status)
+    if brand:
+        query = query.where(model.brand == brand)
+    return list(session.scalars(query))
+
+
+def get_item(session: Session, kind: Kind, item_id: int) -> Any:
+    item = session.get(_model(kind), item_id)
+    if item is None:
+        raise WorkflowError(f"{kind} #{item_id} does not exist")
+    return item
+
+
+def _record(item: Any, action: str, by: str, at: datetime, **extra: Any) -> None:
+    details = dict(item.details or {})
+    details["history"] = [
+        *details.get("history", []),
+        {"action": action, "by": by, "at": at.isoformat(), **extra},
+    ]
+    item.details = details
+
+
+def acknowledge(session: Session, kind: Kind, item_id: int, *, by: str, at: datetime | None = None) -> Any:
+    """Mark seen; a second acknowledgement keeps the first time (TTA counts the first)."""
+    item, by, at = get_item(session, kind, item_id), _actor(by), at or datetime.now(UTC)
+    if item.status == RESOLVED:
+        raise WorkflowError(f"{kind} #{item_id} is already resolved")
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by, item.status = at, by, ACKNOWLEDGED
+        _record(item, "acknowledge", by, at)
+    return item
+
+
+def assign(
+    session: Session, kind: Kind, item_id: int, *, to: str, by: str | None = None, at: datetime | None = None
+) -> Any:
+    """Give the item to ``to``; assigning counts as acknowledging it."""
+    item, to, at = get_item(session, kind, item_id), _actor(to), at or datetime.now(UTC)
+    by = _actor(by or to)
+    if item.status == RESOLVED:
+        raise WorkflowError(f"{kind} #{item_id} is already resolved")
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by, item.status = at, by, ACKNOWLEDGED
+    item.assigned_to = to
+    _record(item, "assign", by, at, to=to)
+    return item
+
+
+def resolve(
+    session: Session,
+    kind: Kind,
+    item_id: int,
+    *,
+    by: str,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> Any:
+    item, by, at = get_item(session, kind, item_id), _actor(by), at or datetime.now(UTC)
+    if item.status == RESOLVED:
+        raise WorkflowError(f"{kind} #{item_id} is already resolved (by {item.resolved_by})")
+    if item.acknowledged_at is None:  # resolving is the strongest acknowledgement
+        item.acknowledged_at, item.acknowledged_by = at, by
+    item.status, item.resolved_at, item.resolved_by = RESOLVED, at, by
+    _record(item, "resolve", by, at, **({"note": note[:2000]} if note else {}))
+    return item
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    """Response times of one brand and kind, in seconds."""
+
+    brand: str
+    kind: str
+    total: int
+    acknowledged: int
+    resolved_by_people: int
+    open: int
+    tta_median_s: float | None
+    tta_p90_s: float | None
+    ttr_median_s: float | None
+    ttr_p90_s: float | None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linearly interpolated percentile (q in [0, 100]); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * min(max(q, 0.0), 100.0) / 100.0
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def response_report(
+    session: Session, *, brand: str | None = None, since: datetime | None = None
+) -> list[ResponseStats]:
+    """Median and p90 time to acknowledge and to resolve, per brand and kind."""
+    stats = []
+    for kind, model in _MODELS.items():
+        query = select(model)
+        if brand:
+            query = query.where(model.brand == brand)
+        items = [i for i in session.scalars(query) if since is None or raised_at(i) >= since]
+        for name in sorted({i.brand for i in items}):
+            mine = [i for i in items if i.brand == name]
+            tta = [(i.acknowledged_at - raised_at(i)).total_seconds() for i in mine if i.acknowledged_at]
+            ttr = [
+                (i.resolved_at - raised_at(i)).total_seconds()
+                for i in mine
+                if i.resolved_at and i.resolved_by and i.resolved_by != DETECTOR
+            ]
+            stats.append(
+                ResponseStats(
+                    brand=name,
+                    kind=kind,
+                    total=len(mine),
+                    acknowledged=len(tta),
+                    resolved_by_people=len(ttr),
+                    open=sum(1 for i in mine if i.status in ACTIVE_STATUSES),
+                    tta_median_s=statistics.median(tta) if tta else None,
+                    tta_p90_s=percentile(tta, 90),
+                    ttr_median_s=statistics.median(ttr) if ttr else None,
+                    ttr_p90_s=percentile(ttr, 90),
+                )
+            )
+    return stats

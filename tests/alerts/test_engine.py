@@ -1,0 +1,146 @@
+"""The engine over a real database: incidents open once, explain themselves, persist and resolve."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from alerts.engine import AlertEngine
+from alerts.events import INCIDENT_OPENED, INCIDENT_RESOLVED, AlertEvent
+from alerts.workflow import resolve
+from config.settings import Settings
+from storage.db import create_engine_from_url, init_db
+from storage.models import Delivery, DetectorState, Incident
+from storage.repository import MentionStore
+from tests.alerts.builders import T0, seed_background, seed_burst
+from tests.alerts.conftest import make_settings
+
+SPIKE = T0 + timedelta(days=2, hours=10)  # 13:30 in Tehran, after a day of warm-up
+END = T0 + timedelta(days=2, hours=22)  # the detector wants hours of calm before it resolves
+
+
+def _stepwise(
+    settings: Settings, engine: Engine, start: datetime, end: datetime, step: timedelta
+) -> list[AlertEvent]:
+    """Detection as the service runs it, restarting the engine (a new process) at every step."""
+    events: list[AlertEvent] = []
+    watermark = start
+    while watermark < end:
+        watermark = min(end, watermark + step)
+        events += AlertEngine(settings, engine).detect(watermark)
+    return events
+
+
+@pytest.fixture
+def seeded(store: MentionStore) -> MentionStore:
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE)
+    return store
+
+
+def test_spike_opens_one_incident_that_explains_itself_and_resolves(
+    seeded: MentionStore, engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    events = _stepwise(settings, engine, SPIKE - timedelta(hours=2), END, timedelta(minutes=45))
+    events = AlertEngine(settings, engine).detect(T0) + events  # an old watermark changes nothing
+    kinds = [e.kind for e in events]
+    assert kinds.count(INCIDENT_OPENED) == 1 and kinds.count(INCIDENT_RESOLVED) == 1
+
+    opened = next(e for e in events if e.kind == INCIDENT_OPENED)
+    assert SPIKE <= opened.at < SPIKE + timedelta(minutes=30)
+    explanation = opened.explanation
+    assert explanation["bucket"]["count"] >= 25 and explanation["bucket"]["expected"] < 5
+    assert explanation["ratio"] > 3
+    assert any("نرسیده" in t["term"] for t in explanation["terms"][:5])
+    assert explanation["touchpoints"][0]["touchpoint"] == "delivery"
+    assert explanation["touchpoints"][0]["now_share"] > explanation["touchpoints"][0]["baseline_share"]
+    assert 3 <= len(explanation["mentions"]) <= 5
+    assert all(m["url"].startswith("https://") and m["author"] for m in explanation["mentions"])
+    assert len({m["author"] for m in explanation["mentions"]}) == len(explanation["mentions"])
+    share = explanation["negative_share"]
+    assert share["now"] > share["usual"] + 0.2
+
+    with Session(engine) as session:
+        (incident,) = session.scalars(select(Incident)).all()
+        assert incident.status == "resolved" and incident.resolved_by == "detector"
+        assert incident.peak_count >= 25 and "delivery" in incident.details["touchpoints"]
+        keys = set(session.scalars(select(Delivery.dedup_key)))
+        assert keys == {f"incident:{incident.id}:opened->file", f"incident:{incident.id}:resolved->file"}
+        assert session.scalar(select(func.count()).select_from(DetectorState)) >= 8
+
+    report = AlertEngine(settings, engine).dispatch()
+    assert report.sent == 2
+    lines = [
+        json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [line["event"]["kind"] for line in lines] == [INCIDENT_OPENED, INCIDENT_RESOLVED]
+    assert AlertEngine(settings, engine).dispatch().sent == 0
+
+
+def test_restarts_give_the_same_incident_as_one_pass(tmp_path: Path, settings: Settings) -> None:
+    results = []
+    for name, step in (("one", timedelta(days=10)), ("steps", timedelta(minutes=40))):
+        url = f"sqlite:///{tmp_path / name}.db"
+        init_db(url)
+        engine = create_engine_from_url(url)
+        store = MentionStore(engine)
+        seed_background(store, days=3.0)
+        seed_burst(store, SPIKE)
+        _stepwise(settings, engine, SPIKE - timedelta(hours=1), END, step)
+        with Session(engine) as session:
+            results.append(
+                [(i.opened_at, i.peak_count, i.severity, i.status) for i in session.scalars(select(Incident))]
+            )
+        engine.dispose()
+    assert results[0] == results[1] and len(results[0]) == 1
+
+
+def test_volume_floor_keeps_small_bursts_quiet(sqlite_engine: Engine, tmp_path: Path) -> None:
+    store = MentionStore(sqlite_engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE)
+    settings = make_settings(tmp_path, alerts={"min_volume": 60})
+    assert AlertEngine(settings, sqlite_engine).detect(END) == []
+
+
+def test_support_resolving_mid_burst_is_not_paged_again(
+    seeded: MentionStore, engine: Engine, settings: Settings
+) -> None:
+    first = AlertEngine(settings, engine).detect(SPIKE + timedelta(minutes=20))
+    (opened,) = [e for e in first if e.kind == INCIDENT_OPENED]
+    with Session(engine) as session, session.begin():
+        resolve(session, "incident", opened.incident_id, by="agent-1", note="courier outage confirmed")
+    later = AlertEngine(settings, engine).detect(END)
+    assert later == []
+    with Session(engine) as session:
+        incident = session.get(Incident, opened.incident_id)
+        assert incident is not None and incident.resolved_by == "agent-1"
+
+
+def test_competitors_are_not_watched_by_default(
+    sqlite_engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    store, engine = MentionStore(sqlite_engine), sqlite_engine
+    seed_background(store, days=3.0, brand="tazeh")
+    seed_burst(store, SPIKE, brand="tazeh")
+    assert AlertEngine(settings, engine).detect(END) == []
+    watching = make_settings(tmp_path, alerts={"watch_competitors": True})
+    assert [e.brand for e in AlertEngine(watching, engine).detect(END) if e.kind == INCIDENT_OPENED] == [
+        "tazeh"
+    ]
+
+
+def test_naive_watermark_is_refused(sqlite_engine: Engine, settings: Settings) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        AlertEngine(settings, sqlite_engine).detect(datetime(2026, 3, 1))
+
+
+def test_bucket_alignment_follows_tehran_midnight(sqlite_engine: Engine, tmp_path: Path) -> None:
+    hourly = AlertEngine(make_settings(tmp_path, alerts={"bucket_minutes": 60}), sqlite_engine)
+    start = hourly.bucket_start(datetime.fromisoformat("2026-03-01T10:10:00+00:00"))
+    assert start.isoformat() == "2026-03-01T09:30:00+00:00"  # 13:00 in Tehran (UTC+03:30)
