@@ -101,12 +101,17 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
         )
         .order_by(Incident.opened_at, Incident.id)
     ).scalars()
+    from alerts.workflow import DETECTOR, raised_at
+
+    # as in the support workflow's report: times run from when support could first see the
+    # incident, and a resolve by the detector (the spike faded) is not a human response
     return [
         IncidentRow(
             id=i.id, touchpoint=i.touchpoint, severity=i.severity, status=i.status, opened_at=i.opened_at,
             peak=i.peak_count, acknowledged_by=i.acknowledged_by,
-            tta=(i.acknowledged_at - i.opened_at) if i.acknowledged_at else None,
-            ttr=(i.resolved_at - i.opened_at) if i.resolved_at else None,
+            tta=(i.acknowledged_at - raised_at(i)) if i.acknowledged_at else None,
+            ttr=(i.resolved_at - raised_at(i)) if i.resolved_at and i.resolved_by not in (None, DETECTOR)
+            else None,
         )
         for i in rows
     ]  # fmt: skip

@@ -46,6 +46,7 @@ def digest_archive(engine: Engine, store: MentionStore) -> dict[str, int]:
                     updated_at=opened,
                     acknowledged_at=opened + timedelta(minutes=12),
                     acknowledged_by="neda",
+                    resolved_by="neda",
                     resolved_at=opened + timedelta(hours=2, minutes=5),
                     peak_count=9,
                 ),
