@@ -143,7 +143,10 @@ class TwitterListener(Listener):
         client = make_client(token, xs)
         listeners: list[Listener] = []
         for brand in settings.brands:
-            queries = build_queries(brand, xs)
+            try:
+                queries = build_queries(brand, xs)
+            except ValueError as err:
+                raise NotConfigured(f"X listener is off: {err} (sources.x.max_query_length)") from err
             for i, query in enumerate(queries):
                 suffix = f":{i + 1}" if len(queries) > 1 else ""
                 listeners.append(cls(f"x:search:{brand.name}{suffix}", client, xs, query=query))
