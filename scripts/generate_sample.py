@@ -746,7 +746,11 @@ class Generator:
         while t < end:
             # intensity jumps within ~15 minutes (orders due at 17:00 all fail), holds, then fades
             progress = (t - day_start).total_seconds() / 3600 - OUTAGE_START_H
-            rate = 2.4 * min(1.0, 0.25 + 3 * progress) * (1.0 if progress < 3.5 else max(0.3, 1 - (progress - 3.5)))
+            rate = (
+                2.4
+                * min(1.0, 0.25 + 3 * progress)
+                * (1.0 if progress < 3.5 else max(0.3, 1 - (progress - 3.5)))
+            )
             t += timedelta(minutes=rng.expovariate(max(rate, 0.15)))
             if t >= end:
                 break

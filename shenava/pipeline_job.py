@@ -109,8 +109,10 @@ class ListenerJob:
 
     def _failed(self, report: RunReport, kind: str, exc: BaseException, retry_after: float | None) -> None:
         self.consecutive_failures += 1
-        delay = retry_after if retry_after is not None else min(
-            BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (self.consecutive_failures - 1)
+        delay = (
+            retry_after
+            if retry_after is not None
+            else min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (self.consecutive_failures - 1))
         )
         self._not_before = self._monotonic() + delay
         message = redact(str(exc))
@@ -118,8 +120,13 @@ class ListenerJob:
         log.warning("listener=%s error=%s retry_in=%.0fs %s", self.key, kind, delay, message)
         try:
             self.pipeline.store.record_listener_run(
-                self.key, self.listener.source, ok=False, items=report.inserted,
-                error_kind=kind, error=message, at=self._now(),
+                self.key,
+                self.listener.source,
+                ok=False,
+                items=report.inserted,
+                error_kind=kind,
+                error=message,
+                at=self._now(),
             )
         except Exception:  # the store itself may be what failed; the log line above has it
             log.exception("could not record the failure of %s", self.key)

@@ -112,17 +112,24 @@ class Service:
         start = datetime.now(UTC)
         for job in self.jobs:
             self._scheduler.add_job(
-                job, IntervalTrigger(seconds=listener_interval(job.listener, self.settings)),
-                id=f"listener:{job.key}", name=job.key, next_run_time=start,
+                job,
+                IntervalTrigger(seconds=listener_interval(job.listener, self.settings)),
+                id=f"listener:{job.key}",
+                name=job.key,
+                next_run_time=start,
             )
         soon = start + timedelta(seconds=self.detect_interval)
         self._scheduler.add_job(
-            self._guarded("detection", self.detect_once), IntervalTrigger(seconds=self.detect_interval),
-            id="detect", next_run_time=soon,
+            self._guarded("detection", self.detect_once),
+            IntervalTrigger(seconds=self.detect_interval),
+            id="detect",
+            next_run_time=soon,
         )
         self._scheduler.add_job(
-            self._guarded("dispatch", self.dispatch_once), IntervalTrigger(seconds=self.dispatch_interval),
-            id="dispatch", next_run_time=soon,
+            self._guarded("dispatch", self.dispatch_once),
+            IntervalTrigger(seconds=self.dispatch_interval),
+            id="dispatch",
+            next_run_time=soon,
         )
 
     # -- the loop --------------------------------------------------------------------------------

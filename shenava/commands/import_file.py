@@ -38,8 +38,9 @@ def register(app: typer.Typer) -> None:
         """Import mentions from a JSONL or CSV file (analysts' backfills).
 
         Each line: text and created_at (ISO 8601 with offset) required; source, id, url, author,
-        author_followers, lang, metrics optional. Lines without an id get one derived from their content, so importing
-        the same file twice adds nothing. Bad lines are reported with their line number; the rest goes in.
+        author_followers, lang, metrics optional. Lines without an id get one derived from their
+        content, so importing the same file twice adds nothing. Bad lines are reported with their
+        line number; the rest goes in.
         """
         settings = load_settings_or_exit(config)
         setup_logging(settings, log_json=log_json, verbose=verbose)

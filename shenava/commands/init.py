@@ -17,8 +17,10 @@ def register(app: typer.Typer) -> None:
         """Validate the config, create the var/ directories and bring the database schema up to date."""
         settings = load_settings_or_exit(config)
         setup_logging(settings)
-        console.print(f"[green]✓[/] configuration valid: {len(settings.brands)} brand(s): "
-                      + ", ".join(b.name for b in settings.brands))
+        console.print(
+            f"[green]✓[/] configuration valid: {len(settings.brands)} brand(s): "
+            + ", ".join(b.name for b in settings.brands)
+        )
         for name in VAR_DIRS:
             Path(name).mkdir(parents=True, exist_ok=True)
         from storage.db import init_db
