@@ -150,40 +150,57 @@ class MentionStore:
         failures raise SQLAlchemy's errors after the transaction is rolled back.
         """
         collected = require_aware(collected_at or datetime.now(UTC), "collected_at")
-        inserted_ids: list[int] = []
+        # Rows are built (and validated) before the transaction opens; the first occurrence of
+        # a key within the batch wins, later ones are duplicates.
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for raw, analysis in items:
+            row = mention_row(raw, analysis, collected)
+            rows.setdefault((row["source"], row["external_id"]), row)
         with self.engine.begin() as conn:
-            for raw, analysis in items:
-                row = mention_row(raw, analysis, collected)
-                statement = (
-                    _insert(conn, Mention.__table__)
-                    .values(**row)
-                    .on_conflict_do_nothing(index_elements=["source", "external_id"])
-                    .returning(Mention.__table__.c.id)
-                )
-                mention_id = conn.execute(statement).scalar_one_or_none()
-                if mention_id is None:
-                    continue
-                inserted_ids.append(mention_id)
-                self._insert_children(conn, mention_id, row)
+            # Sorted by key: concurrent writers then lock keys in one order and cannot deadlock.
+            new_ids = self._insert_new(conn, [rows[key] for key in sorted(rows)])
+            self._insert_children(conn, [(new_ids[key], row) for key, row in rows.items() if key in new_ids])
             if checkpoint is not None:
                 self._upsert_checkpoint(conn, checkpoint, collected)
+        inserted_ids = [new_ids[key] for key in rows if key in new_ids]
         return SaveResult(
             inserted=len(inserted_ids), duplicates=len(items) - len(inserted_ids), inserted_ids=inserted_ids
         )
 
     @staticmethod
-    def _insert_children(conn: Connection, mention_id: int, row: dict[str, Any]) -> None:
-        created_at = row["created_at"]
-        if row["brands"]:
-            conn.execute(
-                MentionBrand.__table__.insert(),
-                [{"mention_id": mention_id, "brand": b, "created_at": created_at} for b in row["brands"]],
-            )
-        if row["aspects"]:
-            conn.execute(
-                MentionAspect.__table__.insert(),
-                [{"mention_id": mention_id, "aspect": a, "created_at": created_at} for a in row["aspects"]],
-            )
+    def _insert_new(conn: Connection, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+        """Insert rows whose key is not stored yet (one multi-row statement); their new ids by key.
+
+        ON CONFLICT DO NOTHING also covers a concurrent writer inserting the same key.
+        """
+        if not rows:
+            return {}
+        table = Mention.__table__
+        statement = (
+            _insert(conn, table)
+            .on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .returning(table.c.id, table.c.source, table.c.external_id)
+        )
+        result = conn.execute(statement, rows)
+        return {(source, external_id): mention_id for mention_id, source, external_id in result}
+
+    @staticmethod
+    def _insert_children(conn: Connection, new: list[tuple[int, dict[str, Any]]]) -> None:
+        """The brand and aspect rows that filters and per-brand timelines use."""
+        brands = [
+            {"mention_id": mention_id, "brand": brand, "created_at": row["created_at"]}
+            for mention_id, row in new
+            for brand in row["brands"]
+        ]
+        aspects = [
+            {"mention_id": mention_id, "aspect": aspect, "created_at": row["created_at"]}
+            for mention_id, row in new
+            for aspect in row["aspects"]
+        ]
+        if brands:
+            conn.execute(MentionBrand.__table__.insert(), brands)
+        if aspects:
+            conn.execute(MentionAspect.__table__.insert(), aspects)
 
     @staticmethod
     def _upsert_checkpoint(conn: Connection, checkpoint: Checkpoint, at: datetime) -> None:
