@@ -25,7 +25,7 @@ from alerts.detection.config import DetectorConfig
 HOURS = 24
 DAYS = 7
 # Mean absolute deviation of a normal variable is sigma * sqrt(2/pi).
-_MAD_TO_SIGMA = math.sqrt(math.pi / 2.0)
+MAD_TO_SIGMA = math.sqrt(math.pi / 2.0)
 
 
 @dataclass
@@ -61,7 +61,7 @@ class SeasonalBaseline:
             return None
         i0, i1, w = self._knots(local)
         mean = self.level + (1.0 - w) * self.daily[i0] + w * self.daily[i1] + self.weekly[local.weekday()]
-        scale = max(config.min_scale, _MAD_TO_SIGMA * self.abs_dev) if self.updates else config.min_scale
+        scale = max(config.min_scale, MAD_TO_SIGMA * self.abs_dev) if self.updates else config.min_scale
         return Forecast(mean=mean, scale=scale)
 
     def update(self, local: datetime, y: float, forecast: Forecast | None, config: DetectorConfig) -> None:

@@ -58,7 +58,10 @@ class DetectorConfig(BaseModel):
         default=1440.0, ge=0, description="No incident opens during the first this-many minutes of a series."
     )
     spike_z: float = Field(
-        default=6.0, gt=0, description="A single bucket this many scales above its expectation is a spike."
+        default=7.0,
+        gt=0,
+        description="A single bucket this many scales above its expectation is a spike (below a mean of "
+        "``dispersion`` the exact negative-binomial tail decides how many scales that is).",
     )
     sustained_z: float = Field(
         default=2.0,
@@ -91,12 +94,12 @@ class DetectorConfig(BaseModel):
         "aftershocks of the same burst belong to it and do not alert again.",
     )
     major_at: float = Field(
-        default=2.0,
+        default=1.5,
         ge=1.0,
         description="Peak evidence (1.0 = just enough to open) from which an incident is 'major'.",
     )
     critical_at: float = Field(
-        default=4.0, ge=1.0, description="Peak evidence from which an incident is 'critical'."
+        default=2.5, ge=1.0, description="Peak evidence from which an incident is 'critical'."
     )
 
     @field_validator("timezone")

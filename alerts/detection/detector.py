@@ -19,7 +19,7 @@ from alerts.detection.baseline import SeasonalBaseline
 from alerts.detection.config import DetectorConfig
 from alerts.detection.evidence import TrailingWindow
 from alerts.detection.incident import Incident, Severity, advance
-from alerts.detection.transform import stabilise, unstabilise
+from alerts.detection.transform import stabilise, tail_z, unstabilise
 
 STATE_VERSION = 1
 
@@ -99,13 +99,17 @@ class SpikeDetector:
         y = stabilise(value, config.dispersion)
         forecast = self._baseline.forecast(local, config)
         if forecast is None:
-            expected, z = value, 0.0
+            expected, z, spike_z = value, 0.0, 0.0
         else:
             expected = unstabilise(forecast.mean, config.dispersion)
             z = (y - forecast.mean) / forecast.scale
+            # Below a mean of k the noise is mostly Poisson and the stabilised axis understates how rare
+            # a jump is (0 -> 14 is no 6-sigma event): use the exact tail there.
+            exact = z > 1.0 and expected < config.dispersion
+            spike_z = max(z, tail_z(value, expected, config.dispersion) / forecast.scale) if exact else z
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
-        evidence = self._window.push(z, value, expected, config)
+        evidence = self._window.push(z, spike_z, value, expected, config)
         alert_worthy = warm and evidence.floors_met and evidence.strength >= 1.0
         score = _score(evidence.strength)
         if not alert_worthy:

@@ -30,7 +30,9 @@ class TrailingWindow:
 
     rows: deque[tuple[float, float, float]] = field(default_factory=deque)
 
-    def push(self, z: float, value: float, expected: float, config: DetectorConfig) -> Evidence:
+    def push(
+        self, z: float, spike_z: float, value: float, expected: float, config: DetectorConfig
+    ) -> Evidence:
         self.rows.append((z, value, expected))
         while len(self.rows) > max(1, config.buckets(config.sustained_minutes)):
             self.rows.popleft()
@@ -38,7 +40,7 @@ class TrailingWindow:
         observed = sum(r[1] for r in self.rows)
         expected_sum = sum(r[2] for r in self.rows)
         floors = observed - expected_sum >= config.min_excess and observed >= config.min_ratio * expected_sum
-        strength = max(z / config.spike_z, mean_z / config.sustained_z)
+        strength = max(spike_z / config.spike_z, mean_z / config.sustained_z)
         return Evidence(strength=strength, floors_met=floors)
 
     def to_state(self) -> list[list[float]]:

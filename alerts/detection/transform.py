@@ -24,3 +24,22 @@ def unstabilise(value: float, dispersion: float) -> float:
     root_k = math.sqrt(dispersion)
     s = math.sinh(max(value, 0.0) / (2.0 * root_k))
     return max(0.0, dispersion * s * s - _ANSCOMBE)
+
+
+def tail_z(count: float, mean: float, dispersion: float) -> float:
+    """Normal-equivalent z of seeing ``count`` or more when a negative binomial expects ``mean``.
+
+    P(X >= count) for NB(mean, k=dispersion), turned into the z with the same upper-tail probability.
+    Exact where the stabilised axis is not: at small means (a 0 -> 14 jump is far rarer than a Gaussian
+    on the square-root scale says). Returns 0 for counts at or below the mean; capped at 40.
+    """
+    if count <= mean or count <= 0:
+        return 0.0
+    from scipy.special import betainc, ndtri  # lazy: keeps `shenava --help` fast
+
+    success = dispersion / (dispersion + mean)
+    # P(X >= x) = I_{1-p}(x, k) for the number of failures X before the k-th success.
+    tail = float(betainc(math.ceil(count), dispersion, 1.0 - success))
+    if tail <= 0.0:
+        return 40.0
+    return min(40.0, max(0.0, float(-ndtri(tail))))

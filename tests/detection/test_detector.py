@@ -1,0 +1,211 @@
+"""SpikeDetector: rhythm, incident lifecycle, state round-trip, sparse counts and bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from alerts.detection import DetectorConfig, DetectorInputError, Severity, SpikeDetector, Verdict
+from tests.detection.synthetic import PER_DAY, START, burst, daily_mean, series
+
+LEVELS = [
+    pytest.param(2.0, id="sparse-2-per-bucket"),
+    pytest.param(40.0, id="busy-40"),
+    pytest.param(800.0, id="busy-800"),
+]
+
+
+def run(points, detector: SpikeDetector | None = None) -> list[Verdict]:
+    detector = detector or SpikeDetector()
+    return [detector.update(ts, value) for ts, value in points]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_rhythm_is_learned(level: float) -> None:
+    verdicts = run(series(days=6, level=level))
+    last_day = verdicts[-PER_DAY:]
+    truth = [daily_mean(v.ts, level) for v in last_day]
+    errors = [abs(v.expected - t) / t for v, t in zip(last_day, truth, strict=True)]
+    # The expectation follows the 6:1 day/night swing closely, not a flat average.
+    assert sum(errors) / len(errors) < 0.25
+    night = min(last_day, key=lambda v: daily_mean(v.ts, level))
+    day = max(last_day, key=lambda v: daily_mean(v.ts, level))
+    assert day.expected > 3.0 * night.expected
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_quiet_series_raises_no_alerts(level: float) -> None:
+    verdicts = run(series(days=7, level=level, seed=11))
+    assert sum(v.alert for v in verdicts) == 0
+    assert all(0.0 <= v.anomaly_score <= 1.0 for v in verdicts)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize(
+    ("length", "factor"),
+    [
+        # One 5-minute bucket must stand out a lot on its own (~20x); a burst that lasts
+        # half an hour is heard at a fraction of that height.
+        pytest.param(1, 20.0, id="one-bucket-x20"),
+        pytest.param(6, 5.0, id="half-hour-x5"),
+    ],
+)
+def test_burst_opens_one_incident_keeps_peak_and_resolves(level: float, length: int, factor: float) -> None:
+    start = 4 * PER_DAY + 150  # day 5, 12:30
+    extra = max(25.0, factor * level)
+    verdicts = run(series(days=7, level=level, bursts=burst(start, length, extra)))
+    alerts = [i for i, v in enumerate(verdicts) if v.alert]
+    assert len(alerts) == 1, "one burst opens exactly one incident"
+    assert start <= alerts[0] < start + length, "and it opens while the burst is on"
+
+    opened = verdicts[alerts[0]]
+    assert opened.in_incident and opened.anomaly_score >= 0.5 and opened.severity is not Severity.NONE
+    during = verdicts[alerts[0] : start + length]
+    assert all(v.in_incident for v in during)
+    assert verdicts[start + length - 1].peak == max(v.value for v in during)
+
+    closes = [i for i, v in enumerate(verdicts) if v.incident_closed]
+    assert len(closes) == 1 and closes[0] > start + length
+    closed = verdicts[closes[0]]
+    assert closed.peak == max(v.value for v in during), "the peak is kept to the end"
+    assert not verdicts[closes[0] + 1].in_incident and verdicts[closes[0] + 1].severity is Severity.NONE
+    calm = DetectorConfig().buckets(DetectorConfig().calm_minutes)
+    assert closes[0] - (start + length - 1) >= calm
+
+
+def test_bigger_burst_is_more_severe() -> None:
+    def severity(extra: float) -> Severity:
+        verdicts = run(series(days=6, level=40.0, bursts=burst(4 * PER_DAY + 150, 6, extra)))
+        levels = [order.index(v.severity) for v in verdicts if v.in_incident]
+        assert levels == sorted(levels), "severity only grows while the incident is open"
+        return order[max(levels)]
+
+    order = list(Severity)
+    assert order.index(severity(4000.0)) > order.index(severity(250.0)) > order.index(Severity.NONE)
+
+
+def test_sparse_night_jumps_do_not_alert_but_a_real_burst_does() -> None:
+    # Night-time trickle of negative mentions: mostly zeros with scattered 0 -> 2 jumps.
+    start = START
+    points = []
+    for i in range(5 * PER_DAY):
+        ts = start + timedelta(minutes=5 * i)
+        value = 2.0 if i % 37 == 0 else (1.0 if i % 11 == 0 else 0.0)
+        points.append((ts, value))
+    verdicts = run(points)
+    assert sum(v.alert for v in verdicts) == 0
+
+    detector = SpikeDetector()
+    run(points, detector)
+    ts = points[-1][0]
+    burst_verdicts = [
+        detector.update(ts + timedelta(minutes=5 * (j + 1)), v) for j, v in enumerate([9, 14, 12])
+    ]
+    assert [v.alert for v in burst_verdicts].count(True) == 1
+    assert burst_verdicts[0].alert or burst_verdicts[1].alert
+
+
+def test_no_alert_during_warm_up() -> None:
+    points = list(series(days=2, level=10.0, bursts=burst(100, 3, 200.0)))
+    verdicts = run(points)
+    warm = DetectorConfig().buckets(DetectorConfig().warmup_minutes)
+    assert not any(v.alert for v in verdicts[:warm])
+
+
+@pytest.mark.parametrize("split", [PER_DAY // 2, 4 * PER_DAY + 151, 4 * PER_DAY + 170, 6 * PER_DAY])
+def test_state_round_trip_gives_identical_verdicts(split: int) -> None:
+    points = list(series(days=7, level=30.0, bursts=burst(4 * PER_DAY + 150, 4, 400.0)))
+    whole = run(points)
+
+    first = SpikeDetector()
+    head = run(points[:split], first)
+    restored = SpikeDetector.from_state(json.loads(json.dumps(first.to_state())))
+    tail = run(points[split:], restored)
+    assert head + tail == whole
+
+
+def test_state_round_trip_keeps_config() -> None:
+    config = DetectorConfig(spike_z=7.5, timezone="UTC", calm_minutes=30)
+    detector = SpikeDetector(config)
+    run(series(days=1, level=5.0), detector)
+    assert SpikeDetector.from_state(detector.to_state()).config == config
+
+
+@pytest.mark.parametrize(
+    "state", [{"version": 99}, {"version": 1}, {"version": 1, "config": {"bogus": 1}}, [], "x"]
+)
+def test_foreign_state_is_rejected(state: object) -> None:
+    with pytest.raises(ValueError):
+        SpikeDetector.from_state(state)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (math.nan, "finite count"),
+        (math.inf, "finite count"),
+        (-1.0, "finite count"),
+        ("twelve", "not a number"),
+        (None, "not a number"),
+    ],
+)
+def test_bad_values_are_rejected_clearly(value: object, fragment: str) -> None:
+    detector = SpikeDetector()
+    detector.update(START, 3.0)
+    with pytest.raises(DetectorInputError, match=fragment):
+        detector.update(START + timedelta(minutes=5), value)  # type: ignore[arg-type]
+    # The rejected value changed nothing: the next good bucket is judged as if it never came.
+    reference = SpikeDetector()
+    reference.update(START, 3.0)
+    assert detector.update(START + timedelta(minutes=10), 4.0) == reference.update(
+        START + timedelta(minutes=10), 4.0
+    )
+
+
+def test_timestamps_must_increase_and_not_mix_zones() -> None:
+    detector = SpikeDetector()
+    detector.update(START, 1.0)
+    with pytest.raises(DetectorInputError, match="must increase"):
+        detector.update(START, 1.0)
+    with pytest.raises(DetectorInputError, match="must increase"):
+        detector.update(START - timedelta(minutes=5), 1.0)
+    with pytest.raises(DetectorInputError, match="mix"):
+        detector.update(datetime(2030, 1, 1, tzinfo=UTC), 1.0)
+    with pytest.raises(DetectorInputError, match="datetime"):
+        detector.update("2030-01-01", 1.0)  # type: ignore[arg-type]
+
+
+def test_aware_timestamps_follow_the_configured_zone() -> None:
+    """The same wall-clock rhythm, fed as UTC instants, is learned in the series' own zone."""
+    naive = list(series(days=5, level=20.0))
+    tehran = DetectorConfig().timezone
+    from zoneinfo import ZoneInfo
+
+    aware = [(ts.replace(tzinfo=ZoneInfo(tehran)).astimezone(UTC), v) for ts, v in naive]
+    as_local = run(naive)
+    as_utc = run(aware)
+    assert [v.expected for v in as_local] == pytest.approx([v.expected for v in as_utc])
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"timezone": "Mars/Olympus"},
+        {"close_z": 9.0},
+        {"major_at": 5.0, "critical_at": 3.0},
+        {"bucket_minutes": 0},
+        {"nope": 1},
+    ],
+)
+def test_invalid_config_is_rejected(overrides: dict) -> None:
+    with pytest.raises(ValidationError):
+        DetectorConfig(**overrides)
+
+
+def test_every_setting_is_documented() -> None:
+    for name, field in DetectorConfig.model_fields.items():
+        assert field.description and len(field.description) > 15, name
