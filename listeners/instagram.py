@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +55,7 @@ def translate_error(err: BaseException, what: str, logged_in: bool) -> ListenerE
         return ListenerError("login_required", f"{what}: Instagram requires a login: {text}")
     if isinstance(err, ie.ProfileNotExistsException | ie.QueryReturnedNotFoundException):
         return ListenerError("not_found", f"{what}: not found on Instagram: {text}")
-    if isinstance(err, ie.AbortDownloadException) and " 401 " in f" {text} ":
+    if isinstance(err, ie.AbortDownloadException) and re.search(r"\b401\b", text):
         kind = "auth" if logged_in else "login_required"
         return ListenerError(
             kind, f"{what}: Instagram answered 401 (session expired or login needed): {text}"
