@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
 from listeners.base import RawMention
 from nlp.normalize import normalize_for_search
 from nlp.types import MentionAnalysis, SentimentResult
+from storage.models import Incident
 from storage.repository import MentionStore
 
 #: 1403-09-01 (Jalali) = 2024-11-21; Tehran midnight is 20:30 UTC the day before
@@ -238,3 +242,37 @@ def save_corpus(store: MentionStore, rows: list[dict] | None = None) -> dict[str
         items.append((raw, analysis))
     result = store.save_batch(items, None)
     return {r["ext"]: mid for r, mid in zip(rows, result.inserted_ids, strict=True)}
+
+
+def save_incidents(engine: Engine) -> list[int]:
+    """Two sabzino incidents of 1403-09-01: one acknowledged and resolved by people, one open."""
+    opened = DAY1 + timedelta(hours=6)
+    with Session(engine) as session, session.begin():
+        session.add_all(
+            [
+                Incident(
+                    brand="sabzino",
+                    touchpoint="delivery",
+                    severity="high",
+                    status="resolved",
+                    opened_at=opened,
+                    updated_at=opened,
+                    acknowledged_at=opened + timedelta(minutes=12),
+                    acknowledged_by="neda",
+                    resolved_by="neda",
+                    resolved_at=opened + timedelta(hours=2, minutes=5),
+                    peak_count=9,
+                ),
+                Incident(
+                    brand="sabzino",
+                    touchpoint="support",
+                    severity="critical",
+                    status="open",
+                    opened_at=opened + timedelta(hours=3),
+                    updated_at=opened + timedelta(hours=3),
+                    peak_count=4,
+                ),
+            ]
+        )
+        session.flush()
+        return [i.id for i in session.scalars(select(Incident).order_by(Incident.id))]

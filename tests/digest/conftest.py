@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from config.settings import BrandSettings, Settings
-from storage.models import Incident
 from storage.repository import MentionStore
-from tests.archive.corpus import DAY1, corpus, save_corpus
+from tests.archive.corpus import corpus, save_corpus, save_incidents
 
 
 def digest_settings(**digest: object) -> Settings:
@@ -33,32 +29,5 @@ def digest_archive(engine: Engine, store: MentionStore) -> dict[str, int]:
         "followers": 999_999,
     }
     ids |= save_corpus(store, [hostile])
-    opened = DAY1 + timedelta(hours=6)
-    with Session(engine) as session, session.begin():
-        session.add_all(
-            [
-                Incident(
-                    brand="sabzino",
-                    touchpoint="delivery",
-                    severity="high",
-                    status="resolved",
-                    opened_at=opened,
-                    updated_at=opened,
-                    acknowledged_at=opened + timedelta(minutes=12),
-                    acknowledged_by="neda",
-                    resolved_by="neda",
-                    resolved_at=opened + timedelta(hours=2, minutes=5),
-                    peak_count=9,
-                ),
-                Incident(
-                    brand="sabzino",
-                    touchpoint="support",
-                    severity="critical",
-                    status="open",
-                    opened_at=opened + timedelta(hours=3),
-                    updated_at=opened + timedelta(hours=3),
-                    peak_count=4,
-                ),
-            ]
-        )
+    save_incidents(engine)
     return ids

@@ -1,0 +1,174 @@
+"""Archive endpoints: search, streaming export, aggregates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from shenava.api.deps import Analyst, SessionDep
+from storage.search import (
+    MAX_LIMIT,
+    MentionHit,
+    MentionQuery,
+    SearchError,
+    iter_mentions,
+    search_mentions,
+    sentiment_share,
+    share_of_voice,
+    volume_by,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["archive"])
+
+
+def mention_query(
+    text: Annotated[
+        str | None, Query(max_length=1000, description='Words (AND), "phrase", prefix*, -exclude.')
+    ] = None,
+    brand: Annotated[list[str] | None, Query(description="Brand (repeatable).")] = None,
+    source: Annotated[list[str] | None, Query(description="Source (repeatable).")] = None,
+    sentiment: Annotated[list[str] | None, Query(description="negative, neutral, positive.")] = None,
+    touchpoint: Annotated[list[str] | None, Query(description="Touchpoint, e.g. delivery.")] = None,
+    lang: Annotated[list[str] | None, Query(description="fa, ar, en, finglish.")] = None,
+    author: Annotated[str | None, Query(max_length=200, description="Author handle.")] = None,
+    since: Annotated[str | None, Query(description="Jalali 1403-09-01, ISO date or timestamp.")] = None,
+    until: Annotated[str | None, Query(description="Inclusive day, or an exclusive timestamp.")] = None,
+    min_followers: Annotated[int | None, Query(ge=0)] = None,
+    sort: Annotated[str, Query(description="newest, oldest, relevance, reach, urgency.")] = "newest",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    return dict(
+        text=text, brands=brand or [], sources=source or [], sentiments=sentiment or [],
+        aspects=touchpoint or [], langs=lang or [], author=author, since=since, until=until,
+        min_followers=min_followers, sort=sort, limit=limit, offset=offset,
+    )  # fmt: skip
+
+
+def build_query(request: Request, params: dict[str, Any]) -> MentionQuery:
+    """A validated query, or a 422 that says which parameter is wrong and why."""
+    try:
+        return MentionQuery(tz=request.app.state.settings.timezone, **params)
+    except ValidationError as exc:
+        detail = [
+            {
+                "loc": ["query", *map(str, e["loc"])],
+                "msg": e["msg"].removeprefix("Value error, "),
+                "type": e["type"],
+            }
+            for e in exc.errors()
+        ]
+        raise HTTPException(status_code=422, detail=detail) from None
+
+
+QueryParams = Annotated[dict[str, Any], Depends(mention_query)]
+
+
+class MentionPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+    items: list[MentionHit]
+
+
+@router.get("/mentions", response_model=MentionPage, summary="Search mentions")
+def list_mentions(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> MentionPage:
+    query = build_query(request, params)
+    try:
+        page = search_mentions(session, query)
+    except SearchError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    following = query.offset + len(page.items)
+    return MentionPage(
+        total=page.total, limit=query.limit, offset=query.offset, items=page.items,
+        next_offset=following if following < page.total else None,
+    )  # fmt: skip
+
+
+@router.get("/mentions/export", summary="Export mentions (CSV or JSON Lines, streamed)")
+def export_mentions(
+    request: Request,
+    params: QueryParams,
+    _: Analyst,
+    format: Annotated[Literal["csv", "jsonl"], Query(description="csv or jsonl")] = "csv",
+    max_rows: Annotated[int | None, Query(ge=1, description="Stop after this many rows; none: all.")] = None,
+) -> StreamingResponse:
+    from storage.export import iter_csv, iter_jsonl
+
+    query = build_query(request, params)
+    sessions = request.app.state.sessions
+    session: Session = sessions()
+    try:  # validate before the 200 goes out: later errors could only cut the stream
+        hits = iter_mentions(session, query, limit=max_rows)
+        first = next(hits, None)
+    except SearchError as exc:
+        session.close()
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+
+    def rows():
+        try:
+            if first is not None:
+                yield first
+                yield from hits
+        finally:
+            session.close()
+
+    if format == "csv":
+        body, media = iter_csv(rows()), "text/csv; charset=utf-8"
+    else:
+        body, media = iter_jsonl(rows()), "application/x-ndjson; charset=utf-8"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    headers = {"Content-Disposition": f'attachment; filename="shenava-mentions-{stamp}.{format}"'}
+    return StreamingResponse(body, media_type=media, headers=headers)
+
+
+@router.get("/aggregates/volume", summary="Mentions per local day or hour, by sentiment")
+def volume(
+    request: Request, params: QueryParams, session: SessionDep, _: Analyst,
+    bucket: Annotated[Literal["day", "hour"], Query()] = "day",
+) -> list[dict[str, Any]]:  # fmt: skip
+    query = build_query(request, params)
+    try:
+        points = volume_by(session, query, bucket)
+    except SearchError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return [
+        {"start": p.start.isoformat(), "total": p.total, "negative": p.negative, "neutral": p.neutral,
+         "positive": p.positive}
+        for p in points
+    ]  # fmt: skip
+
+
+@router.get("/aggregates/sentiment", summary="Sentiment share and net sentiment")
+def sentiment(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> dict[str, Any]:
+    query = build_query(request, params)
+    try:
+        s = sentiment_share(session, query)
+    except SearchError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return {
+        "total": s.total,
+        "negative": s.negative,
+        "neutral": s.neutral,
+        "positive": s.positive,
+        "net": s.net,
+    }
+
+
+@router.get("/aggregates/share-of-voice", summary="Each brand's share of brand mentions")
+def voice(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> list[dict[str, Any]]:
+    query = build_query(request, params)
+    try:
+        shares = share_of_voice(session, query)
+    except SearchError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return [
+        {"brand": v.brand, "mentions": v.mentions, "share": v.share, "net_sentiment": v.net_sentiment}
+        for v in shares
+    ]

@@ -1,0 +1,131 @@
+"""Support endpoints: incidents (list, acknowledge, assign, resolve) and listener status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from shenava.api.deps import Admin, Analyst, SessionDep, Support
+
+router = APIRouter(prefix="/api/v1", tags=["support"])
+ItemId = Annotated[int, Path(ge=1, le=2**62, description="Incident id.")]
+
+
+class IncidentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    brand: str
+    touchpoint: str | None
+    kind: str
+    status: str
+    severity: str
+    opened_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    peak_count: float
+    current_count: float
+    baseline: float
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    assigned_to: str | None
+    resolved_by: str | None
+
+
+class AssignBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: str = Field(min_length=1, max_length=128, description="Who takes the incident.")
+
+
+class ResolveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(default=None, max_length=2000, description="What was done.")
+
+
+class ListenerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str
+    source: str
+    last_run_at: datetime | None
+    last_ok_at: datetime | None
+    last_error_at: datetime | None
+    last_error_kind: str | None
+    last_error: str | None
+    items_last_run: int
+    items_total: int
+    consecutive_failures: int
+
+
+def _workflow_call(session: Any, action: Any, *args: Any, **kwargs: Any) -> IncidentOut:
+    from alerts.workflow import WorkflowError
+
+    try:
+        item = action(session, "incident", *args, **kwargs)
+        session.commit()
+    except WorkflowError as exc:
+        session.rollback()
+        message = str(exc)
+        raise HTTPException(status_code=404 if "does not exist" in message else 409, detail=message) from None
+    return IncidentOut.model_validate(item)
+
+
+@router.get("/incidents", response_model=list[IncidentOut], summary="List incidents, newest first")
+def list_incidents(
+    session: SessionDep,
+    _: Analyst,
+    status: Annotated[Literal["open", "acknowledged", "resolved", "active"] | None, Query()] = None,
+    brand: Annotated[str | None, Query(max_length=128)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> list[IncidentOut]:
+    from alerts.workflow import list_items
+
+    return [IncidentOut.model_validate(i) for i in list_items(session, "incident", status=status, brand=brand,
+                                                               limit=limit)]  # fmt: skip
+
+
+@router.get("/incidents/{item_id}", response_model=IncidentOut, summary="One incident")
+def get_incident(item_id: ItemId, session: SessionDep, _: Analyst) -> IncidentOut:
+    from alerts.workflow import get_item
+
+    return _workflow_call(session, lambda s, kind, i: get_item(s, kind, i), item_id)
+
+
+@router.post("/incidents/{item_id}/acknowledge", response_model=IncidentOut, summary="Acknowledge (support)")
+def acknowledge_incident(item_id: ItemId, session: SessionDep, key: Support) -> IncidentOut:
+    from alerts.workflow import acknowledge
+
+    return _workflow_call(session, acknowledge, item_id, by=key.name)
+
+
+@router.post("/incidents/{item_id}/assign", response_model=IncidentOut, summary="Assign (support)")
+def assign_incident(item_id: ItemId, body: AssignBody, session: SessionDep, key: Support) -> IncidentOut:
+    from alerts.workflow import assign
+
+    return _workflow_call(session, assign, item_id, to=body.to, by=key.name)
+
+
+@router.post("/incidents/{item_id}/resolve", response_model=IncidentOut, summary="Resolve (support)")
+def resolve_incident(
+    item_id: ItemId, session: SessionDep, key: Support, body: ResolveBody | None = None
+) -> IncidentOut:
+    from alerts.workflow import resolve
+
+    return _workflow_call(session, resolve, item_id, by=key.name, note=body.note if body else None)
+
+
+@router.get("/listeners", response_model=list[ListenerOut], summary="Listener health")
+def listeners(session: SessionDep, _: Analyst) -> list[ListenerOut]:
+    from storage.models import ListenerState
+
+    rows = session.scalars(select(ListenerState).order_by(ListenerState.key))
+    return [ListenerOut.model_validate(r) for r in rows]
+
+
+@router.get("/keys", summary="Configured API keys: names and roles, never keys (admin)")
+def keys(request: Request, _: Admin) -> list[dict[str, str]]:
+    return [{"name": k.name, "role": k.role} for k in request.app.state.keys.keys]

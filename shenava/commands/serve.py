@@ -1,0 +1,54 @@
+"""``shenava serve``: the HTTP API (FastAPI under uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from shenava.cli_support import ConfigOption, err_console, load_settings_or_exit, setup_logging
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port.")] = 8080,
+        new_key: Annotated[
+            str | None,
+            typer.Option(
+                "--new-key", help="Print a fresh key for ROLE (analyst/support/admin) and its config line."
+            ),
+        ] = None,
+        config: ConfigOption = None,
+    ) -> None:
+        """Serve the HTTP API (docs at /docs). Keys come from SHENAVA_API_KEYS (see shenava/api/auth.py)."""
+        from shenava.api.auth import ROLES, ApiKeyConfigError, ApiKeyRing, hash_key
+        from shenava.api.auth import new_key as make_key
+
+        if new_key:
+            if new_key not in ROLES:
+                err_console.print(f"role must be one of {', '.join(ROLES)}")
+                raise typer.Exit(2)
+            key = make_key()
+            print(f"key (give it to the user, once): {key}")
+            print(f"SHENAVA_API_KEYS entry: NAME:{new_key}:sha256:{hash_key(key)}")
+            return
+        settings = load_settings_or_exit(config)
+        setup_logging(settings)
+        try:
+            keys = ApiKeyRing.from_env()
+        except ApiKeyConfigError as exc:
+            err_console.print(f"[red]error[/]: {exc}")
+            raise typer.Exit(2) from None
+        if not keys.keys:
+            err_console.print(
+                "[yellow]no API keys configured (SHENAVA_API_KEYS): every /api call will be refused[/]"
+            )
+        import uvicorn
+
+        from shenava.api import create_app
+        from storage.db import create_engine_from_url
+
+        engine = create_engine_from_url(settings.storage.url)
+        uvicorn.run(create_app(settings, engine, keys), host=host, port=port, log_config=None)
