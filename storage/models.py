@@ -91,33 +91,33 @@ class Mention(Base):
         return f"Mention(id={self.id}, source={self.source!r}, external_id={self.external_id!r})"
 
 
-class MentionBrand(Base):
-    """One matched brand of a mention; ``created_at`` is copied so brand timelines use one index."""
-
-    __tablename__ = "mention_brands"
-    __table_args__ = (Index("ix_mention_brands_brand_created_at", "brand", "created_at"),)
+class _MentionTag:
+    """A child row tagging a mention; ``created_at`` is copied from the mention so that a
+    per-tag timeline (brand volume by day, say) is read from one index."""
 
     mention_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
     )
-    brand: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+
+class MentionBrand(_MentionTag, Base):
+    """One matched brand of a mention (the brand filter and share of voice)."""
+
+    __tablename__ = "mention_brands"
+    __table_args__ = (Index("ix_mention_brands_brand_created_at", "brand", "created_at"),)
+
+    brand: Mapped[str] = mapped_column(String(128), primary_key=True)
     mention: Mapped[Mention] = relationship(back_populates="brand_rows")
 
 
-class MentionAspect(Base):
+class MentionAspect(_MentionTag, Base):
     """One touchpoint tag (delivery, price, support…) of a mention."""
 
     __tablename__ = "mention_aspects"
     __table_args__ = (Index("ix_mention_aspects_aspect_created_at", "aspect", "created_at"),)
 
-    mention_id: Mapped[int] = mapped_column(
-        IdType, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
-    )
     aspect: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
     mention: Mapped[Mention] = relationship(back_populates="aspect_rows")
 
 
