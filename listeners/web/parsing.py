@@ -67,6 +67,13 @@ def parse_date(text: str | None, tz: str = "Asia/Tehran") -> datetime | None:
                     parsed = None
     if parsed is None:
         return None
+    if parsed.year < 1700:  # an ISO-looking Jalali date, e.g. 1405-08-30
+        try:
+            parsed = jdatetime.datetime(
+                parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, tzinfo=parsed.tzinfo
+            ).togregorian()
+        except ValueError:
+            return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(tz))
 
 

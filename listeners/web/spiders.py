@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -28,6 +28,8 @@ class SourceSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.job = job
         self.pages = 0
+        # Only the configured site: links elsewhere (ads, "next" to a mirror) are not followed.
+        self.allowed_domains = [urlsplit(job["url"]).hostname or ""]
 
     async def start(self):  # scrapy >= 2.13
         for request in self.start_requests():
