@@ -7,6 +7,7 @@ and ``digest`` → alerts/settings.py. Every field carries a description (a test
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -51,6 +52,15 @@ class BrandSettings(StrictModel):
         return value.strip()
 
 
+class LoggingSettings(StrictModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None, description="Lowest level of log lines written; empty: $SHENAVA_LOG_LEVEL, else INFO."
+    )
+    json_format: bool = Field(
+        default=False, description="Write log lines as JSON objects (for log collectors) instead of text."
+    )
+
+
 class Settings(StrictModel):
     brands: list[BrandSettings] = Field(
         min_length=1, description="Brands (and competitors) to listen for; at least one."
@@ -64,6 +74,9 @@ class Settings(StrictModel):
         default_factory=NotificationsSettings, description="Channels and routing."
     )
     digest: DigestSettings = Field(default_factory=DigestSettings, description="Daily/weekly digest.")
+    logging: LoggingSettings = Field(
+        default_factory=LoggingSettings, description="Log level and format; secrets are always redacted."
+    )
 
     @field_validator("brands")
     @classmethod
