@@ -117,16 +117,7 @@ def parse_feed(body: bytes, base_url: str, tz: str = "Asia/Tehran") -> list[dict
             author = _text(entry.find(f"{ATOM}author/{ATOM}name")) or None
             date = _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
             url = urljoin(base_url, link) if link else None
-            items.append(
-                {
-                    "id": clean_id(_text(entry.find(f"{ATOM}id")) or url, title, text),
-                    "title": title,
-                    "text": text,
-                    "url": url,
-                    "author": author,
-                    "date": _iso(parse_date(date, tz)),
-                }
-            )
+            items.append(_feed_item(_text(entry.find(f"{ATOM}id")), title, text, url, author, date, tz))
         return items
     if root.tag not in {"rss", "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"}:
         raise PayloadError(f"not an RSS or Atom feed (root element {root.tag!r})")
@@ -143,17 +134,22 @@ def parse_feed(body: bytes, base_url: str, tz: str = "Asia/Tehran") -> list[dict
         author = child("author") or _text(item.find(f"{DC}creator")) or None
         date = child("pubDate") or _text(item.find(f"{DC}date"))
         url = urljoin(base_url, link) if link else None
-        items.append(
-            {
-                "id": clean_id(child("guid") or url, title, text),
-                "title": title,
-                "text": text,
-                "url": url,
-                "author": author,
-                "date": _iso(parse_date(date, tz)),
-            }
-        )
+        items.append(_feed_item(child("guid"), title, text, url, author, date, tz))
     return items
+
+
+def _feed_item(
+    own_id: str, title: str, text: str, url: str | None, author: str | None, date: str, tz: str
+) -> dict[str, Any]:
+    """One feed entry as the crawler reports it; the id falls back to the link, then the content."""
+    return {
+        "id": clean_id(own_id or url, title, text),
+        "title": title,
+        "text": text,
+        "url": url,
+        "author": author,
+        "date": _iso(parse_date(date, tz)),
+    }
 
 
 def _select(node: Selector, query: str | None) -> list[str]:

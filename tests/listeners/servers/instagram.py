@@ -149,24 +149,10 @@ class InstagramServer(WireServer):
 
     # ------------------------------------------------------------------ wire
     def fault(self, kind: str, seen: Seen) -> Reply:
-        if kind == "429":
-            return Reply.json(
-                {
-                    "message": "Please wait a few minutes before you try again.",
-                    "require_login": False,
-                    "status": "fail",
-                },
-                429,
-            )
-        if kind == "401":
-            return Reply.json(
-                {
-                    "message": "Please wait a few minutes before you try again.",
-                    "require_login": True,
-                    "status": "fail",
-                },
-                401,
-            )
+        if kind in ("429", "401"):  # Instagram's "fail" JSON; a 401 also asks for a login
+            message = "Please wait a few minutes before you try again."
+            body = {"message": message, "require_login": kind == "401", "status": "fail"}
+            return Reply.json(body, int(kind))
         if kind == "login":
             return Reply(302, "", "text/html", {"Location": "https://www.instagram.com/accounts/login/"})
         if kind == "500":
