@@ -2,8 +2,8 @@
 
 * ``enqueue`` writes one ``Delivery`` row per (event, channel) in the caller's transaction, with a
   unique ``dedup_key``; enqueuing the same event twice adds nothing.
-* ``Outbox.dispatch`` claims due rows (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then on
-  every backend a conditional ``UPDATE`` that only one dispatcher can win), sends each one outside
+* ``Outbox.dispatch`` claims a batch of due rows (``SELECT … FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL, a conditional ``UPDATE`` that only one writer can win on SQLite), sends each one outside
   any transaction, and records the outcome in one short transaction guarded by the claim (the
   attempt number), so a second dispatcher or a restarted one never sends a row twice.
 * A failed send is retried with exponential backoff and full jitter (or the channel's
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,6 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-    skipped: int = 0  # claimed by another dispatcher first
     errors: list[str] = field(default_factory=list)
     failures: list[DeliveryFailed] = field(default_factory=list)
 
@@ -107,39 +106,46 @@ class Outbox:
         self.rng = rng or random.Random()
         self.on_sent = on_sent
 
-    def _due(self, now: datetime) -> list[tuple[int, int]]:
-        """(id, attempts) of due rows: pending ones and claims that expired."""
-        query = (
-            select(Delivery.id, Delivery.attempts)
+    def _due_query(self, now: datetime) -> Select[tuple[Delivery]]:
+        """Due rows: pending ones and claims whose lease expired, oldest first."""
+        return (
+            select(Delivery)
             .where(
                 or_(Delivery.status == PENDING, Delivery.status == SENDING), Delivery.next_attempt_at <= now
             )
             .order_by(Delivery.next_attempt_at, Delivery.id)
             .limit(self.settings.batch_size)
         )
-        with Session(self.engine) as session, session.begin():
-            if self.engine.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            return [(row.id, row.attempts) for row in session.execute(query)]
 
-    def _claim(self, delivery_id: int, attempts: int, now: datetime) -> Delivery | None:
-        """Atomically move one row to ``sending``; None when another dispatcher got it first."""
+    def _claim_batch(self, now: datetime) -> list[Delivery]:
+        """Move a batch of due rows to ``sending`` (attempt + 1, leased); others skip them."""
         lease = now + timedelta(seconds=self.settings.claim_timeout_s)
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            result = session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.id == delivery_id,
-                    Delivery.attempts == attempts,
-                    or_(Delivery.status == PENDING, Delivery.status == SENDING),
-                    Delivery.next_attempt_at <= now,
+            if self.engine.dialect.name == "postgresql":
+                # Locked rows belong to another dispatcher's claim: skip them, don't wait.
+                rows = list(session.scalars(self._due_query(now).with_for_update(skip_locked=True)))
+                for row in rows:
+                    row.status, row.attempts, row.next_attempt_at = SENDING, row.attempts + 1, lease
+                return rows
+            claimed = []
+            for row in list(session.scalars(self._due_query(now))):
+                # SQLite has no row locks: a conditional UPDATE that only one writer can win.
+                result = session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id == row.id,
+                        Delivery.attempts == row.attempts,
+                        or_(Delivery.status == PENDING, Delivery.status == SENDING),
+                        Delivery.next_attempt_at <= now,
+                    )
+                    .values(status=SENDING, attempts=row.attempts + 1, next_attempt_at=lease)
+                    .execution_options(synchronize_session=False)
                 )
-                .values(status=SENDING, attempts=attempts + 1, next_attempt_at=lease)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                return None
-            return session.get(Delivery, delivery_id)
+                if result.rowcount == 1:
+                    session.expire(row)
+                    session.refresh(row)
+                    claimed.append(row)
+            return claimed
 
     def _finish(self, row: Delivery, now: datetime, **values: object) -> bool:
         with Session(self.engine) as session, session.begin():
@@ -151,16 +157,16 @@ class Outbox:
             )
             return result.rowcount == 1
 
-    def dispatch(self, now: datetime | None = None) -> DispatchReport:
-        """Send every due row once; never raises for a channel's failure."""
+    def dispatch(self, now: datetime | None = None, *, max_batches: int = 20) -> DispatchReport:
+        """Send every due row once (batch after batch); never raises for a channel's failure."""
         now = now or datetime.now(UTC)
         report = DispatchReport()
-        for delivery_id, attempts in self._due(now):
-            row = self._claim(delivery_id, attempts, now)
-            if row is None:
-                report.skipped += 1
-                continue
-            self._send_one(row, now, report)
+        for _ in range(max_batches):
+            rows = self._claim_batch(now)
+            if not rows:
+                break
+            for row in rows:
+                self._send_one(row, now, report)
         return report
 
     def _send_one(self, row: Delivery, now: datetime, report: DispatchReport) -> None:

@@ -88,7 +88,8 @@ def _record(item: Any, action: str, by: str, at: datetime, **extra: Any) -> None
 
 def acknowledge(session: Session, kind: Kind, item_id: int, *, by: str, at: datetime | None = None) -> Any:
     """Mark seen; a second acknowledgement keeps the first time (TTA counts the first)."""
-    item, by, at = get_item(session, kind, item_id), _actor(by), at or datetime.now(UTC)
+    by, at = _actor(by), at or datetime.now(UTC)
+    item = get_item(session, kind, item_id)
     if item.status == RESOLVED:
         raise WorkflowError(f"{kind} #{item_id} is already resolved")
     if item.acknowledged_at is None:
@@ -101,8 +102,9 @@ def assign(
     session: Session, kind: Kind, item_id: int, *, to: str, by: str | None = None, at: datetime | None = None
 ) -> Any:
     """Give the item to ``to``; assigning counts as acknowledging it."""
-    item, to, at = get_item(session, kind, item_id), _actor(to), at or datetime.now(UTC)
+    to, at = _actor(to), at or datetime.now(UTC)
     by = _actor(by or to)
+    item = get_item(session, kind, item_id)
     if item.status == RESOLVED:
         raise WorkflowError(f"{kind} #{item_id} is already resolved")
     if item.acknowledged_at is None:
@@ -121,7 +123,8 @@ def resolve(
     note: str | None = None,
     at: datetime | None = None,
 ) -> Any:
-    item, by, at = get_item(session, kind, item_id), _actor(by), at or datetime.now(UTC)
+    by, at = _actor(by), at or datetime.now(UTC)
+    item = get_item(session, kind, item_id)
     if item.status == RESOLVED:
         raise WorkflowError(f"{kind} #{item_id} is already resolved (by {item.resolved_by})")
     if item.acknowledged_at is None:  # resolving is the strongest acknowledgement

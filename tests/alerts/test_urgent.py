@@ -1,0 +1,91 @@
+"""Urgent single mentions: why, once per conversation, and unanswered questions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from alerts.engine import AlertEngine
+from alerts.events import URGENT_MENTION, UrgentMention
+from config.settings import Settings
+from storage.models import Delivery, UrgentAlert
+from storage.repository import MentionStore
+from tests.alerts.builders import T0, mention
+from tests.alerts.conftest import make_settings
+
+
+def _store(store: MentionStore, *items: tuple) -> list[int]:  # type: ignore[type-arg]
+    return store.save_batch(list(items), None).inserted_ids
+
+
+def test_large_account_alerts_once_per_conversation(
+    store: MentionStore, engine: Engine, settings: Settings
+) -> None:
+    alerts = AlertEngine(settings, engine)
+    first = _store(store, mention(1, T0, "سبزینو سفارشم رو گم کرد", followers=250_000, conversation="c1"))
+    (event,) = alerts.on_stored(first)
+    assert isinstance(event, UrgentMention) and event.reasons == ["large_account"]
+    assert event.followers == 250_000 and event.url and event.author == "user1"
+    reply = _store(
+        store,
+        mention(2, T0 + timedelta(minutes=3), "هنوز هیچ خبری نیست", followers=250_000, conversation="c1"),
+    )
+    assert alerts.on_stored(reply) == []
+    with Session(engine) as session:
+        (row,) = session.scalars(select(UrgentAlert)).all()
+        assert row.mention_count == 2 and row.conversation_key == "x:c1" and row.status == "open"
+        assert [d.dedup_key for d in session.scalars(select(Delivery))] == [f"urgent:{row.id}->file"]
+
+
+def test_crisis_words_urgency_and_ordinary_complaints(sqlite_engine: Engine, settings: Settings) -> None:
+    store = MentionStore(sqlite_engine)
+    ids = _store(
+        store,
+        mention(1, T0, "این کلاهبرداری سبزینو رو ببینید", label="neutral"),
+        mention(2, T0, "اپ سبزینو کنده", urgency=0.95),
+        mention(3, T0, "سفارشم دیر رسید"),
+        mention(4, T0, "کلاهبرداری تازه‌مارکت", brand="tazeh"),  # a competitor: not our support's
+        mention(5, T0, "سفارش شما در راه است؛ کلاهبرداری‌ها را گزارش کنید", handle="sabzino_support"),
+    )
+    events = AlertEngine(settings, sqlite_engine).on_stored(ids)
+    assert sorted((e.mention_id, tuple(e.reasons)) for e in events) == [  # type: ignore[attr-defined]
+        (ids[0], ("crisis_words",)),
+        (ids[1], ("urgency",)),
+    ]
+
+
+def test_unanswered_question_alerts_after_the_limit(sqlite_engine: Engine, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, alerts={"urgent": {"unanswered_question_minutes": 30}})
+    store = MentionStore(sqlite_engine)
+    _store(
+        store,
+        mention(1, T0, "@sabzino_support سفارش ۱۲۳ کجاست؟", label="neutral", conversation="q1"),
+        mention(
+            2,
+            T0 + timedelta(minutes=1),
+            "@sabzino_support پول برگشت داده میشه؟",
+            label="neutral",
+            conversation="q2",
+        ),
+        mention(
+            3,
+            T0 + timedelta(minutes=9),
+            "@user2 بله تا ۷۲ ساعت برگشت داده می‌شود",
+            label="neutral",
+            handle="sabzino_support",
+            conversation="q2",
+        ),
+        mention(
+            4, T0 + timedelta(minutes=2), "سبزینو عالیه؟", label="neutral", conversation="q3"
+        ),  # not to the brand
+    )
+    alerts = AlertEngine(settings, sqlite_engine)
+    assert [e for e in alerts.detect(T0 + timedelta(minutes=20)) if e.kind == URGENT_MENTION] == []
+    events = [e for e in alerts.detect(T0 + timedelta(minutes=45)) if e.kind == URGENT_MENTION]
+    assert [(e.reasons, e.text) for e in events] == [
+        (["unanswered_question"], "@sabzino_support سفارش ۱۲۳ کجاست؟")
+    ]
+    assert [e for e in alerts.detect(T0 + timedelta(hours=3)) if e.kind == URGENT_MENTION] == []
