@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 from typing import Any
 
 MAX_TEXT_CHARS = 100_000
@@ -45,17 +46,23 @@ def clean_text(value: str | None, limit: int = MAX_TEXT_CHARS) -> str | None:
 
 
 def clean_json(value: Any) -> Any:
-    """Recursively clean strings (keys too) of a JSON-like value; non-JSON leaves become strings."""
+    """Recursively clean a JSON-like value: strings (keys too) cleaned, numpy-style numbers made
+    plain, sets sorted into lists, non-finite floats nulled, anything else turned into its text."""
     if isinstance(value, str):
         return clean_str(value)
     if isinstance(value, dict):
         return {clean_str(str(key)): clean_json(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [clean_json(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # NaN/Infinity are not JSON; PostgreSQL's jsonb refuses them
-    if value is None or isinstance(value, bool | int | float):
+    if isinstance(value, set | frozenset):
+        return sorted((clean_json(item) for item in value), key=repr)
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None  # NaN/Infinity: not JSON; jsonb refuses them
     return clean_str(str(value))
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from listeners.base import Checkpoint, CheckpointVersionError
+from nlp.types import SentimentResult
 from storage.models import ListenerCheckpoint, Mention, MentionAspect, MentionBrand
 from storage.repository import MentionStore, content_id
 from storage.sanitize import MAX_TEXT_CHARS
@@ -234,3 +235,25 @@ def test_orm_sees_stored_mentions_with_filters(store: MentionStore) -> None:
             .order_by(Mention.created_at)
         ).all()
     assert len(ids) == 3
+
+
+def test_nlp_values_of_any_numeric_type_are_stored_as_plain_json(store: MentionStore) -> None:
+    import numpy as np
+
+    probs = {"negative": np.float32(0.5), "neutral": np.float64(0.25), "positive": 0.25}
+    signals = {"emojis": ("😡",), "hashtags": {"سبزینو", "ارسال"}, "count": np.int64(3), "when": T0}
+    result = store.save_batch(
+        [(raw_mention(1), analysis(signals=signals, sentiment=_sentiment(probs)))], None
+    )
+    (mention,) = store.mentions_by_ids(result.inserted_ids)
+    assert mention.sentiment_probs == {"negative": 0.5, "neutral": 0.25, "positive": 0.25}
+    assert mention.signals == {
+        "emojis": ["😡"],
+        "hashtags": sorted(["سبزینو", "ارسال"], key=repr),
+        "count": 3,
+        "when": str(T0),
+    }
+
+
+def _sentiment(probs: dict) -> SentimentResult:
+    return SentimentResult(label="negative", score=-0.25, probs=probs)
