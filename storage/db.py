@@ -103,7 +103,9 @@ def _run_alembic(target: str | URL | Engine, action: str, revision: str) -> None
 def init_db(url: str | URL | Engine) -> None:
     """Create or upgrade the schema to the newest revision (Alembic ``upgrade head``).
 
-    Safe to call on every start: an up-to-date database is left as it is.
+    Safe to call on every start: an up-to-date database is left as it is. Concurrent calls on
+    PostgreSQL are serialised by an advisory lock. For an in-memory SQLite database pass the
+    engine you will use (a URL would migrate a database that vanishes with its own engine).
     """
     _run_alembic(url, "upgrade", "head")
 

@@ -253,8 +253,9 @@ class MentionStore:
     ) -> None:
         """Record the outcome of one run of listener ``key`` (upsert of its ``ListenerState``).
 
-        One atomic statement, so concurrent runs never lose a count. ``error`` is stored cut to
-        ``MAX_ERROR_CHARS``; callers must not put secrets in it.
+        One atomic statement, so concurrent runs never lose a count. A success resets
+        ``consecutive_failures`` but keeps the last error (and its time) for the status page.
+        ``error`` is stored cut to ``MAX_ERROR_CHARS``; callers must not put secrets in it.
         """
         require_aware(at, "listener run time")
         table = ListenerState.__table__

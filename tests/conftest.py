@@ -7,7 +7,8 @@
 - ``blank_db_url``: an un-migrated, private database per test (for migration tests).
 - ``pg_server``: the admin connection info, for tests that need their own databases.
 If PostgreSQL is unreachable its tests skip, unless ``SHENAVA_REQUIRE_POSTGRES=1`` (CI): then
-they fail.
+they fail. A test for one backend only: ``@pytest.mark.parametrize("backend", ["sqlite"],
+indirect=True)``. Builders of analysed mentions: ``tests.storage.factories``.
 """
 
 from __future__ import annotations

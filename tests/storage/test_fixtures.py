@@ -37,3 +37,8 @@ def test_each_test_starts_with_an_empty_database(store: MentionStore, round_: in
     assert store.listener_states() == []
     assert store.save_batch([item(1)], None).inserted_ids == [1]  # identities restart too
     store.record_listener_run("k", "x", ok=True, items=1, at=item(1)[0].created_at)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_test_can_pick_one_backend(db_url: str, backend: str) -> None:
+    assert backend == "sqlite" and db_url.startswith("sqlite:///")
