@@ -18,14 +18,13 @@ from typing import Any
 
 import yaml
 
-from nlp.morphology import LETTER, NOUN_SUFFIXES, VERB_PREFIXES, VERB_SUFFIXES, tail_pattern
+from nlp.morphology import NOUN_SUFFIXES, VERB_PREFIXES, VERB_SUFFIXES
 from nlp.normalize import normalize_for_search
 
 TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
-_LETTER = LETTER
-_PHRASE_SUFFIX = tail_pattern((*NOUN_SUFFIXES, *VERB_SUFFIXES))
+_ALL_SUFFIXES = tuple(sorted(set(NOUN_SUFFIXES) - {""}, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -112,10 +111,13 @@ def _hazm_tools() -> tuple[Any, Any]:
     return Stemmer(), Lemmatizer()
 
 
-def _phrase_pattern(phrase: str) -> str:
-    parts = [re.escape(p) for p in re.split(r"[\s\u200c]+", phrase) if p]
-    glue = _PHRASE_SUFFIX + r"[\s\u200c]+"
-    return rf"(?<!{_LETTER})" + glue.join(parts) + _PHRASE_SUFFIX + rf"(?!{_LETTER})"
+#: Words that may sit inside a phrase without breaking it («پولم *هم* برنگشته»).
+_GAP = "هم رو را من ما شما هنوز که و هیچ اصلا اصلاً دیگه خیلی بازم واقعا my the is still"
+GAP_WORDS = frozenset(_GAP.split(" "))
+
+
+def _bare(text: str) -> str:
+    return text.replace("\u200c", "")
 
 
 class AspectTagger:
@@ -125,12 +127,15 @@ class AspectTagger:
         self.lexicon = lexicon
         self.touchpoints = lexicon.order
         self._use_hazm = use_hazm
-        self._phrase_res = {
-            tp: re.compile("|".join(_phrase_pattern(p) for p in ps), re.IGNORECASE)
-            for tp, ps in lexicon.phrases.items()
-            if ps
-        }
+        # Phrases are matched on token sequences, indexed by their first word.
+        self._phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for tp, phrases in lexicon.phrases.items():
+            for phrase in phrases:
+                parts = tuple(_bare(p) for p in phrase.split() if p)
+                if parts:
+                    self._phrases.setdefault(parts[0], []).append((tp, parts[1:]))
         self._token_aspects = lru_cache(maxsize=50_000)(self._aspects_of_token)
+        self._bases = lru_cache(maxsize=50_000)(self._bases_of_token)
 
     @classmethod
     def from_settings(cls, nlp_settings: Any = None) -> AspectTagger:
@@ -141,14 +146,20 @@ class AspectTagger:
             data = merge_lexicon(data, aspects.extra_terms, aspects.replace_terms, aspects.disabled)
         return cls(compile_lexicon(data))
 
+    def _bases_of_token(self, token: str) -> frozenset[str]:
+        """The bare token and what is left after stripping one or two attached tails
+        («قیمتاتون» → «قیمتا» → «قیمت»; «گرون‌تره» → «گرونتر» → «گرون»)."""
+        bare = _bare(token)
+        out = {bare}
+        for _ in range(2):
+            for form in list(out):
+                for suffix in _ALL_SUFFIXES:
+                    if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+                        out.add(form[: -len(suffix)])
+        return frozenset(out)
+
     def _stems(self, token: str) -> set[str]:
-        bare = token.replace("\u200c", "")
-        candidates = {token, bare}
-        for suffix in NOUN_SUFFIXES:
-            if suffix and bare.endswith(suffix) and len(bare) - len(suffix) >= 2:
-                candidates.add(bare[: -len(suffix)])
-            if suffix and token.endswith("\u200c" + suffix):
-                candidates.add(token[: -len(suffix) - 1])
+        candidates = {token, *self._bases(token)}
         if self._use_hazm and not token.isascii():
             stemmer, lemmatizer = _hazm_tools()
             candidates.add(stemmer.stem(token))
@@ -163,8 +174,10 @@ class AspectTagger:
                 continue
             rest = bare[len(prefix) :]
             for suffix in VERB_SUFFIXES:
-                if rest.endswith(suffix) and len(rest) - len(suffix) >= 2:
-                    out.add(rest[: len(rest) - len(suffix)] if suffix else rest)
+                stem_len = len(rest) - len(suffix)
+                # A short present stem («رس») only counts with a verbal prefix: «رسم» is a noun.
+                if rest.endswith(suffix) and stem_len >= 2 and (prefix or stem_len >= 3):
+                    out.add(rest[:stem_len])
         return out
 
     def _aspects_of_token(self, token: str) -> frozenset[str]:
@@ -180,12 +193,33 @@ class AspectTagger:
         """Touchpoints in already normalised text, in lexicon order."""
         lowered = text.casefold()
         found: set[str] = set()
-        for token in _TOKEN_RE.findall(lowered):
+        tokens = _TOKEN_RE.findall(lowered)
+        for token in tokens:
             found.update(self._token_aspects(token))
-        for tp, regex in self._phrase_res.items():
-            if tp not in found and regex.search(lowered):
-                found.add(tp)
+        if self._phrases:
+            found.update(self._phrase_hits(tokens))
         return [tp for tp in self.touchpoints if tp in found]
+
+    def _phrase_hits(self, tokens: list[str]) -> set[str]:
+        hits: set[str] = set()
+        for i, token in enumerate(tokens):
+            for base in self._bases(token):
+                for tp, rest in self._phrases.get(base, ()):
+                    if tp not in hits and self._follows(tokens, i + 1, rest):
+                        hits.add(tp)
+        return hits
+
+    def _follows(self, tokens: list[str], start: int, parts: tuple[str, ...]) -> bool:
+        """Do ``parts`` match the tokens from ``start`` on, each allowed one filler word before it?"""
+        pos = start
+        for part in parts:
+            if pos < len(tokens) and part in self._bases(tokens[pos]):
+                pos += 1
+            elif pos + 1 < len(tokens) and tokens[pos] in GAP_WORDS and part in self._bases(tokens[pos + 1]):
+                pos += 2
+            else:
+                return False
+        return True
 
     def tag(self, text: str) -> list[str]:
         """Touchpoints the raw ``text`` talks about."""

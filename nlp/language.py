@@ -11,7 +11,10 @@ How it decides, in order:
    English lexicon (words in both, like "man", "to", "in", count for neither); when the
    lexicons do not decide, a character-bigram profile of Finglish spelling (kh, gh, sh, "-am",
    "-e" endings, few English digraphs like "th", "wh") breaks the tie.
-4. Anything else (Cyrillic, CJK, Hebrew…, no letters at all) is ``other``.
+   Function words of other Latin-script languages (French, German, Spanish, Turkish…) or
+   their accented letters make it ``other``.
+4. Arabic-script text with letters only Urdu, Pashto or Kurdish use is ``other`` too.
+5. Anything else (Cyrillic, CJK, Hebrew…, no letters at all) is ``other``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import math
 import re
 from collections import Counter
 
-from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, PERSIAN_WORDS
+from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, OTHER_LATIN_WORDS, PERSIAN_WORDS
 
 LANGS = ("fa", "ar", "en", "finglish", "other")
 
@@ -32,14 +35,22 @@ _AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+
 _LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
 
 _PERSIAN_ONLY = set("پچژگکی")
+# Letters of Urdu, Pashto, Sindhi and Kurdish (Sorani) that neither Persian nor Arabic uses.
+_OTHER_ARABIC_SCRIPT = set("ٹڈڑںےۓھہۂۃېۍڼښځڅڇڳڱڻێۆڕڵەڤ")
 _ARABIC_ONLY = set("ةيكىأإؤ")
 _ACCENTED_RE = re.compile(r"[\u00c0-\u024f]")
 
 # Character bigrams typical of Finglish vs English spelling (log-ratio weights, hand-set from
 # the lexicons below: Finglish writes kh/gh/sh/aa/oo/ee often and almost never th/wh/ck/ph).
-_FINGLISH_BIGRAMS = {"kh": 1.5, "gh": 1.2, "aa": 1.0, "ee": 0.4, "oo": 0.5, "zh": 1.2, "ey": 0.5, "sh": 0.3}
-_ENGLISH_BIGRAMS = {"th": 1.5, "wh": 1.2, "ck": 1.2, "ph": 1.0, "ng": 0.6, "ly": 0.5, "ou": 0.4, "ea": 0.4}
-_FINGLISH_ENDINGS = ("am", "im", "eh", "ash", "esh", "ro", "aro", "ye", "ide", "and", "ast", "id")
+_FINGLISH_BIGRAMS = {"kh": 1.5, "gh": 1.2, "aa": 1.0, "oo": 0.5, "zh": 1.2, "ey": 0.5, "sh": 0.3, "ei": 0.3}
+_ENGLISH_BIGRAMS = {
+    "th": 1.5, "wh": 1.2, "ck": 1.2, "ph": 1.0, "ng": 0.6, "ly": 0.5, "ou": 0.4, "ea": 0.4, "w": 0.6,
+    "c": 0.4, "tion": 1.0, "ight": 1.0, "ough": 1.0, "x": 0.4, "ee": 0.2,
+}  # fmt: skip
+_FINGLISH_ENDINGS = (
+    "am", "im", "eh", "ash", "esh", "ro", "aro", "ye", "ide", "and", "ast", "id", "an", "ade", "eshe",
+    "ash", "oon", "ooni", "esh", "ei", "i", "e",
+)  # fmt: skip
 
 
 def _fa_ar_votes(text: str) -> tuple[float, float]:
@@ -77,7 +88,9 @@ def _finglish_vs_english(text: str) -> float:
         score += sum(w for bg, w in _FINGLISH_BIGRAMS.items() if bg in padded)
         score -= sum(w for bg, w in _ENGLISH_BIGRAMS.items() if bg in padded)
         if len(token) > 3 and token.endswith(_FINGLISH_ENDINGS):
-            score += 0.3
+            score += 0.4
+        if token.endswith(("ed", "ing", "ly", "s")) and len(token) > 4:
+            score -= 0.4
     return score / math.sqrt(max(1, len(tokens)))
 
 
@@ -87,14 +100,12 @@ def _latin_language(text: str) -> str:
     if not tokens:
         return "other"
     known = sum(1 for t in tokens if t in FINGLISH_WORDS or t in ENGLISH_WORDS)
+    foreign = sum(1 for t in tokens if t in OTHER_LATIN_WORDS)
     accented = len(_ACCENTED_RE.findall(lower))
-    # Mostly unknown words, or accents English and Finglish do not use: French, German, Turkish…
-    if accented >= 2 or (accented and known < len(tokens) / 2):
+    # Accents English and Finglish do not use, or more foreign function words than known ones.
+    if accented >= 2 or (accented and known < len(tokens) / 2) or (foreign and foreign >= known):
         return "other"
-    score = _finglish_vs_english(lower)
-    if known == 0 and len(tokens) >= 3 and abs(score) < 1.0:
-        return "other"
-    return "finglish" if score > 0 else "en"
+    return "finglish" if _finglish_vs_english(lower) > 0 else "en"
 
 
 def script_counts(text: str) -> Counter[str]:
@@ -121,6 +132,9 @@ def detect_language(text: str) -> str:
         return "other"
     arabic, latin, other = counts["arabic"], counts["latin"], counts["other"]
     if arabic >= max(latin, other) or arabic >= 0.4 * total:
+        foreign = sum(1 for ch in body if ch in _OTHER_ARABIC_SCRIPT)
+        if foreign >= 2 or foreign > 0.05 * arabic:
+            return "other"
         fa, ar = _fa_ar_votes(body)
         return "ar" if ar > fa else "fa"
     if latin >= other:

@@ -86,3 +86,17 @@ FINGLISH_WORDS = _latin(
     ghazash sard sarde dir_residan mamnoonim bazam baz dobare
     """
 ) - ENGLISH_WORDS
+
+# Function words of other Latin-script languages (French, German, Spanish, Italian, Portuguese,
+# Turkish, Dutch, Polish): enough of them and the text is "other", not English or Finglish.
+OTHER_LATIN_WORDS = _latin(
+    """
+    le la les un une des du et est je tu il elle c'est j'ai n'est qu'il vraiment bien aussi
+    nous vous ils pas ne que qui pour avec dans sur
+    très mais ou où ce cette mon ma mes der die das und ist ich nicht ein eine zu mit sich auf für
+    von dem den wie wir sie es nach noch aber el los las una por para con del que muy pero es
+    está gracias todavía y il lo gli per non è di della sono questo molto grazie os um uma
+    não com para mas muito obrigado bir ve çok bu için ile gibi ama değil teşekkürler
+    lütfen het een niet ik je van dat nie jest się na za dziękuję bardzo
+    """
+) - ENGLISH_WORDS

@@ -1,0 +1,178 @@
+"""Text-side NLP figures: language-id accuracy, brand-matching precision/recall, touchpoint
+examples, complaint keyphrases, and normalise/analyse throughput on this CPU.
+
+Run alone with ``.venv/bin/python -m benchmarks bench_nlp``. Reads ``../shared/data`` when it
+is there (real Persian text for the fa check, keyphrases and throughput) and says so when not.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from nlp.aspects import AspectTagger
+from nlp.brands import BrandMatcher
+from nlp.eval.datasets import LangItem, brand_set, eval_brands, heldout_language_set, language_set
+from nlp.keyphrases import log_odds_terms
+from nlp.language import LANGS, detect_language
+from nlp.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+SOCIAL_FILES = (
+    "parstwiner_tweets.txt",
+    "tweets_shortpersianemo.txt",
+    "instagram_parsoffensive.txt",
+    "digikala_comments_ca3.txt",
+    "taaghche_comments.txt",
+    "colloquial_shekasteh.txt",
+)
+
+
+def shared_social_lines(n: int, seed: int = 7) -> list[str]:
+    """``n`` lines sampled evenly from the shared informal Persian corpora (read, never copied)."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    per_file = max(1, n // len(SOCIAL_FILES))
+    for name in SOCIAL_FILES:
+        path = SHARED / "unlabelled" / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8").splitlines()
+            lines += rng.sample(text, min(per_file, len(text)))
+    return lines
+
+
+def language_report(name: str, items: Sequence[LangItem]) -> None:
+    if not items:
+        print(f"language id [{name}]: no items")
+        return
+    predicted = [detect_language(i.text) for i in items]
+    correct = sum(p == i.lang for p, i in zip(predicted, items, strict=True))
+    print(f"language id [{name}]: accuracy {correct / len(items):.3f} ({correct}/{len(items)})")
+    for lang in LANGS:
+        gold = sum(i.lang == lang for i in items)
+        pred = sum(p == lang for p in predicted)
+        tp = sum(p == lang == i.lang for p, i in zip(predicted, items, strict=True))
+        if gold or pred:
+            prec = tp / pred if pred else 0.0
+            rec = tp / gold if gold else 0.0
+            print(f"    {lang:9s} n={gold:4d}  precision {prec:.3f}  recall {rec:.3f}")
+    errors = Counter((i.lang, p) for p, i in zip(predicted, items, strict=True) if p != i.lang)
+    if errors:
+        pairs = ", ".join(f"{g}→{p} ×{c}" for (g, p), c in errors.most_common(6))
+        print(f"    confusions (gold→predicted): {pairs}")
+
+
+def brand_report() -> None:
+    matcher = BrandMatcher(eval_brands())
+    items = brand_set()
+    for origin in ("written", "generated", "all"):
+        subset = [i for i in items if origin in ("all", i.origin)]
+        tp = fp = fn = 0
+        for item in subset:
+            got, gold = set(matcher.match(item.text)), set(item.brands)
+            tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+        negatives = sum(not i.brands for i in subset)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        print(
+            f"brand matching [{origin}]: {len(subset)} items ({negatives} hard negatives): "
+            f"precision {prec:.3f}  recall {rec:.3f}  (tp {tp}, fp {fp}, fn {fn})"
+        )
+    misses = [i for i in items if set(matcher.match(i.text)) != set(i.brands)]
+    for item in misses[:5]:
+        print(f"    miss: gold {list(item.brands)} got {matcher.match(item.text)}: {item.text}")
+
+
+ASPECT_EXAMPLES = (
+    "پیک سه ساعت دیر اومد و غذا یخ کرده بود",
+    "پشتیبانی هیچ جوابی نمیده، پولم هم برنگشته",
+    "قیمتاتون نسبت به تازه‌مارکت خیلی گرون‌تره",
+    "اپلیکیشن بعد از آپدیت باز نمیشه",
+    "راننده‌تون خیلی بی‌ادب بود",
+    "میوه‌ها پلاسیده و خراب بودن",
+    "مبلغ دوبار از کارتم کسر شد",
+    "خیلی ممنون، همه چی عالی بود",
+)
+
+
+def aspect_examples() -> None:
+    tagger = AspectTagger.from_settings()
+    print("touchpoint tagging examples:")
+    for text in ASPECT_EXAMPLES:
+        print(f"    {tagger.tag(text)!s:28s} {text}")
+
+
+def keyphrase_example() -> None:
+    path = SHARED / "sentiment" / "snappfood" / "dev.csv"
+    if not path.is_file():
+        print("keyphrases: ../shared/data/sentiment/snappfood/dev.csv not found, skipped")
+        return
+    sad, happy = [], []
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            (sad if row.get("label") == "SAD" else happy).append(row.get("comment") or "")
+    start = time.perf_counter()
+    top = log_odds_terms(sad, happy, top=12, min_count=5)
+    took = time.perf_counter() - start
+    print(f"keyphrases: SnappFood SAD ({len(sad)}) vs HAPPY ({len(happy)}) reviews, z ({took:.1f} s):")
+    print("    " + "، ".join(f"{t} ({z:.1f})" for t, z in top))
+
+
+def throughput(name: str, fn: Callable[[str], object], texts: Sequence[str]) -> None:
+    start = time.perf_counter()
+    for text in texts:
+        fn(text)
+    took = time.perf_counter() - start
+    print(f"throughput {name}: {len(texts) / took:,.0f} texts/s ({len(texts)} texts, {took:.2f} s)")
+
+
+def main() -> None:
+    written = language_set(augmented=False)
+    everything = language_set()
+    language_report("written", written)
+    language_report("written+augmented", everything)
+    language_report("held-out", heldout_language_set())
+    real = [LangItem(t, "fa", "shared") for t in shared_social_lines(600)]
+    if real:
+        language_report("shared Persian social corpora, 600 lines, all labelled fa", real)
+    else:
+        print("language id [shared]: ../shared/data/unlabelled not found, skipped")
+
+    brand_report()
+    aspect_examples()
+    keyphrase_example()
+
+    texts = shared_social_lines(2000, seed=11) or [i.text for i in everything]
+    normalize(texts[0])  # warm-up: hazm's Normalizer builds its word lists once
+    throughput("normalize", normalize, texts)
+    throughput("detect_language", detect_language, texts)
+    matcher = BrandMatcher(eval_brands())
+    throughput("brand match (5 brands)", matcher.match, texts)
+    tagger = AspectTagger.from_settings()
+    tagger.tag(texts[0])
+    throughput("aspect tag", tagger.tag, texts)
+    analyze_throughput(texts[:1000])
+
+
+def analyze_throughput(texts: Sequence[str]) -> None:
+    from config.settings import Settings
+    from nlp.analyzer import Analyzer
+
+    analyzer = Analyzer.from_settings(Settings(brands=eval_brands()))
+    analyzer.analyze_texts(texts[:32])  # warm-up
+    start = time.perf_counter()
+    for i in range(0, len(texts), 256):
+        analyzer.analyze_texts(texts[i : i + 256])
+    took = time.perf_counter() - start
+    model = getattr(analyzer.sentiment_model, "name", "?")
+    rate = len(texts) / took
+    print(f"throughput Analyzer.analyze (model {model}): {rate:,.0f} mentions/s ({len(texts)} texts)")
+
+
+if __name__ == "__main__":
+    main()
