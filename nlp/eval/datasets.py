@@ -2,14 +2,14 @@
 
 How they are built (all deterministic; ``seed`` fixes the generated part):
 
-**Language** (``language_set``): ``language_written.tsv`` holds items written for this project
+**Language** (``language_set``): ``language_written.txt`` holds items written for this project
 (fa informal and formal, Persian typed with Arabic ي/ك, Persian with English words; MSA and
 colloquial Arabic; English; Finglish in several spelling habits; other languages and scripts,
 including Urdu and Sorani Kurdish in Arabic script, and text with no letters). Each written item
 also gets one *augmented* copy with social-media noise (an @handle, a #hashtag, a URL, emoji,
 bidi marks or a ZWNJ slip) and the same label: identification must not depend on the noise.
 
-**Brands** (``brand_set``): ``brands_written.tsv`` holds hand-written positives and hard
+**Brands** (``brand_set``): ``brands_written.txt`` holds hand-written positives and hard
 negatives for the brands in ``brands.yaml``. *Generated* items fill templates with every
 spelling variant of each alias (ZWNJ/space/joined, attached clitics and prepositions, Arabic
 ي/ك, case, hashtags, handles) for positives, and with confusable words (an alias's parts
@@ -73,12 +73,12 @@ def _augment(text: str, lang: str, rng: random.Random) -> str:
 
 def heldout_language_set() -> list[LangItem]:
     """Items written after the detector's first version and never used to tune it."""
-    return [LangItem(text, lang, "heldout") for lang, text in _tsv("language_heldout.tsv")]
+    return [LangItem(text, lang, "heldout") for lang, text in _tsv("language_heldout.txt")]
 
 
 def language_set(seed: int = 13, augmented: bool = True) -> list[LangItem]:
     """The written items, then (when ``augmented``) one noisy copy of each."""
-    written = [LangItem(text, lang, "written") for lang, text in _tsv("language_written.tsv")]
+    written = [LangItem(text, lang, "written") for lang, text in _tsv("language_written.txt")]
     if not augmented:
         return written
     rng = random.Random(seed)
@@ -163,7 +163,7 @@ def brand_set(seed: int = 13, generated: bool = True, per_brand: int = 30) -> li
     """Written items, then generated positives (``per_brand`` each) and generated negatives."""
     order = [b.name for b in eval_brands()]
     written = []
-    for label, text in _tsv("brands_written.tsv"):
+    for label, text in _tsv("brands_written.txt"):
         names = () if label == "-" else tuple(sorted(label.split(","), key=order.index))
         written.append(BrandItem(text, names, "written"))
     if not generated:
