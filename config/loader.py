@@ -116,7 +116,9 @@ def _read_yaml(file: Path) -> tuple[Any, yaml.Node | None]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(file, [f"{where}: YAML syntax error: {problem}"]) from None
+        syntax = isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
+        kind = "YAML syntax error" if syntax else "YAML error"  # e.g. a repeated key, a python/ tag
+        raise ConfigError(file, [f"{where}: {kind}: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(file, [f"{file}: YAML error: {exc}"]) from None
     if data is None:

@@ -143,12 +143,15 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     [
         ("brands:\n  - name: a\n    aliases_fa: [x\n", ["YAML syntax error", ":4:"]),
         ("brands:\n\t- name: a\n", ["YAML syntax error", ":2:"]),
-        ("brands:\n  - name: a\nbrands:\n  - name: b\n", [":3:", "key 'brands' repeats the one on line 1"]),
+        (
+            "brands:\n  - name: a\nbrands:\n  - name: b\n",
+            [":3:", "YAML error: key 'brands' repeats the one on line 1"],
+        ),
         ("", ["the file is empty", "brands"]),
         ("# only a comment\n", ["the file is empty"]),
         ("- brands\n", [":1: the top level must be a mapping", "not a list"]),
         ("just a string\n", ["the top level must be a mapping", "not a str"]),
-        ("brands: !!python/object/apply:os.system ['echo hi']\n", ["YAML syntax error"]),
+        ("brands: !!python/object/apply:os.system ['echo hi']\n", [":1:", "YAML error", "python/object"]),
     ],
 )
 def test_unreadable_yaml_names_the_line(tmp_path: Path, text: str, expected: list[str]) -> None:
