@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from sqlalchemy.engine import make_url
 
 from config.settings import Settings
 
@@ -60,6 +61,15 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(file, [_describe(file, root, error) for error in exc.errors()]) from None
+    if make_url(settings.storage.url).password:
+        line, _ = _line(root, ("storage", "url"))
+        raise ConfigError(
+            file,
+            [
+                f"{file}:{line}: storage.url: holds a password; secrets stay out of this file: "
+                f"put the whole URL in ${ENV_DATABASE_URL} instead"
+            ],
+        )
     database_url = os.environ.get(ENV_DATABASE_URL, "").strip()
     if database_url:
         settings = _with_database_url(file, settings, database_url)

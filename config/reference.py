@@ -69,8 +69,8 @@ HEADER = """\
 # the secret (token, password, webhook URL); set it in the service's environment.
 # SHENAVA_CONFIG=path picks another file; SHENAVA_DATABASE_URL overrides storage.url.
 #
-# Every key is documented below. Lines like `# key: value` show a default that this file does not
-# set: uncomment and edit them to change it. Generated from the settings models by
+# Every key is documented below. A commented-out `# key: value` line shows a default this file
+# does not set; uncomment and edit it to change it. Generated from the settings models by
 # `python -m config.reference --write` (edit SHIPPED there); regenerate after adding a setting."""
 
 #: Commented-out examples shown under list keys that are empty in the shipped file.

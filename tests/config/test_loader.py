@@ -181,6 +181,12 @@ def test_secret_values_are_never_echoed(tmp_path: Path) -> None:
     assert "AAAA-very-secret" not in message and "12345" not in message
 
 
+def test_a_password_in_the_storage_url_is_refused(tmp_path: Path) -> None:
+    message = _error(tmp_path, MINIMAL + "storage:\n  url: postgresql://shenava:hunter2@db/shenava\n")
+    assert ":5: storage.url: holds a password" in message and "SHENAVA_DATABASE_URL" in message
+    assert "hunter2" not in message
+
+
 def test_environment_picks_the_file_and_the_database_url(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
