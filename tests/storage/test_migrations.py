@@ -79,3 +79,13 @@ def test_models_match_the_migrated_schema(db_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_revisions_form_one_line_from_base() -> None:
+    # Two engineers adding a revision on the same parent would fork the history: alembic then
+    # refuses "upgrade head". Re-point the newer one's down_revision at the other.
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}"
+    assert len(script.get_bases()) == 1
+    for revision in script.walk_revisions():
+        assert callable(revision.module.downgrade), f"{revision.revision} has no downgrade()"
