@@ -47,6 +47,17 @@ def test_robots_txt_is_fetched_and_obeyed_with_our_user_agent(site: WebSourceSer
     )
 
 
+def test_atom_feed_over_http_resumes(site: WebSourceServer) -> None:
+    site.add(4)
+    settings = settings_with(_web(site, feeds=[{"name": "a", "url": f"{site.url}/atom.xml"}]))
+    [listener] = WebListener.from_settings(settings)
+    first, checkpoint = drain(listener, None)
+    site.add(2)
+    again, _ = drain(listener, checkpoint)
+    assert [m.external_id for m in again] == ["tag:example.ir,2026:news-6", "tag:example.ir,2026:news-5"]
+    assert len(first) == 4 and first[0].author_name and first[0].url == f"{site.url}/news/4"
+
+
 def test_feed_checkpoint_is_bounded(site: WebSourceServer) -> None:
     site.add(15)
     settings = settings_with(_web(site, max_seen=10, feeds=[{"name": "n", "url": f"{site.url}/feed.xml"}]))
