@@ -27,6 +27,8 @@ from listeners.settings import InstagramSettings
 log = logging.getLogger(__name__)
 
 SOURCE = "instagram"
+#: a cursor that never ends must not keep a job busy forever
+MAX_COMMENT_PAGES = 50
 
 
 def make_context(settings: InstagramSettings) -> InstagramContext:
@@ -216,7 +218,9 @@ class InstagramListener(Listener):
                 "last_comment": "0",
             }
         posts = self._bounded(posts)
-        yield self._batch([post_mention(n, user) for n in new], {"posts": posts})
+        # A post without a caption says nothing by itself; its comments still count.
+        captioned = [m for m in (post_mention(n, user) for n in new) if m.text.strip()]
+        yield self._batch(captioned, {"posts": posts})
         if not self.context.is_logged_in:
             return  # instaloader (and Instagram) serve comments only to a logged-in session
         newest = sorted(nodes, key=lambda n: -int(n["taken_at_timestamp"]))[
@@ -238,7 +242,7 @@ class InstagramListener(Listener):
         """Comments (and their previewed replies) with pk above ``after_pk``; pages newest → oldest."""
         found: dict[str, RawMention] = {}
         min_id: str | None = None
-        while True:
+        for _ in range(MAX_COMMENT_PAGES):
             page = self.context.get_iphone_json(
                 f"api/v1/media/{media_id}/comments/",
                 {
@@ -258,7 +262,8 @@ class InstagramListener(Listener):
                     reached_old = True
             min_id = page.get("next_min_id")
             if reached_old or not min_id:
-                return sorted(found.values(), key=lambda m: int(m.external_id.split(":")[1]))
+                break
+        return sorted(found.values(), key=lambda m: int(m.external_id.split(":")[1]))
 
     # ------------------------------------------------------------------ hashtag
     def _fetch_hashtag(self, state: dict[str, Any]) -> Iterator[ListenerBatch]:
@@ -272,7 +277,8 @@ class InstagramListener(Listener):
         for media in new:
             seen[str(media["pk"]).split("_")[0]] = int(media["taken_at"])
         keep = sorted(seen.items(), key=lambda kv: -kv[1])[: self.settings.max_seen]
-        yield self._batch([media_mention(m) for m in new], {"seen": dict(keep)})
+        captioned = [m for m in (media_mention(m) for m in new) if m.text.strip()]
+        yield self._batch(captioned, {"seen": dict(keep)})
 
     def _bounded(self, posts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         newest = sorted(posts.items(), key=lambda kv: -kv[1]["taken_at"])[: self.settings.max_seen]

@@ -174,3 +174,27 @@ def test_hostile_caption_is_kept_verbatim(ig: InstagramHarness) -> None:
     srv.posts[0]["caption"] = "\u202b<img src=x onerror=alert(1)>\u200cسبزینو\u200d" * 500
     [post], _ = drain(_anonymous(ig), None)
     assert post.text == srv.posts[0]["caption"]
+
+
+def test_rate_controller_waits_are_respected_but_long_ones_do_not_block(
+    ig: InstagramHarness, monkeypatch
+) -> None:
+    from instaloader.instaloadercontext import RateController
+
+    ig.add(2)
+    monkeypatch.setattr(RateController, "query_waittime", lambda self, *a, **k: 600.0)
+    started = time.monotonic()
+    with pytest.raises(ListenerError) as caught:
+        drain(ig.listener(), None)
+    assert time.monotonic() - started < 3 and ig.server.requests == []
+    assert caught.value.kind == "rate_limited" and caught.value.retry_after == 600.0
+
+
+def test_posts_without_caption_are_not_mentions(ig: InstagramHarness) -> None:
+    srv = _server(ig)
+    srv.add_post("sabzino")
+    srv.posts[0]["caption"] = ""
+    mentions, checkpoint = drain(_anonymous(ig), None)
+    assert (
+        mentions == [] and checkpoint is not None and srv.posts[0]["shortcode"] in checkpoint.state["posts"]
+    )

@@ -124,3 +124,27 @@ def test_web_sources_are_off_without_targets(tmp_path: Path) -> None:
         TelegramListener.from_settings(
             settings_with({"web": {"enabled": False, "telegram": {"channels": ["a"]}}})
         )
+
+
+def test_scrapy_is_configured_politely() -> None:
+    from listeners.web.crawl import scrapy_settings
+    from listeners.web.runner import policy_of
+
+    web = settings_with({"web": {"concurrency_per_domain": 3, "download_delay": 1.5}}).sources.web
+    conf = scrapy_settings({"policy": policy_of(web)})
+    assert conf["ROBOTSTXT_OBEY"] and conf["AUTOTHROTTLE_ENABLED"]
+    assert conf["CONCURRENT_REQUESTS_PER_DOMAIN"] == 3 and conf["DOWNLOAD_DELAY"] == 1.5
+    assert 429 not in conf["RETRY_HTTP_CODES"] and 503 in conf["RETRY_HTTP_CODES"]
+
+
+def test_a_crawl_that_breaks_down_or_hangs_is_unavailable(site: WebSourceServer) -> None:
+    from listeners.web.runner import run_crawl
+
+    web = settings_with(_web(site)).sources.web
+    with pytest.raises(ListenerError) as caught:
+        run_crawl({"kind": "no-such-spider", "url": site.url}, web, "web:page:x")
+    assert caught.value.kind == "unavailable" and "crawler exited" in str(caught.value)
+    quick = web.model_copy(update={"crawl_timeout_seconds": 0.05})
+    with pytest.raises(ListenerError) as caught:
+        run_crawl({"kind": "feed", "url": f"{site.url}/feed.xml", "max_pages": 1}, quick, "web:feed:x")
+    assert caught.value.kind == "unavailable" and "did not finish" in str(caught.value)
