@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from storage.db import create_engine_from_url, init_db
@@ -39,10 +40,12 @@ def _in_threads(count: int, work: Callable[[int], object]) -> list[object]:
     return results
 
 
-def test_concurrent_writers_store_each_mention_once(db_url: str) -> None:
-    engines = [create_engine_from_url(db_url) for _ in range(WRITERS)]
+@pytest.mark.parametrize("shared_engine", [False, True], ids=["engine-each", "one-engine"])
+def test_concurrent_writers_store_each_mention_once(db_url: str, shared_engine: bool) -> None:
+    # separate engines stand for separate processes; one engine for the scheduler's threads
+    engines = [create_engine_from_url(db_url) for _ in range(1 if shared_engine else WRITERS)]
     try:
-        stores = [MentionStore(e) for e in engines]
+        stores = [MentionStore(engines[i % len(engines)]) for i in range(WRITERS)]
         batches = [[item(n) for n in range(ITEMS)][::step] for step in (1, 2, 3)]  # overlapping
         results = _in_threads(WRITERS, lambda i: stores[i].save_batch(batches[i], None))
         saved = [r for r in results if isinstance(r, SaveResult)]
