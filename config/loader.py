@@ -61,19 +61,56 @@ def load_settings(path: str | Path | None = None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(file, [_describe(file, root, error) for error in exc.errors()]) from None
+    problems = [
+        f"{_where(file, root, loc)}: {dotted(loc)}: {msg}" for loc, msg in cross_section_problems(settings)
+    ]
+    if problems:
+        raise ConfigError(file, problems)
     if make_url(settings.storage.url).password:
-        line, _ = _line(root, ("storage", "url"))
         raise ConfigError(
             file,
             [
-                f"{file}:{line}: storage.url: holds a password; secrets stay out of this file: "
-                f"put the whole URL in ${ENV_DATABASE_URL} instead"
+                f"{_where(file, root, ('storage', 'url'))}: storage.url: holds a password; secrets stay "
+                f"out of this file: put the whole URL in ${ENV_DATABASE_URL} instead"
             ],
         )
     database_url = os.environ.get(ENV_DATABASE_URL, "").strip()
     if database_url:
         settings = _with_database_url(file, settings, database_url)
     return settings
+
+
+def cross_section_problems(settings: Settings) -> list[tuple[tuple[int | str, ...], str]]:
+    """Names one section uses that another defines: brands in routes and digest, the digest's
+    channel. Each section validates itself; only the root sees both sides."""
+    brands = [b.name for b in settings.brands]
+    known = ", ".join(brands)
+    problems: list[tuple[tuple[int | str, ...], str]] = []
+    for index, route in enumerate(getattr(settings.notifications, "routes", [])):
+        for position, brand in enumerate(getattr(route, "brands", [])):
+            if brand not in brands:
+                loc = ("notifications", "routes", index, "brands", position)
+                problems.append((loc, f"unknown brand {brand!r} (configured: {known})"))
+    for position, brand in enumerate(getattr(settings.digest, "brands", [])):
+        if brand not in brands:
+            problems.append(
+                (("digest", "brands", position), f"unknown brand {brand!r} (configured: {known})")
+            )
+    channel = getattr(settings.digest, "channel", None)
+    channels = [c.name for c in getattr(settings.notifications, "channels", [])]
+    if channel is not None and channel not in channels:
+        problems.append(
+            (
+                ("digest", "channel"),
+                f"no notification channel is named {channel!r} (channels: {', '.join(channels)})",
+            )
+        )
+    return problems
+
+
+def _where(file: Path, root: yaml.Node | None, loc: Sequence[int | str]) -> str:
+    line, _ = _line(root, loc)
+    return f"{file}:{line}" if line else str(file)
 
 
 def _with_database_url(file: Path, settings: Settings, url: str) -> Settings:
@@ -230,8 +267,8 @@ def _may_be_secret(loc: Sequence[int | str]) -> bool:
 
 
 def _describe(file: Path, root: yaml.Node | None, error: ErrorDetails) -> str:
-    line, loc = _line(root, error["loc"])
-    where = f"{file}:{line}" if line else str(file)
+    _, loc = _line(root, error["loc"])
+    where = _where(file, root, error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(error["loc"][:-1])

@@ -246,3 +246,18 @@ def test_yaml_with_secret_like_values_in_the_shipped_file_is_absent() -> None:
                 walk(item, f"{path}[{index}]")
 
     walk(data, "")
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "notifications:\n  routes:\n    - channels: [console]\n      brands: [sabzino, digikala]\n",
+            ":7: notifications.routes[0].brands[1]: unknown brand 'digikala' (configured: sabzino)",
+        ),
+        ("digest:\n  brands: [nobank]\n", ":5: digest.brands[0]: unknown brand 'nobank'"),
+        ("digest:\n  channel: mail\n", ":5: digest.channel: no notification channel is named 'mail'"),
+    ],
+)
+def test_names_used_across_sections_must_exist(tmp_path: Path, extra: str, expected: str) -> None:
+    assert expected in _error(tmp_path, MINIMAL + extra)
