@@ -231,15 +231,24 @@ class InstagramListener(Listener):
             cursor = posts.get(node["shortcode"])
             if cursor is None or count == cursor["comments_seen"]:
                 continue
-            comments = self._new_comments(str(node["id"]), node["shortcode"], int(cursor["last_comment"]))
+            comments = self._new_comments(
+                str(node["id"]),
+                node["shortcode"],
+                int(cursor["last_comment"]),
+                count - cursor["comments_seen"],
+            )
             top = max(
                 (int(m.external_id.split(":")[1]) for m in comments), default=int(cursor["last_comment"])
             )
             posts = {**posts, node["shortcode"]: {**cursor, "comments_seen": count, "last_comment": str(top)}}
             yield self._batch(comments, {"posts": posts})
 
-    def _new_comments(self, media_id: str, shortcode: str, after_pk: int) -> list[RawMention]:
-        """Comments (and their previewed replies) with pk above ``after_pk``; pages newest → oldest."""
+    def _new_comments(self, media_id: str, shortcode: str, after_pk: int, expected: int) -> list[RawMention]:
+        """Comments (and their previewed replies) with pk above ``after_pk``; pages newest → oldest.
+
+        Paging stops at the first older comment once the ``expected`` number of new ones (the change
+        in the post's comment count) is found: a new reply can sit under an old comment further down.
+        """
         found: dict[str, RawMention] = {}
         min_id: str | None = None
         for _ in range(MAX_COMMENT_PAGES):
@@ -261,7 +270,7 @@ class InstagramListener(Listener):
                 if int(comment["pk"]) <= after_pk:
                     reached_old = True
             min_id = page.get("next_min_id")
-            if reached_old or not min_id:
+            if (reached_old and len(found) >= expected) or not min_id:
                 break
         return sorted(found.values(), key=lambda m: int(m.external_id.split(":")[1]))
 

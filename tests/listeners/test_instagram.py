@@ -198,3 +198,23 @@ def test_posts_without_caption_are_not_mentions(ig: InstagramHarness) -> None:
     assert (
         mentions == [] and checkpoint is not None and srv.posts[0]["shortcode"] in checkpoint.state["posts"]
     )
+
+
+def test_a_new_reply_under_an_old_comment_is_found(ig: InstagramHarness) -> None:
+    srv = _server(ig)
+    media = srv.add_post("sabzino").split(":")[1]
+    srv.add_comments(media, 9)  # three pages of four, newest first
+    _, checkpoint = drain(ig.listener(), None)
+    oldest = srv.comments[media][0]
+    srv._pk += 1_000_007
+    reply = {
+        "pk": str(srv._pk),
+        "text": "پیگیری شد؟",
+        "created_at": srv._tick(),
+        "comment_like_count": 0,
+        "user": {"pk": "1000000", "username": "sabzino", "full_name": "سبزینو"},
+    }
+    oldest["child_comment_count"], oldest["preview_child_comments"] = 1, [reply]
+    again, _ = drain(ig.listener(), checkpoint)
+    assert [m.external_id for m in again] == [f"comment:{reply['pk']}"]
+    assert again[0].raw["parent"] == oldest["pk"]
