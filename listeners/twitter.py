@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 import requests
 import tweepy
 
+from config.secrets import secret
 from listeners.base import Checkpoint, Listener, ListenerBatch, ListenerError, NotConfigured, RawMention
 from listeners.http import route_session, with_retries
-from listeners.secrets import secret
 from listeners.settings import XSettings
 from listeners.twitter_query import build_queries
 
