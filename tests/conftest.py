@@ -35,7 +35,10 @@ class PostgresServer:
 
     def __init__(self, admin_url: URL) -> None:
         self.admin_url = admin_url
-        self.engine = create_engine_from_url(admin_url, isolation_level="AUTOCOMMIT")
+        # a short connect timeout: a firewalled host must not hang the whole session
+        self.engine = create_engine_from_url(
+            admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+        )
         self.created: list[str] = []
 
     def create_database(self) -> str:
@@ -54,8 +57,7 @@ class PostgresServer:
 
     def close(self) -> None:
         for name in list(self.created):
-            with self.engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self.drop_database(self.admin_url.set(database=name).render_as_string(hide_password=False))
         self.engine.dispose()
 
 
