@@ -22,7 +22,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from alerts.events import AlertEvent, IncidentGrew, IncidentOpened, IncidentResolved, severity_rank
+from alerts.events import (
+    AlertEvent,
+    IncidentGrew,
+    IncidentOpened,
+    IncidentResolved,
+    UrgentMention,
+    severity_rank,
+)
 from alerts.explain import explain_spike
 from alerts.notifiers import Notifier, build_notifiers
 from alerts.outbox import DispatchReport, Outbox, enqueue
@@ -30,7 +37,7 @@ from alerts.routing import Router, quiet_until
 from alerts.urgent import UrgentDetector
 from alerts.workflow import ACTIVE_STATUSES, DETECTOR
 from config.settings import Settings
-from storage.models import DetectorState, Incident, Mention, MentionBrand
+from storage.models import DetectorState, Incident, Mention, MentionBrand, UrgentAlert
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +95,43 @@ class AlertEngine:
             return []
         now = self.clock()
         with Session(self.engine) as session, session.begin():
-            events = self.urgent.check(session, list(mention_ids), now)
+            events = self._fold(session, self.urgent.check(session, list(mention_ids), now))
             for event in events:
                 self._enqueue(session, event, now)
         return list(events)
+
+    def _fold(self, session: Session, events: Sequence[AlertEvent]) -> list[AlertEvent]:
+        """Keep urgent alerts that only repeat what a brand's open incident already says off the pager.
+
+        The ``UrgentAlert`` row stays (support still works through it); it is not delivered, and
+        the incident counts it, so an outage does not page once per unanswered question.
+        """
+        foldable = set(self.settings.alerts.urgent.fold_into_incident)
+        kept: list[AlertEvent] = []
+        for event in events:
+            if not isinstance(event, UrgentMention) or not foldable or not set(event.reasons) <= foldable:
+                kept.append(event)
+                continue
+            incident = self._active_incident(session, event.brand)
+            if incident is None:
+                kept.append(event)
+                continue
+            row = session.get(UrgentAlert, event.urgent_id)
+            if row is not None:
+                row.details = {**(row.details or {}), "folded_into_incident": incident.id}
+            incident.details = {
+                **incident.details,
+                "folded_urgent": incident.details.get("folded_urgent", 0) + 1,
+            }
+        return kept
+
+    def _active_incident(self, session: Session, brand: str) -> Incident | None:
+        return session.scalars(
+            select(Incident)
+            .where(Incident.brand == brand, Incident.status.in_(ACTIVE_STATUSES), Incident.kind == "spike")
+            .order_by(Incident.id.desc())
+            .limit(1)
+        ).first()
 
     # -- spikes ---------------------------------------------------------------------------
 
@@ -189,7 +229,6 @@ class AlertEngine:
         now = self.clock()
         events: list[AlertEvent] = []
         with Session(self.engine) as session, session.begin():
-            events += self.urgent.unanswered(session, watermark, now)
             series = [s for s in self._load_series(session, end) if s.start is not None and s.start < end]
             if series:
                 start = min(s.start for s in series if s.start is not None)
@@ -201,6 +240,7 @@ class AlertEngine:
                     events += self._run_brand(session, brand, brand_series, counts, end, now)
                 for s in series:
                     self._save_state(session, s, end, now)
+            events += self._fold(session, self.urgent.unanswered(session, watermark, now))
             for event in events:
                 self._enqueue(session, event, now)
         return events
@@ -222,12 +262,7 @@ class AlertEngine:
         now: datetime,
     ) -> list[AlertEvent]:
         events: list[AlertEvent] = []
-        incident = session.scalars(
-            select(Incident)
-            .where(Incident.brand == brand, Incident.status.in_(ACTIVE_STATUSES), Incident.kind == "spike")
-            .order_by(Incident.id.desc())
-            .limit(1)
-        ).first()
+        incident = self._active_incident(session, brand)
         t = min(s.start for s in series if s.start is not None)
         while t < end:
             results = []
@@ -284,8 +319,10 @@ class AlertEngine:
             return None, events
         return incident, events
 
-    def _severity(self, verdict: Any) -> str:
-        return _SEVERITY.get(str(verdict.severity), "medium")
+    def _severity(self, verdict: Any, cap: str | None = None) -> str:
+        """The detector's severity on the alert scale; ``cap`` bounds it (sparse touchpoint series)."""
+        severity = _SEVERITY.get(str(verdict.severity), "medium")
+        return cap if cap and severity_rank(severity) > severity_rank(cap) else severity
 
     def _open(
         self, session: Session, brand: str, s: _Series, count: int, verdict: Any, t: datetime, now: datetime
@@ -295,7 +332,7 @@ class AlertEngine:
             touchpoint=s.touchpoint,
             kind="spike",
             status="open",
-            severity=self._severity(verdict),
+            severity=self._severity(verdict, cap="high" if s.touchpoint else None),
             opened_at=t,
             updated_at=now,
             peak_count=float(count),
@@ -334,9 +371,12 @@ class AlertEngine:
             if count > incident.peak_count:
                 incident.peak_count = float(count)
                 incident.details = {**incident.details, "peak_at": t.isoformat()}
-        severity = self._severity(verdict)
-        if severity_rank(severity) > severity_rank(incident.severity):
-            incident.severity = severity
+        # Severity follows the brand-wide series (or the series that opened the incident): a sparse
+        # touchpoint series turns small counts into huge z-scores and would overstate the burst.
+        if s.touchpoint is None or s.key == incident.detector_key:
+            severity = self._severity(verdict)
+            if severity_rank(severity) > severity_rank(incident.severity):
+                incident.severity = severity
 
     def _explain(self, session: Session, incident: Incident, t: datetime) -> dict[str, Any]:
         window_start = t - 2 * self.bucket

@@ -23,28 +23,9 @@ BASELINE_SAMPLE = 3000  # newest baseline mentions used for terms; bounds the wo
 
 
 def _log_odds_terms(target: list[str], baseline: list[str], top: int) -> list[tuple[str, float]]:
-    try:
-        from nlp.keyphrases import log_odds_terms
-    except ImportError:  # nlp.keyphrases not installed yet: a plain weighted log-odds (Monroe et al. 2008)
-        return _plain_log_odds(target, baseline, top)
-    return log_odds_terms(target, baseline, top=top)
+    from nlp.keyphrases import log_odds_terms  # imported late: it pulls in the normaliser
 
-
-def _plain_log_odds(target: list[str], baseline: list[str], top: int) -> list[tuple[str, float]]:
-    a, b = (
-        Counter(t for x in target for t in x.split() if len(t) > 1),
-        Counter(t for x in baseline for t in x.split()),
-    )
-    prior = a + b
-    n_a, n_b, n_p = sum(a.values()), sum(b.values()), sum(prior.values()) or 1
-    scored = []
-    for term, count in a.items():
-        p = prior[term] * 10.0 / n_p
-        delta = math.log((count + p) / max(n_a + 10 - count - p, 1e-6)) - math.log(
-            (b[term] + p) / max(n_b + 10 - b[term] - p, 1e-6)
-        )
-        scored.append((term, delta / math.sqrt(1 / (count + p) + 1 / (b[term] + p))))
-    return sorted(scored, key=lambda x: -x[1])[:top]
+    return log_odds_terms(target, baseline, top=top, normalized=True)
 
 
 def _negative_mentions(

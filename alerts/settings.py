@@ -49,6 +49,11 @@ class UrgencySettings(_Strict):
         ],
         description="Words that make a negative mention urgent (matched on the normalised text).",
     )
+    fold_into_incident: list[str] = Field(
+        default_factory=lambda: ["unanswered_question", "urgency"],
+        description="Reasons whose urgent alerts are recorded but not delivered while the brand has an open "
+        "incident (the incident already pages); large_account and crisis_words always page.",
+    )
     unanswered_question_minutes: int = Field(
         default=60,
         ge=1,

@@ -107,7 +107,7 @@ def seed_burst(
     n = first_id
     for bucket in range(buckets):
         for k in range(per_bucket):
-            at = start + timedelta(minutes=5 * bucket, seconds=5 + k * 9)
+            at = start + timedelta(minutes=5 * bucket, seconds=5 + k * 290 / per_bucket)
             items.append(mention(n, at, f"{BURST} {k}", brand=brand, aspects=("delivery", "support")))
             n += 1
     store.save_batch(items, None)

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from alerts.engine import AlertEngine
-from alerts.events import INCIDENT_OPENED, INCIDENT_RESOLVED, AlertEvent
+from alerts.events import INCIDENT_GREW, INCIDENT_OPENED, INCIDENT_RESOLVED, AlertEvent, severity_rank
 from alerts.workflow import resolve
 from config.settings import Settings
 from storage.db import create_engine_from_url, init_db
@@ -144,3 +144,20 @@ def test_bucket_alignment_follows_tehran_midnight(sqlite_engine: Engine, tmp_pat
     hourly = AlertEngine(make_settings(tmp_path, alerts={"bucket_minutes": 60}), sqlite_engine)
     start = hourly.bucket_start(datetime.fromisoformat("2026-03-01T10:10:00+00:00"))
     assert start.isoformat() == "2026-03-01T09:30:00+00:00"  # 13:00 in Tehran (UTC+03:30)
+
+
+def test_escalation_pages_once_more_with_the_new_severity(sqlite_engine: Engine, settings: Settings) -> None:
+    store = MentionStore(sqlite_engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE, buckets=2, per_bucket=20)
+    seed_burst(store, SPIKE + timedelta(minutes=10), buckets=1, per_bucket=400, first_id=200_000)
+    events = AlertEngine(settings, sqlite_engine).detect(END)
+    assert [e.kind for e in events] == [INCIDENT_OPENED, INCIDENT_GREW, INCIDENT_RESOLVED]
+    opened, grew, _ = events
+    assert opened.incident_id == grew.incident_id
+    assert severity_rank(grew.severity) > severity_rank(opened.severity)
+    assert 400 <= grew.explanation["bucket"]["count"] <= 402  # the burst and the background complaints
+    with Session(sqlite_engine) as session:
+        assert session.get(Incident, opened.incident_id).peak_count >= 400  # type: ignore[union-attr]
+        keys = set(session.scalars(select(Delivery.dedup_key)))
+    assert f"incident:{opened.incident_id}:grew:{grew.severity}->file" in keys

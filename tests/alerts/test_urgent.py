@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from alerts.engine import AlertEngine
 from alerts.events import URGENT_MENTION, UrgentMention
 from config.settings import Settings
-from storage.models import Delivery, UrgentAlert
+from storage.models import Delivery, Incident, UrgentAlert
 from storage.repository import MentionStore
 from tests.alerts.builders import T0, mention
 from tests.alerts.conftest import make_settings
@@ -89,3 +89,40 @@ def test_unanswered_question_alerts_after_the_limit(sqlite_engine: Engine, tmp_p
         (["unanswered_question"], "@sabzino_support سفارش ۱۲۳ کجاست؟")
     ]
     assert [e for e in alerts.detect(T0 + timedelta(hours=3)) if e.kind == URGENT_MENTION] == []
+
+
+def test_open_incident_absorbs_unanswered_questions_but_not_large_accounts(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    # No bucket is judged yet (lateness), so the hand-made incident stays open for the check.
+    settings = make_settings(
+        tmp_path, alerts={"allowed_lateness_minutes": 1440, "urgent": {"unanswered_question_minutes": 30}}
+    )
+    with Session(sqlite_engine) as session, session.begin():
+        incident = Incident(
+            brand="sabzino",
+            kind="spike",
+            status="acknowledged",
+            severity="high",
+            opened_at=T0,
+            updated_at=T0,
+            details={},
+        )
+        session.add(incident)
+        session.flush()
+        incident_id = incident.id
+    store = MentionStore(sqlite_engine)
+    ids = _store(
+        store,
+        mention(1, T0, "@sabzino چرا سفارشم نمیرسه؟", label="negative", conversation="q1"),
+        mention(2, T0, "سبزینو سفارشم رو گم کرد", followers=300_000, conversation="c2"),
+    )
+    alerts = AlertEngine(settings, sqlite_engine)
+    assert [e.reasons for e in alerts.on_stored(ids)] == [["large_account"]]  # type: ignore[attr-defined]
+    assert [e for e in alerts.detect(T0 + timedelta(hours=1)) if e.kind == URGENT_MENTION] == []
+    with Session(sqlite_engine) as session:
+        rows = {r.mention_id: r for r in session.scalars(select(UrgentAlert))}
+        assert rows[ids[0]].details["reasons"] == ["unanswered_question"]
+        assert rows[ids[0]].details["folded_into_incident"] == incident_id
+        assert session.get(Incident, incident_id).details["folded_urgent"] == 1  # type: ignore[union-attr]
+        assert len(list(session.scalars(select(Delivery)))) == 1
