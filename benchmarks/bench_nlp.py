@@ -16,7 +16,14 @@ from pathlib import Path
 
 from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
-from nlp.eval.datasets import LangItem, brand_set, eval_brands, heldout_language_set, language_set
+from nlp.eval.datasets import (
+    LangItem,
+    aspect_set,
+    brand_set,
+    eval_brands,
+    heldout_language_set,
+    language_set,
+)
 from nlp.keyphrases import log_odds_terms
 from nlp.language import LANGS, detect_language
 from nlp.normalize import normalize
@@ -100,11 +107,54 @@ ASPECT_EXAMPLES = (
 )
 
 
-def aspect_examples() -> None:
+def aspect_report() -> None:
     tagger = AspectTagger.from_settings()
+    items = aspect_set()
+    per: dict[str, list[int]] = {}
+    for item in items:
+        got, gold = set(tagger.tag(item.text)), set(item.aspects)
+        for tp in got | gold:
+            counts = per.setdefault(tp, [0, 0, 0])
+            counts[0 if tp in got and tp in gold else 1 if tp in got else 2] += 1
+    tp, fp, fn = (sum(c[i] for c in per.values()) for i in range(3))
+    print(
+        f"touchpoint tagging: {len(items)} written items ({sum(not i.aspects for i in items)} with none): "
+        f"micro precision {tp / (tp + fp):.3f}  recall {tp / (tp + fn):.3f}"
+    )
+    for name, (t, f, n) in sorted(per.items()):
+        prec, rec = t / (t + f) if t + f else 0.0, t / (t + n) if t + n else 0.0
+        print(f"    {name:9s} precision {prec:.3f}  recall {rec:.3f}")
     print("touchpoint tagging examples:")
     for text in ASPECT_EXAMPLES:
         print(f"    {tagger.tag(text)!s:28s} {text}")
+
+
+URGENCY_EXAMPLES = (
+    ("ممنون، همه چی عالی بود", 0.02, 300, {}),
+    ("سفارشم هنوز نرسیده", 0.70, 300, {}),
+    ("سفارش 4589231 از دیروز هنوز نرسیده، چرا جواب نمیدید؟", 0.92, 300, {}),
+    ("سفارش 4589231 از دیروز هنوز نرسیده، چرا جواب نمیدید؟", 0.92, 250_000, {"likes": 900, "retweets": 300}),
+    ("بعد از غذای دیشب همه مسمومیت گرفتیم، شکایت می‌کنیم", 0.95, 2_000, {"likes": 40}),
+    ("کلاهبرداری کردن، پولم کسر شد و برنگشت!!!", 0.97, 80_000, {"retweets": 150}),
+)
+
+
+def urgency_examples() -> None:
+    from nlp.normalize import normalize
+    from nlp.urgency import UrgencyScorer
+
+    scorer = UrgencyScorer.build()
+    print("urgency examples (p_neg given; followers; engagement):")
+    for text, p_neg, followers, metrics in URGENCY_EXAMPLES:
+        norm = normalize(text)
+        value = scorer.score(
+            norm.text,
+            p_negative=p_neg,
+            followers=followers,
+            metrics=metrics,
+            repeated_punct=len(norm.repeated_punct),
+        )
+        print(f"    {value:.2f}  p_neg={p_neg:.2f} followers={followers:>7,}  {text}")
 
 
 def keyphrase_example() -> None:
@@ -144,7 +194,8 @@ def main() -> None:
         print("language id [shared]: ../shared/data/unlabelled not found, skipped")
 
     brand_report()
-    aspect_examples()
+    aspect_report()
+    urgency_examples()
     keyphrase_example()
 
     texts = shared_social_lines(2000, seed=11) or [i.text for i in everything]

@@ -24,6 +24,11 @@ from nlp.normalize import normalize_for_search
 TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
+#: Lexicon verbs describe what the company or the order did, so first-person and second-person
+#: singular endings («رسیدم» "I arrived", «فرستادی») are not counted; plural "you" («فرستادید») is.
+ASPECT_VERB_SUFFIXES = tuple(
+    s for s in VERB_SUFFIXES if s not in {"م", "یم", "دم", "دیم", "ی", "دی", "ه‌ام", "مون"}
+)
 _ALL_SUFFIXES = tuple(sorted(set(NOUN_SUFFIXES) - {""}, key=len, reverse=True))
 
 
@@ -173,7 +178,7 @@ class AspectTagger:
             if not bare.startswith(prefix):
                 continue
             rest = bare[len(prefix) :]
-            for suffix in VERB_SUFFIXES:
+            for suffix in ASPECT_VERB_SUFFIXES:
                 stem_len = len(rest) - len(suffix)
                 # A short present stem («رس») only counts with a verbal prefix: «رسم» is a noun.
                 if rest.endswith(suffix) and stem_len >= 2 and (prefix or stem_len >= 3):

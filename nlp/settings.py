@@ -49,11 +49,11 @@ class AspectSettings(BaseModel):
 
 
 class UrgencyWeights(BaseModel):
-    """Weights of the urgency score (see nlp/urgency.py); the score is their weighted sum, capped at 1."""
+    """Weights of the urgency score (see nlp/urgency.py): a weighted sum of components, capped at 1."""
 
     model_config = ConfigDict(extra="forbid")
 
-    negativity: float = Field(default=0.40, ge=0, le=1, description="Weight of p(negative) of the mention.")
+    negativity: float = Field(default=0.35, ge=0, le=1, description="Weight of p(negative) of the mention.")
     reach: float = Field(
         default=0.15, ge=0, le=1, description="Weight of the author's reach: log10(followers+1)/6, max 1."
     )
@@ -64,9 +64,9 @@ class UrgencyWeights(BaseModel):
         description="Weight of engagement, log10(1 + likes + 2*shares + 2*replies)/4 capped at 1.",
     )
     complaint: float = Field(
-        default=0.20, ge=0, le=1, description="Weight of complaint/question cues (order no., «هنوز», «؟»…)."
+        default=0.15, ge=0, le=1, description="Weight of complaint/question cues (order no., «هنوز», «؟»…)."
     )
-    crisis: float = Field(default=0.25, ge=0, le=1, description="Weight of crisis words (کلاهبرداری…).")
+    crisis: float = Field(default=0.35, ge=0, le=1, description="Weight of crisis words (کلاهبرداری…).")
     extra_crisis_words: list[str] = Field(
         default_factory=list,
         description="Crisis words added to the built-in ones and to alerts.urgent.crisis_words.",

@@ -1,23 +1,25 @@
 """How urgently a support agent should look at one mention, as a score in [0, 1].
 
-The score is a weighted sum of five components, each in [0, 1], capped at 1:
+The score is a weighted sum of five components, each in [0, 1], capped at 1. The weights add up
+to 1.1 on purpose: a negative mention with a crisis word from a modest account already reaches
+the default alert threshold, without needing reach or engagement too.
 
 ==============  ======  =====================================================================
 component       weight  value
 ==============  ======  =====================================================================
-negativity      0.40    p(negative) from the sentiment model
+negativity      0.35    p(negative) from the sentiment model
 reach           0.15    log10(followers + 1) / 6, capped at 1 (a million followers → 1)
 engagement      0.10    log10(1 + likes + 2·shares + 2·replies) / 4, capped at 1 (10k → 1)
-complaint       0.20    complaint/question cues: 0.5 per cue kind, capped at 1 (an order number,
+complaint       0.15    complaint/question cues: 0.5 per cue kind, capped at 1 (an order number,
                         «هنوز», «پیگیری», «جواب نمیدید», «چرا», a question mark, «!!!»)
-crisis          0.25    1 when a crisis word appears (کلاهبرداری, شکایت, مسمومیت, دزدی, هک…)
+crisis          0.35    1 when a crisis word appears (کلاهبرداری, شکایت, مسمومیت, دزدی, هک…)
 ==============  ======  =====================================================================
 
 The weights are ``nlp.urgency`` settings (``UrgencyWeights``). Complaint and crisis cues count
 only half when the mention is not negative (p(negative) < 0.5): «کلاهبرداری نبود، عالی بود»
 still deserves a glance but not a page. With the defaults, a clearly negative complaint with an
-order number and «هنوز» scores ≈ 0.6; add a crisis word and it reaches ≈ 0.85, above the
-default alert threshold (``alerts.urgent.threshold`` = 0.8).
+order number, «هنوز» and «چرا…؟» scores ≈ 0.55 (≈ 0.7 from a 250k-follower account); with a
+crisis word it reaches ≈ 0.8, the default alert threshold (``alerts.urgent.threshold``).
 """
 
 from __future__ import annotations

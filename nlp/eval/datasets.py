@@ -14,6 +14,10 @@ negatives for the brands in ``brands.yaml``. *Generated* items fill templates wi
 spelling variant of each alias (ZWNJ/space/joined, attached clitics and prepositions, Arabic
 ي/ك, case, hashtags, handles) for positives, and with confusable words (an alias's parts
 alone, look-alike words, the alias inside a longer word) for negatives.
+
+**Touchpoints** (``aspect_set``): ``aspects_written.txt``, hand-written complaints and praise per
+touchpoint (inflected and colloquial forms) and everyday texts with words that are touchpoint
+terms in another sense («تازه رسیدم», «این پست», «حسابی خسته‌ام») as negatives.
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ class LangItem:
     text: str
     lang: str
     origin: str  # written | augmented
+
+
+@dataclass(frozen=True)
+class AspectItem:
+    text: str
+    aspects: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -171,3 +181,11 @@ def brand_set(seed: int = 13, generated: bool = True, per_brand: int = 30) -> li
     rng = random.Random(seed)
     brands = eval_brands()
     return written + _generated_positives(brands, rng, per_brand) + _generated_negatives(brands, rng)
+
+
+def aspect_set() -> list[AspectItem]:
+    """Hand-written touchpoint items (``aspects_written.txt``), including texts with none."""
+    return [
+        AspectItem(text, () if label == "-" else tuple(label.split(",")))
+        for label, text in _tsv("aspects_written.txt")
+    ]

@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
+from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
-from nlp.eval.datasets import brand_set, eval_brands, heldout_language_set, language_set
+from nlp.eval.datasets import aspect_set, brand_set, eval_brands, heldout_language_set, language_set
 from nlp.language import LANGS, detect_language
 
 
@@ -46,3 +47,15 @@ def test_brand_precision_and_recall_floor() -> None:
         tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
     assert tp / (tp + fp) >= 0.97
     assert tp / (tp + fn) >= 0.95
+
+
+def test_aspect_precision_and_recall_floor() -> None:
+    tagger = AspectTagger.from_settings()
+    tp = fp = fn = 0
+    items = aspect_set()
+    assert len(items) >= 80 and sum(not i.aspects for i in items) >= 15
+    for item in items:
+        got, gold = set(tagger.tag(item.text)), set(item.aspects)
+        tp, fp, fn = tp + len(got & gold), fp + len(got - gold), fn + len(gold - got)
+    assert tp / (tp + fp) >= 0.9
+    assert tp / (tp + fn) >= 0.9
