@@ -80,8 +80,10 @@ def _metric(metrics: dict[str, Any], column: str) -> int:
     return 0
 
 
-def _unique(values: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(clean_str(v) for v in values if v))
+def _tags(values: Sequence[str], column: Any) -> list[str]:
+    """Distinct non-empty tags cut to their column's length (a too-long name must not make every
+    later batch fail on PostgreSQL)."""
+    return list(dict.fromkeys(clean_str(v)[: column.type.length] for v in values if v))
 
 
 def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: datetime) -> dict[str, Any]:
@@ -114,11 +116,11 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         "likes": _metric(metrics, "likes"),
         "replies": _metric(metrics, "replies"),
         "reposts": _metric(metrics, "reposts"),
-        "brands": _unique(analysis.brands),
+        "brands": _tags(analysis.brands, MentionBrand.__table__.c.brand),
         "sentiment_label": analysis.sentiment.label,
         "sentiment_score": float(analysis.sentiment.score),
         "sentiment_probs": clean_json(dict(analysis.sentiment.probs)),
-        "aspects": _unique(analysis.aspects),
+        "aspects": _tags(analysis.aspects, MentionAspect.__table__.c.aspect),
         "urgency": float(analysis.urgency),
         "signals": signals,
         "raw": clean_raw_payload(dict(raw.raw)),

@@ -257,3 +257,10 @@ def test_nlp_values_of_any_numeric_type_are_stored_as_plain_json(store: MentionS
 
 def _sentiment(probs: dict) -> SentimentResult:
     return SentimentResult(label="negative", score=-0.25, probs=probs)
+
+
+def test_overlong_tag_names_are_cut_to_fit(store: MentionStore) -> None:
+    tags = analysis(brands=["b" * 500, "sabzino", "sabzino"], aspects=["a" * 500, ""])
+    result = store.save_batch([(raw_mention(1), tags)], None)
+    (mention,) = store.mentions_by_ids(result.inserted_ids)
+    assert mention.brands == ["b" * 128, "sabzino"] and mention.aspects == ["a" * 64]
