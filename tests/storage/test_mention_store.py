@@ -264,3 +264,11 @@ def test_overlong_tag_names_are_cut_to_fit(store: MentionStore) -> None:
     result = store.save_batch([(raw_mention(1), tags)], None)
     (mention,) = store.mentions_by_ids(result.inserted_ids)
     assert mention.brands == ["b" * 128, "sabzino"] and mention.aspects == ["a" * 64]
+
+
+def test_inserted_ids_follow_the_order_of_the_items(store: MentionStore) -> None:
+    store.save_batch([item(2)], None)
+    result = store.save_batch([item(3), item(1), item(2), item(4)], None)
+    stored = store.mentions_by_ids(result.inserted_ids)
+    assert [m.external_id for m in stored] == ["tweet-3", "tweet-1", "tweet-4"]
+    assert (result.inserted, result.duplicates) == (3, 1)
