@@ -1,0 +1,52 @@
+"""`make run` end to end: init, replay the bundled sample through the whole pipeline, alert."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import SAMPLE, Workspace, assert_consistent, file_ids
+
+pytestmark = pytest.mark.slow
+
+
+def test_init_then_run_until_idle_stores_scores_and_alerts(workspace: Workspace) -> None:
+    init = workspace.run("init")
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "configuration valid" in init.stdout and workspace.db.exists()
+
+    run = workspace.run("run", "--until-idle", timeout=420)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+
+    # every line of the sample stored exactly once, each scored
+    expected = file_ids(SAMPLE)
+    assert assert_consistent(workspace) == len(expected)
+    labels = dict(workspace.query("SELECT sentiment_label, count(*) FROM mentions GROUP BY 1"))
+    assert set(labels) <= {"negative", "neutral", "positive"} and sum(labels.values()) == len(expected)
+    assert labels.get("negative", 0) > 200 and labels.get("positive", 0) > 200
+    brands = dict(workspace.query("SELECT brand, count(*) FROM mention_brands GROUP BY 1"))
+    assert {"sabzino", "nobank", "tazeh"} <= set(brands)
+
+    # the day-5 Sabzino outage opened an incident, and the file channel received it
+    incidents = workspace.query("SELECT brand, opened_at FROM incidents")
+    assert any(brand == "sabzino" and str(opened).startswith("2026-10-07") for brand, opened in incidents), (
+        incidents
+    )
+    delivered = [
+        json.loads(line)["event"] for line in workspace.alerts.read_text(encoding="utf-8").splitlines()
+    ]
+    assert any(e["kind"] == "incident_opened" and e["brand"] == "sabzino" for e in delivered), delivered[:3]
+
+    # the console said what happened, and one log line per batch carried counts and timings
+    assert "stored" in run.stdout and "ALERT" in run.stdout
+    assert "fetched=" in output and "analyse_ms=" in output and "store_ms=" in output
+
+    status = workspace.run("status", "--json")
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    assert report["mentions"] == len(expected)
+    [listener] = report["listeners"]
+    assert listener["key"] == "replay:mentions" and listener["last_error"] is None
+    assert listener["checkpoint"]["lines"] == len(SAMPLE.read_text(encoding="utf-8").splitlines())
