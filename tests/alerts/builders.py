@@ -6,8 +6,11 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from listeners.base import RawMention
 from nlp.types import MentionAnalysis, SentimentResult
+from storage.models import Incident
 from storage.repository import MentionStore
 
 T0 = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
@@ -112,3 +115,21 @@ def seed_burst(
             n += 1
     store.save_batch(items, None)
     return n
+
+
+def stored_incident(
+    session: Session, *, raised: datetime, brand: str = "sabzino", status: str = "open"
+) -> Incident:
+    """An incident row as the engine leaves it, raised (seen by support) at ``raised``."""
+    incident = Incident(
+        brand=brand,
+        kind="spike",
+        status=status,
+        severity="high",
+        opened_at=raised,
+        updated_at=raised,
+        details={"created_wall": raised.isoformat()},
+    )
+    session.add(incident)
+    session.flush()
+    return incident

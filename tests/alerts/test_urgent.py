@@ -13,7 +13,7 @@ from alerts.events import URGENT_MENTION, UrgentMention
 from config.settings import Settings
 from storage.models import Delivery, Incident, UrgentAlert
 from storage.repository import MentionStore
-from tests.alerts.builders import T0, mention
+from tests.alerts.builders import T0, mention, stored_incident
 from tests.alerts.conftest import make_settings
 
 
@@ -99,18 +99,7 @@ def test_open_incident_absorbs_unanswered_questions_but_not_large_accounts(
         tmp_path, alerts={"allowed_lateness_minutes": 1440, "urgent": {"unanswered_question_minutes": 30}}
     )
     with Session(sqlite_engine) as session, session.begin():
-        incident = Incident(
-            brand="sabzino",
-            kind="spike",
-            status="acknowledged",
-            severity="high",
-            opened_at=T0,
-            updated_at=T0,
-            details={},
-        )
-        session.add(incident)
-        session.flush()
-        incident_id = incident.id
+        incident_id = stored_incident(session, raised=T0, status="acknowledged").id
     store = MentionStore(sqlite_engine)
     ids = _store(
         store,

@@ -15,25 +15,13 @@ from alerts import workflow
 from shenava.cli import app
 from storage.models import Incident, UrgentAlert
 from storage.repository import MentionStore
-from tests.alerts.builders import T0, mention
+from tests.alerts.builders import T0, mention, stored_incident
 
 RAISED = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
 
 def _incident(session: Session, brand: str = "sabzino", minutes_ago: int = 0) -> Incident:
-    raised = RAISED - timedelta(minutes=minutes_ago)
-    incident = Incident(
-        brand=brand,
-        kind="spike",
-        status="open",
-        severity="high",
-        opened_at=raised,
-        updated_at=raised,
-        details={"created_wall": raised.isoformat()},
-    )
-    session.add(incident)
-    session.flush()
-    return incident
+    return stored_incident(session, brand=brand, raised=RAISED - timedelta(minutes=minutes_ago))
 
 
 def test_lifecycle_records_who_and_when(engine: Engine) -> None:
