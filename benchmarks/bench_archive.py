@@ -127,8 +127,9 @@ def generate(n: int, seed: int = 1403) -> Iterator[tuple[dict[str, Any], list[st
         words += rng.choices(FILLER, k=rng.randint(4, 12))
         rng.shuffle(words)
         body = " ".join(words)
-        # a busier evening, a quieter night: hour of day from a skewed distribution
-        day = rng.randrange(DAYS)
+        # ids follow time, as in a real archive (listeners store what they just fetched);
+        # hour of day from a skewed distribution: busier afternoons, quieter nights
+        day = (i - 1) * DAYS // n
         created = START + timedelta(days=day, hours=min(23.99, abs(rng.gauss(14, 5))))
         score = {"negative": -0.7, "neutral": 0.0, "positive": 0.7}[label]
         row = {

@@ -26,6 +26,7 @@ from sqlalchemy import (
     column,
     exists,
     func,
+    intersect,
     literal,
     literal_column,
     select,
@@ -197,6 +198,8 @@ def _dialect(session: Session) -> str:
 def _conditions(session: Session, query: MentionQuery) -> list[Any]:
     """WHERE conditions on ``Mention`` for every filter of ``query`` (sort/paging aside)."""
     conds: list[Any] = []
+    id_sets: list[Select[Any]] = []  # SQLite only: sets of mention ids to intersect
+    sqlite = _dialect(session) != "postgresql"
     try:
         clauses = parse_search(query.text or "")
     except SearchSyntaxError as exc:
@@ -206,22 +209,38 @@ def _conditions(session: Session, query: MentionQuery) -> list[Any]:
             vector = literal_column(f"mentions.{PG_VECTOR_COLUMN}")
             conds.append(vector.op("@@")(pg_tsquery(clauses)))
         else:
-            fts = select(_FTS.c.rowid).where(
-                literal_column(FTS5_TABLE).op("MATCH")(literal(fts5_match(clauses)))
-            )
-            conds.append(Mention.id.in_(fts.scalar_subquery()))
-    if query.brands:
-        brand_where = [MentionBrand.mention_id == Mention.id, MentionBrand.brand.in_(query.brands)]
-        # the copied created_at lets the (brand, created_at) index narrow the range too
+            match = [literal_column(FTS5_TABLE).op("MATCH")(literal(fts5_match(clauses)))]
+            if query.since or query.until:
+                # ids grow with collection time, so the date range bounds the ids; FTS5 uses
+                # rowid bounds to skip the rest of each term's list instead of reading it all
+                in_range = [Mention.created_at >= query.since] if query.since else []
+                in_range += [Mention.created_at < query.until] if query.until else []
+                bounds = select(func.min(Mention.id), func.max(Mention.id)).where(*in_range).subquery()
+                match += [_FTS.c.rowid >= select(bounds.c[0]).scalar_subquery(),
+                          _FTS.c.rowid <= select(bounds.c[1]).scalar_subquery()]  # fmt: skip
+            id_sets.append(select(_FTS.c.rowid).where(*match))
+    for child, key, values in (
+        (MentionBrand, MentionBrand.brand, query.brands),
+        (MentionAspect, MentionAspect.aspect, query.aspects),
+    ):
+        if not values:
+            continue
+        # the copied created_at lets the (brand|aspect, created_at) index narrow the range too
+        where = [key.in_(values)]
         if query.since:
-            brand_where.append(MentionBrand.created_at >= query.since)
+            where.append(child.created_at >= query.since)
         if query.until:
-            brand_where.append(MentionBrand.created_at < query.until)
-        conds.append(exists().where(*brand_where))
-    if query.aspects:
-        conds.append(
-            exists().where(MentionAspect.mention_id == Mention.id, MentionAspect.aspect.in_(query.aspects))
-        )
+            where.append(child.created_at < query.until)
+        if sqlite and (query.since or query.until):
+            id_sets.append(select(child.mention_id).where(*where))
+        else:
+            conds.append(exists().where(child.mention_id == Mention.id, *where))
+    if len(id_sets) == 1:
+        conds.append(Mention.id.in_(id_sets[0].scalar_subquery()))
+    elif id_sets:
+        # SQLite: intersect the id sets (FTS matches, brand and touchpoint rows within the dates)
+        # before touching mentions; probing each FTS match row by row grows with the archive
+        conds.append(Mention.id.in_(intersect(*id_sets).scalar_subquery()))
     if query.sources:
         conds.append(Mention.source.in_(query.sources))
     if query.sentiments:
@@ -276,17 +295,34 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
     search text that cannot be searched (e.g. only punctuation).
     """
     conds = _conditions(session, query)
-    total = session.execute(select(func.count()).select_from(Mention).where(and_(True, *conds))).scalar_one()
-    if total == 0 or query.offset >= total:
+    where = and_(True, *conds)
+    order = _order_by(session, query)
+    if query.text or query.brands or query.aspects or query.author:
+        # selective: one pass gives the page and the total (count(*) OVER ()); a separate count
+        # would evaluate the full-text and brand conditions a second time
+        rows = session.execute(
+            select(Mention.id, func.count().over()).where(where).order_by(*order)
+            .limit(query.limit).offset(query.offset)
+        ).all()  # fmt: skip
+        ids = [r[0] for r in rows]
+        # no row: either nothing matches, or the offset is past the end (then count)
+        total = rows[0][1] if rows else (_count(session, where) if query.offset else 0)
+    else:
+        # broad: count(*) is cheap and the page comes straight off the created_at index
+        total = _count(session, where)
+        ids = list(
+            session.scalars(
+                select(Mention.id).where(where).order_by(*order).limit(query.limit).offset(query.offset)
+            )
+        )
+    if not ids:
         return SearchPage(total=total, items=[])
-    rows = session.execute(
-        select(Mention)
-        .where(and_(True, *conds))
-        .order_by(*_order_by(session, query))
-        .limit(query.limit)
-        .offset(query.offset)
-    ).scalars()
-    return SearchPage(total=total, items=[MentionHit.from_row(r) for r in rows])
+    by_id = {m.id: m for m in session.scalars(select(Mention).where(Mention.id.in_(ids)))}
+    return SearchPage(total=total, items=[MentionHit.from_row(by_id[i]) for i in ids])
+
+
+def _count(session: Session, where: Any) -> int:
+    return session.execute(select(func.count()).select_from(Mention).where(where)).scalar_one()
 
 
 def iter_mentions(
