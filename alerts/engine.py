@@ -142,22 +142,38 @@ class AlertEngine:
         offset = (local - midnight) // self.bucket
         return (midnight + offset * self.bucket).astimezone(UTC)
 
+    def _detector_config(self) -> Any:
+        return self.settings.alerts.detection.model_copy(
+            update={"bucket_minutes": self.settings.alerts.bucket_minutes, "timezone": self.settings.timezone}
+        )
+
     def _new_detector(self) -> Any:
         from alerts.detection import SpikeDetector
 
-        config = self.settings.alerts.detection.model_copy(
-            update={"bucket_minutes": self.settings.alerts.bucket_minutes, "timezone": self.settings.timezone}
-        )
-        return SpikeDetector(config)
+        return SpikeDetector(self._detector_config())
 
     def _load_detector(self, key: str, state: dict[str, Any]) -> Any:
+        """The stored detector under today's settings; afresh if its bucket grid changed or it is unusable."""
         from alerts.detection import SpikeDetector
 
+        config = self._detector_config()
+        stored = state.get("config") if isinstance(state, dict) else None
+        if isinstance(stored, dict) and (
+            stored.get("bucket_minutes") != config.bucket_minutes or stored.get("timezone") != config.timezone
+        ):
+            log.warning("detector %s was learnt on another bucket grid; starting that series afresh", key)
+            return self._new_detector()
         try:
-            return SpikeDetector.from_state(state)
+            # Knobs edited in the config (thresholds, half-lives) apply to the learnt baseline.
+            return SpikeDetector.from_state({**state, "config": config.model_dump()})
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("detector state %s unusable (%s); starting that series afresh", key, exc)
             return self._new_detector()
+
+    def _next_bucket(self, moment: datetime) -> datetime:
+        """``moment`` if it starts a bucket, else the start of the next one."""
+        start = self.bucket_start(moment)
+        return start if start == moment else start + self.bucket
 
     def _watched_brands(self) -> list[str]:
         return [
@@ -187,10 +203,10 @@ class AlertEngine:
                 key = series_key(brand, touchpoint)
                 row = rows.get(key)
                 if row is not None and row.watermark is not None:
+                    # A long pause (or a jump of the watermark) restarts at the backfill floor.
+                    start = max(floor, self._next_bucket(row.watermark))
                     series.append(
-                        _Series(
-                            key, brand, touchpoint, self._load_detector(key, row.state), row.watermark, row
-                        )
+                        _Series(key, brand, touchpoint, self._load_detector(key, row.state), start, row)
                     )
                     continue
                 first = first_seen.get(brand)
@@ -269,11 +285,21 @@ class AlertEngine:
             for s in series:
                 if s.start is not None and s.start <= t:
                     count = counts.get((s.key, t), 0)
-                    results.append((s, count, s.detector.update(t, count)))
+                    results.append((s, count, self._update(s, t, count)))
             incident, bucket_events = self._apply(session, brand, incident, results, t, now)
             events += bucket_events
             t += self.bucket
         return events
+
+    def _update(self, s: _Series, t: datetime, count: int) -> Any:
+        from alerts.detection import DetectorInputError
+
+        try:
+            return s.detector.update(t, count)
+        except DetectorInputError as exc:  # e.g. a restored state ahead of this bucket
+            log.warning("detector %s refused bucket %s (%s); starting that series afresh", s.key, t, exc)
+            s.detector = self._new_detector()
+            return s.detector.update(t, count)
 
     def _apply(
         self,

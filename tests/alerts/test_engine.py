@@ -161,3 +161,19 @@ def test_escalation_pages_once_more_with_the_new_severity(sqlite_engine: Engine,
         assert session.get(Incident, opened.incident_id).peak_count >= 400  # type: ignore[union-attr]
         keys = set(session.scalars(select(Delivery.dedup_key)))
     assert f"incident:{opened.incident_id}:grew:{grew.severity}->file" in keys
+
+
+def test_changed_bucket_width_restarts_the_series_on_the_new_grid(
+    sqlite_engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    store = MentionStore(sqlite_engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE + timedelta(hours=25), buckets=6, per_bucket=40)
+    assert AlertEngine(settings, sqlite_engine).detect(SPIKE) == []
+    wider = make_settings(tmp_path, alerts={"bucket_minutes": 10})
+    events = AlertEngine(wider, sqlite_engine).detect(SPIKE + timedelta(hours=27))
+    assert [e.kind for e in events] == [INCIDENT_OPENED]
+    assert events[0].explanation["bucket"]["minutes"] == 10
+    with Session(sqlite_engine) as session:
+        states = list(session.scalars(select(DetectorState).where(DetectorState.key.like("alerts:neg:%"))))
+    assert {s.state["config"]["bucket_minutes"] for s in states} == {10}
