@@ -4,6 +4,9 @@ download) over the bundled config's brands, and a pipeline on the shared ``store
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 from config.loader import BUNDLED_CONFIG, load_settings
@@ -27,3 +30,16 @@ def analyzer(settings: Settings) -> Analyzer:
 @pytest.fixture
 def pipeline(store: MentionStore, analyzer: Analyzer) -> Pipeline:
     return Pipeline(store, analyzer)
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging() -> Iterator[None]:
+    """CLI commands install a log handler on the stream CliRunner lends them; drop it after."""
+    root, batch_log = logging.getLogger(), logging.getLogger("shenava.pipeline")
+    handlers, level, batch_level = list(root.handlers), root.level, batch_log.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    batch_log.setLevel(batch_level)  # `shenava import` quiets the batch lines behind its progress bar
