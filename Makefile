@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The CPU build of torch: PyPI's default Linux wheel pulls several GB of CUDA libraries.
+# Tried first from the configured pip sources (a local wheel mirror), then from PyTorch's CPU index.
+TORCH       ?= torch==2.13.0+cpu
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
 .PHONY: run test lint bench venv system-deps clean sample
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# The CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build.
-	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q "$(TORCH)" 2>/dev/null || $(BIN)/pip install -q "$(TORCH)" --extra-index-url $(TORCH_INDEX)
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
@@ -32,10 +35,11 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## Benchmarks print figures (sentiment quality and speed, spike detection, archive queries).
+## Benchmarks print figures (sentiment quality and speed, spike detection, archive queries, pipeline).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+## Regenerate the bundled sample (deterministic; tests/pipeline/test_sample.py checks it is current).
 sample: $(STAMP)
 	$(BIN)/python scripts/generate_sample.py
 
