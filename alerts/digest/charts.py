@@ -79,7 +79,6 @@ def stacked_chart(
     if points:
         slot = plot_w / len(points)
         bar_w = max(2.0, slot * 0.7)
-        label_every = max(1, round(len(points) / 8))
         for i, point in enumerate(points):
             x_right = width - margin_side - i * slot  # first point at the right: the page reads RTL
             x = x_right - (slot + bar_w) / 2
@@ -94,11 +93,8 @@ def stacked_chart(
                     f'fill="{colours.get(name, "#888")}"><title>{escape(point.label)}: '
                     f"{escape(to_persian_digits(_fmt(value)))}</title></rect>"
                 )
-            if (len(points) - 1 - i) % label_every == 0:  # the newest day always labelled
-                body.append(
-                    f'<text x="{x + bar_w / 2:.1f}" y="{height - margin_bottom + 16}" font-size="10" '
-                    f'text-anchor="middle" fill="#555">{escape(point.label)}</text>'
-                )
+            if _labelled(i, len(points)):
+                body.append(_axis_label(x + bar_w / 2, height - margin_bottom + 16, point.label))
     return _svg(width, height, title, body)
 
 
@@ -131,18 +127,23 @@ def line_chart(
         coords = [(width - margin_side - i * step, y_of(v)) for i, (_, v) in enumerate(points)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        label_every = max(1, round(len(points) / 8))
         for i, ((label, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"><title>{escape(label)}: '
                 f"{escape(to_persian_digits(f'{value:+.2f}'))}</title></circle>"
             )
-            if (len(points) - 1 - i) % label_every == 0:  # the newest day always labelled
-                body.append(
-                    f'<text x="{x:.1f}" y="{height - 8}" font-size="10" text-anchor="middle" '
-                    f'fill="#555">{escape(label)}</text>'
-                )
+            if _labelled(i, len(points)):
+                body.append(_axis_label(x, height - 8, label))
     return _svg(width, height, title, body)
+
+
+def _labelled(index: int, count: int) -> bool:
+    """About eight axis labels, the newest point always among them."""
+    return (count - 1 - index) % max(1, round(count / 8)) == 0
+
+
+def _axis_label(x: float, y: float, label: str) -> str:
+    return f'<text x="{x:.1f}" y="{y}" font-size="10" text-anchor="middle" fill="#555">{escape(label)}</text>'
 
 
 def _fmt(value: float) -> str:
