@@ -74,6 +74,38 @@ def language_report(name: str, items: Sequence[LangItem]) -> None:
         print(f"    confusions (gold→predicted): {pairs}")
 
 
+def sample_report() -> None:
+    """B's bundled sample (data/sample, generated from B's own templates and labels): a second,
+    independently written check. Its labels are template-level, so aspect agreement is rough."""
+    import json
+
+    from config.loader import load_settings
+
+    path = ROOT / "data" / "sample" / "mentions.jsonl"
+    if not path.is_file():
+        print("bundled sample: data/sample/mentions.jsonl not found, skipped")
+        return
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    settings = load_settings(ROOT / "config" / "shenava.yaml")
+    matcher, tagger = BrandMatcher(settings.brands), AspectTagger.from_settings(settings.nlp)
+    lang_ok = brand_hit = brand_n = extra = aspect_hit = aspect_n = 0
+    for row in rows:
+        norm = normalize(row["text"])
+        lang_ok += detect_language(row["text"]) == row.get("lang")
+        gold = (row.get("sample") or {}).get("brand")
+        if gold:
+            got = matcher.match_normalized(norm, row.get("author"))
+            brand_n, brand_hit, extra = brand_n + 1, brand_hit + (gold in got), extra + len(set(got) - {gold})
+        aspect = (row.get("sample") or {}).get("aspect")
+        if aspect:
+            aspect_n, aspect_hit = aspect_n + 1, aspect_hit + (aspect in tagger.tag_normalized(norm.text))
+    print(
+        f"bundled sample ({len(rows)} mentions): language accuracy {lang_ok / len(rows):.3f}; "
+        f"labelled brand found {brand_hit / brand_n:.3f} ({brand_n - brand_hit} missed, "
+        f"{extra} other brands also named); labelled touchpoint found {aspect_hit / max(1, aspect_n):.3f}"
+    )
+
+
 def brand_report() -> None:
     matcher = BrandMatcher(eval_brands())
     items = brand_set()
@@ -194,6 +226,7 @@ def main() -> None:
         print("language id [shared]: ../shared/data/unlabelled not found, skipped")
 
     brand_report()
+    sample_report()
     aspect_report()
     urgency_examples()
     keyphrase_example()

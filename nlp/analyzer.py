@@ -2,7 +2,8 @@
 
 Per mention: normalise once (signals extracted), identify the language on the raw text, match
 brands, tag touchpoints, then score sentiment for the whole batch on the normalised texts and
-derive urgency. Non-Persian mentions are analysed the same way and flagged by ``lang``.
+derive urgency. Non-Persian mentions are analysed the same way and flagged by ``lang``. A post
+by one of a brand's own handles (a support reply) is tagged with that brand.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class TextInput:
     followers: int | None = None
     metrics: Mapping[str, int] | None = None
     lang_hint: str | None = None
+    author_handle: str | None = None
 
 
 class Analyzer:
@@ -72,7 +74,13 @@ class Analyzer:
     def analyze(self, mentions: Sequence[RawMention]) -> list[MentionAnalysis]:
         """One ``MentionAnalysis`` per mention, in order."""
         inputs = [
-            TextInput(text=m.text, followers=m.author_followers, metrics=m.metrics, lang_hint=m.lang_hint)
+            TextInput(
+                text=m.text,
+                followers=m.author_followers,
+                metrics=m.metrics,
+                lang_hint=m.lang_hint,
+                author_handle=m.author_handle,
+            )
             for m in mentions
         ]
         return self.analyze_inputs(inputs)
@@ -115,7 +123,7 @@ class Analyzer:
         return MentionAnalysis(
             normalized_text=norm.text,
             lang=lang,
-            brands=self.brand_matcher.match_normalized(norm),
+            brands=self.brand_matcher.match_normalized(norm, item.author_handle),
             sentiment=sentiment,
             aspects=self.aspect_tagger.tag_normalized(norm.text),
             urgency=urgency,

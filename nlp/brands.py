@@ -4,7 +4,8 @@ Each alias becomes one regular expression over the *normalised* text:
 
 - an alias's parts (split at spaces, ZWNJ, ``_`` and ``-``) may be written joined, with a space
   or with a ZWNJ between them: «دیجی‌کالا», «دیجیکالا», «دیجی کالا» all match the alias
-  «دیجی‌کالا». Spacing is only relaxed where the alias itself has a boundary, so the alias
+  «دیجی‌کالا». Inside a part, a space or ZWNJ is allowed only after a non-joining letter
+  (ا د ذ ر ز ژ و), where it changes nothing visible: «نو بانک» matches «نوبانک», but the alias
   «سبزینو» does not match «سبزی نو» (fresh herbs);
 - Persian aliases take attached inflections and clitics (ها، های، ی، یی، رو، و، ش، مون…,
   «دیجی‌کالاییه») and a few attached prepositions («بدیجیکالا» is rare but seen); the match must
@@ -34,11 +35,27 @@ PERSIAN_PREFIXES = ("ب", "از", "و", "با", "به", "تو", "ک")
 _LETTER = LETTER
 
 
+#: Letters that never join the next one: after them a space or ZWNJ changes nothing visible, so
+#: writers add or drop one freely («نوبانک» / «نو بانک»).
+NON_JOINING = frozenset("اآأإدذرزژوؤة")
+_OPTIONAL_GAP = r"[\s\u200c]?"
+
+
+def _part_pattern(part: str) -> str:
+    """A joined alias part, with an optional space/ZWNJ after each inner non-joining letter that
+    leaves at least two letters on both sides."""
+    pieces = [
+        re.escape(ch) + (_OPTIONAL_GAP if ch in NON_JOINING and 2 <= i + 1 <= len(part) - 2 else "")
+        for i, ch in enumerate(part)
+    ]
+    return "".join(pieces)
+
+
 def _persian_alias_pattern(alias: str) -> str | None:
     parts = [p for p in _SEP_SPLIT_RE.split(normalize_for_search(alias)) if p]
     if not parts:
         return None
-    body = r"[\s\u200c]?".join(re.escape(p) for p in parts)
+    body = _OPTIONAL_GAP.join(_part_pattern(p) for p in parts)
     if sum(map(len, parts)) < 3:
         return rf"(?<!{_LETTER}){body}(?!{_LETTER})"
     prefixes = "|".join(re.escape(p) for p in PERSIAN_PREFIXES)
@@ -110,9 +127,14 @@ class BrandMatcher:
         """Brand names mentioned in the raw ``text``, in configuration order."""
         return self.match_normalized(normalize(text))
 
-    def match_normalized(self, norm: NormalizedText) -> list[str]:
-        """Like ``match`` on an already normalised text (the analyzer normalises once)."""
+    def match_normalized(self, norm: NormalizedText, author_handle: str | None = None) -> list[str]:
+        """Like ``match`` on an already normalised text (the analyzer normalises once).
+
+        ``author_handle``: a post by one of the brand's own accounts (a support reply) belongs
+        to the brand's conversation even when it does not name the brand.
+        """
         mentions = {_key(m) for m in norm.mentions}
+        author = _key(author_handle) if author_handle else None
         hashtags = {_key(h) for h in norm.hashtags}
         hosts = " ".join(_url_host(u) for u in norm.urls)
         found = []
@@ -120,7 +142,8 @@ class BrandMatcher:
             if brand.exclude_re is not None and brand.exclude_re.search(norm.text):
                 continue
             hit = (
-                bool(brand.handles & mentions)
+                (author is not None and author in brand.handles)
+                or bool(brand.handles & mentions)
                 or bool(brand.hashtags & hashtags)
                 or (brand.alias_re is not None and bool(brand.alias_re.search(norm.text)))
                 or (brand.alias_re is not None and bool(hosts) and bool(brand.alias_re.search(hosts)))

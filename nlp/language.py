@@ -4,9 +4,10 @@ How it decides, in order:
 1. **Script.** Letters are counted per script on the *raw* text (normalising would erase the
    Arabic/Persian letter difference). URLs, @handles and #hashtags are ignored: they say little
    about the language of the sentence around them.
-2. **Arabic script → fa or ar.** Persian-only letters (پ چ ژ گ, Persian ی/ک) and Persian function
-   words vote fa; Arabic-only letters (ة ي ك ى أ إ ؤ) and Arabic function words vote ar. Function
-   words weigh more than letters because Arabic is often typed on a Persian keyboard.
+2. **Arabic script → fa or ar.** Persian-only letters (پ چ ژ گ), ZWNJ, Persian function words and
+   verb prefixes vote fa; Arabic letters (ة ى أ إ ؤ), the article ال- and Arabic function words
+   vote ar. Function words weigh more than letters, and ي/ك vs ی/ک barely count, because
+   keyboards swap them both ways.
 3. **Latin script → en, finglish or other.** Tokens are looked up in a Finglish lexicon and an
    English lexicon (words in both, like "man", "to", "in", count for neither); when the
    lexicons do not decide, a character-bigram profile of Finglish spelling (kh, gh, sh, "-am",
@@ -34,10 +35,13 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+")
 _LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
 
-_PERSIAN_ONLY = set("پچژگکی")
+# Letter votes. Arabic ي/ك and Persian ی/ک weigh little: keyboards and old systems swap them
+# (much Persian text online is typed with Arabic ي/ك). پ چ ژ گ never occur in Arabic; ة ى أ إ ؤ
+# are rare in Persian.
+_PERSIAN_LETTER_VOTES = {"پ": 1.5, "چ": 1.5, "ژ": 1.5, "گ": 1.5, "ک": 0.25, "ی": 0.25}
+_ARABIC_LETTER_VOTES = {"ة": 1.0, "ى": 0.5, "أ": 1.0, "إ": 1.0, "ؤ": 1.0, "ي": 0.25, "ك": 0.25}
 # Letters of Urdu, Pashto, Sindhi and Kurdish (Sorani) that neither Persian nor Arabic uses.
 _OTHER_ARABIC_SCRIPT = set("ٹڈڑںےۓھہۂۃېۍڼښځڅڇڳڱڻێۆڕڵەڤ")
-_ARABIC_ONLY = set("ةيكىأإؤ")
 _ACCENTED_RE = re.compile(r"[\u00c0-\u024f]")
 
 # Character bigrams typical of Finglish vs English spelling (log-ratio weights, hand-set from
@@ -56,14 +60,15 @@ _FINGLISH_ENDINGS = (
 def _fa_ar_votes(text: str) -> tuple[float, float]:
     fa = ar = 0.0
     for ch in text:
-        if ch in _PERSIAN_ONLY:
-            fa += 1.0
-        elif ch in _ARABIC_ONLY:
-            ar += 1.0
+        fa += _PERSIAN_LETTER_VOTES.get(ch, 0.0)
+        ar += _ARABIC_LETTER_VOTES.get(ch, 0.0)
+    fa += min(3.0, 1.5 * text.count("\u200c"))  # Arabic does not use ZWNJ
     tokens = _AR_TOKEN_RE.findall(text.replace("ي", "ی").replace("ك", "ک"))
     for token in tokens:
         if token in PERSIAN_WORDS:
             fa += 3.0
+        elif token.startswith(("می", "نمی")) and len(token) > 4:
+            fa += 1.0  # Persian verb prefixes
         if token in ARABIC_WORDS:
             ar += 3.0
         elif token.startswith("ال") and len(token) > 3:

@@ -26,6 +26,8 @@ PERSIAN_WORDS = _words(
     خوبه بده عالی افتضاح سفارش سفارشم پشتیبانی جواب نمیدن نمیدید دادن داد ببخشید واقعا واقعاً
     کاش چقدر کدوم همین همون اینجا اونجا روی زیر بین بدون درباره مثل مثلا یکی چند بار ازش بهش
     باهاش براش شون تون مون مگه نه آره بله اره کنه کنن میکنه نمیکنه می‌کنه نمی‌کنه شدم شدیم
+    دو سه چهار پنج شش هفت هشت زدم کرده کردن کردید کسی هیچکس هیچکی دستم روزه ساعته دیگه برام
+    بهم ازتون ازشون تومن هزار میلیون خیلیی داشتم داشت نداشت نداشتم بودن هستن نیستن چیه کیه
     """
 )
 
@@ -55,7 +57,14 @@ ENGLISH_WORDS = _latin(
     everything anyone someone people company brand price quality product products store shop online
     phone call email reply replied answer answered customer guys lol omg wow amazing awesome nice
     bad poor slow fast fresh cold hot food ordered arrived pay paid payment charged twice scam fraud
-    hacked stolen lost wrong broken damaged via
+    hacked stolen lost wrong broken damaged via tonight outage early morning night evening month
+    year minutes update bug crash crashed crashing login password transfer transferred received
+    delivered shipping shipped package box bought buy sell sold cheap expensive prices discount
+    code coupon free cost costs charge fee fees accounts balance everyone nobody somebody they're
+    we're better worse fine okay ok excellent cool fun happy sad angry upset disappointed impressed
+    quick quickly finally already yet soon said says say tell told ask asked called calling waited
+    waits sorry hello hi hey dear team friend friends family mom dad opened open closed minutes
+    fully nice ux ui experience recommend recommended
     """
 )
 
@@ -84,6 +93,11 @@ FINGLISH_WORDS = _latin(
     moshkelam moshkelat eshtebah eshtebahi dir dirkard zood zud sari khodam khodet khodesh shoma
     shomaha ina una oona inaro unaro chiza chizi kheilia hamechi dorost dorostesh doroste ghaza
     ghazash sard sarde dir_residan mamnoonim bazam baz dobare
+    kardam karde kardi kardim estefade behtarin bishtar kamtar tamoom tamum shodan mikonam konam
+    ie baraye hamash emshab dishab sob shab rooz ruz hafte mah sal saat daghighe mikharam
+    nemikharam kharidam kharid gereftam gerefte dadi dade ferestadan ferestade nayoomade nayumade
+    oomade umade residam resid raftam rafte besh behesh azash barash mamnoonam sabziha tazeh bud
+    budan boodan hastan nistan khaili
     """
 ) - ENGLISH_WORDS
 

@@ -91,6 +91,11 @@ def test_nothing_to_score_gets_neutral_without_calling_the_model(model: Recordin
     assert model.batches == []
 
 
+def test_brand_reply_without_the_name_is_tagged(model: RecordingModel) -> None:
+    [a] = make(model).analyze([mention("@ali سلام، پیگیری می‌کنیم", author_handle="sabzino_support")])
+    assert a.brands == ["sabzino"]
+
+
 def test_empty_batch(model: RecordingModel) -> None:
     assert make(model).analyze([]) == []
 

@@ -6,6 +6,7 @@ import pytest
 
 from config.settings import BrandSettings
 from nlp.brands import BrandMatcher
+from nlp.normalize import normalize
 
 BRANDS = [
     BrandSettings(
@@ -63,6 +64,7 @@ def matcher() -> BrandMatcher:
         ("سفارش از https://www.sabzino.ir/o/1", ["sabzino"]),
         ("نوبانک و سبزینو", ["sabzino", "nobank"]),
         ("the no bank app is down again", ["nobank"]),
+        ("انتقال وجه با نو بانک انجام نشد", ["nobank"]),  # a space after a non-joining letter
         ("تازه‌مارکت ارزون‌تره", ["tazeh"]),
         ("تازه مارکت", ["tazeh"]),
     ],
@@ -82,6 +84,7 @@ def test_positive_matches(matcher: BrandMatcher, text: str, brands: list[str]) -
         "سبزیجات تازه",
         "میوه تازه رسید",  # تازه (fresh) without مارکت
         "نوبت من شد",
+        "سبزین و نو",  # a space after a joining letter is not a spelling variant
         "بانک نو",
         "I have no bank account at all",  # excluded
         "there is no bank branch nearby",
@@ -90,6 +93,16 @@ def test_positive_matches(matcher: BrandMatcher, text: str, brands: list[str]) -
 )
 def test_hard_negatives(matcher: BrandMatcher, text: str) -> None:
     assert matcher.match(text) == []
+
+
+@pytest.mark.parametrize(
+    ("author", "brands"),
+    [("sabzino_support", ["sabzino"]), ("Sabzino_Support", ["sabzino"]), ("someone", []), (None, [])],
+)
+def test_posts_by_a_brand_handle_belong_to_the_brand(
+    matcher: BrandMatcher, author: str | None, brands: list[str]
+) -> None:
+    assert matcher.match_normalized(normalize("سلام، پیگیری می‌کنیم 🙏"), author) == brands
 
 
 def test_no_brands_configured() -> None:
