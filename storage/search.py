@@ -60,6 +60,7 @@ __all__ = [
     "search_mentions",
     "sentiment_share",
     "share_of_voice",
+    "touchpoint_counts",
     "volume_by",
 ]
 
@@ -73,6 +74,14 @@ def _clean_list(value: Any) -> Any:
         value = value.split(",")
     if isinstance(value, list | tuple | set):
         return [str(v).strip() for v in value if str(v).strip()]
+    return value
+
+
+def _no_controls(value: str) -> str:
+    """Filter values are compared, not searched: control characters (NUL, which PostgreSQL
+    refuses outright) can only be mistakes or attacks."""
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+        raise ValueError("must not contain control characters")
     return value
 
 
@@ -128,12 +137,18 @@ class MentionQuery(BaseModel):
     @field_validator("brands", "sources", "aspects", "langs", "sentiments", mode="before")
     @classmethod
     def _lists(cls, value: Any) -> Any:
-        return _clean_list(value)
+        value = _clean_list(value)
+        if isinstance(value, list):
+            if len(value) > 50:
+                raise ValueError("at most 50 values")
+            for item in value:
+                _no_controls(item)
+        return value
 
     @field_validator("author")
     @classmethod
     def _handle(cls, value: str | None) -> str | None:
-        value = (value or "").strip().lstrip("@")
+        value = _no_controls((value or "").strip().lstrip("@"))
         return value or None
 
     @model_validator(mode="after")
@@ -415,6 +430,17 @@ class SentimentShare:
     def net(self) -> float:
         """(positive − negative) / total, in [-1, 1]; 0 with no mentions."""
         return (self.positive - self.negative) / self.total if self.total else 0.0
+
+
+def touchpoint_counts(session: Session, query: MentionQuery) -> list[tuple[str, int]]:
+    """How many matching mentions carry each touchpoint, most first (ties by name)."""
+    stmt = (
+        select(MentionAspect.aspect, func.count())
+        .join(Mention, Mention.id == MentionAspect.mention_id)
+        .where(and_(True, *_conditions(session, query)))
+        .group_by(MentionAspect.aspect)
+    )
+    return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
 
 
 def sentiment_share(session: Session, query: MentionQuery) -> SentimentShare:

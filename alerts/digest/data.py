@@ -26,6 +26,7 @@ from storage.search import (
     search_mentions,
     sentiment_share,
     share_of_voice,
+    touchpoint_counts,
     volume_by,
 )
 
@@ -119,12 +120,8 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
 
 def _themes(session: Session, brand: str, period: DigestPeriod, examples: int) -> list[Theme]:
     negatives = _query(period, brands=[brand], sentiments=["negative"])
-    by_aspect: dict[str, int] = {}
-    for hit in iter_mentions(session, negatives, limit=KEYPHRASE_SAMPLE * 5):
-        for aspect in hit.aspects:
-            by_aspect[aspect] = by_aspect.get(aspect, 0) + 1
     themes = []
-    for aspect, count in sorted(by_aspect.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+    for aspect, count in touchpoint_counts(session, negatives)[:5]:
         before = sentiment_share(
             session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
         ).negative

@@ -20,6 +20,7 @@ from storage.search import (
     search_mentions,
     sentiment_share,
     share_of_voice,
+    touchpoint_counts,
     volume_by,
 )
 
@@ -172,3 +173,15 @@ def voice(request: Request, params: QueryParams, session: SessionDep, _: Analyst
         {"brand": v.brand, "mentions": v.mentions, "share": v.share, "net_sentiment": v.net_sentiment}
         for v in shares
     ]
+
+
+@router.get("/aggregates/touchpoints", summary="Mentions per touchpoint (delivery, price, support…)")
+def touchpoints(
+    request: Request, params: QueryParams, session: SessionDep, _: Analyst
+) -> list[dict[str, Any]]:
+    query = build_query(request, params)
+    try:
+        counts = touchpoint_counts(session, query)
+    except SearchError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    return [{"touchpoint": name, "mentions": count} for name, count in counts]

@@ -61,6 +61,8 @@ def test_mention_text_comes_back_as_data(client: TestClient) -> None:
         ({"sentiment": "angry"}, 422, "sentiments"),
         ({"min_followers": -1}, 422, "min_followers"),
         ({"text": "x" * 1001}, 422, "text"),
+        ({"author": "ali\x00"}, 422, "control characters"),  # PostgreSQL would refuse the NUL: no 500
+        ({"brand": "sabz\x1bino"}, 422, "control characters"),
     ],
 )
 def test_bad_input_is_a_clear_4xx(client: TestClient, params: dict, status: int, message: str) -> None:
@@ -132,6 +134,9 @@ def test_aggregates(client: TestClient) -> None:
     voice = client.get("/api/v1/aggregates/share-of-voice", params={"brand": ["sabzino", "tazeh"]},
                        headers=headers("analyst")).json()  # fmt: skip
     assert [(v["brand"], v["mentions"]) for v in voice] == [("sabzino", 11), ("tazeh", 3)]
+    points = client.get("/api/v1/aggregates/touchpoints", params={"sentiment": "negative"},
+                        headers=headers("analyst")).json()  # fmt: skip
+    assert points[:2] == [{"touchpoint": "delivery", "mentions": 3}, {"touchpoint": "payment", "mentions": 2}]
     bad = client.get("/api/v1/aggregates/volume", params={"bucket": "week"}, headers=headers("analyst"))
     assert bad.status_code == 422
 
