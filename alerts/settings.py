@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -47,7 +48,7 @@ class UrgencySettings(_Strict):
             "hacked",
             "lawsuit",
         ],
-        description="Words that make a negative mention urgent (matched on the normalised text).",
+        description="Words that make a mention urgent, whatever its sentiment (matched on normalised text).",
     )
     fold_into_incident: list[str] = Field(
         default_factory=lambda: ["unanswered_question", "urgency"],
@@ -105,6 +106,12 @@ class AlertsSettings(_Strict):
     )
 
 
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"expected an http(s) URL, got {value!r}")
+    return value
+
+
 class _ChannelBase(_Strict):
     name: str = Field(
         description="Unique channel name used by routing rules (letters, digits, _ . -; at most 32)."
@@ -139,6 +146,8 @@ class TelegramChannel(_ChannelBase):
         default="https://api.telegram.org", description="Bot API base URL (a local Bot API server)."
     )
     timeout_s: float = Field(default=10.0, gt=0, description="HTTP timeout in seconds.")
+
+    _check_base_url = field_validator("base_url")(_http_url)
 
 
 class SlackChannel(_ChannelBase):
@@ -184,6 +193,8 @@ class WebhookChannel(_ChannelBase):
     )
     timeout_s: float = Field(default=10.0, gt=0, description="HTTP timeout in seconds.")
 
+    _check_url = field_validator("url")(_http_url)
+
 
 ChannelSettings = Annotated[
     ConsoleChannel | FileChannel | TelegramChannel | SlackChannel | EmailChannel | WebhookChannel,
@@ -200,6 +211,16 @@ class RouteRule(_Strict):
         description="Event kinds (incident_opened/_grew/_resolved, urgent_mention); empty: all.",
     )
 
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, value: list[str]) -> list[str]:
+        from alerts.events import EVENT_KINDS  # late: events imports this module
+
+        unknown = [kind for kind in value if kind not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown event kinds {unknown}; known: {', '.join(EVENT_KINDS)}")
+        return value
+
 
 class QuietHours(_Strict):
     start: time = Field(description="Local start of quiet hours (HH:MM).")
@@ -214,6 +235,15 @@ class QuietHours(_Strict):
     bypass_urgent: bool = Field(
         default=True, description="Urgent single mentions are delivered in quiet hours."
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Tehran)") from None
+        return value
 
 
 class OutboxSettings(_Strict):

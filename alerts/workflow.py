@@ -77,6 +77,40 @@ def get_item(session: Session, kind: Kind, item_id: int) -> Any:
     return item
 
 
+def to_json(kind: Kind, item: Any) -> dict[str, Any]:
+    """A JSON view of an incident or urgent alert (the CLI's ``--json`` and the HTTP API)."""
+    view = {
+        "id": item.id,
+        "kind": kind,
+        "brand": item.brand,
+        "status": item.status,
+        "raised_at": raised_at(item).isoformat(),
+        "acknowledged_at": item.acknowledged_at and item.acknowledged_at.isoformat(),
+        "acknowledged_by": item.acknowledged_by,
+        "assigned_to": item.assigned_to,
+        "resolved_at": item.resolved_at and item.resolved_at.isoformat(),
+        "resolved_by": item.resolved_by,
+        "details": item.details,
+    }
+    if kind == "incident":
+        view.update(
+            severity=item.severity,
+            touchpoint=item.touchpoint,
+            opened_at=item.opened_at.isoformat(),
+            peak_count=item.peak_count,
+            baseline=item.baseline,
+        )
+    else:
+        view.update(
+            mention_id=item.mention_id,
+            urgency=item.urgency,
+            mention_count=item.mention_count,
+            conversation_key=item.conversation_key,
+            created_at=item.created_at.isoformat(),
+        )
+    return view
+
+
 def _record(item: Any, action: str, by: str, at: datetime, **extra: Any) -> None:
     details = dict(item.details or {})
     details["history"] = [

@@ -52,42 +52,11 @@ def _when(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def item_json(kind: str, item: Any) -> dict[str, Any]:
-    """A JSON view of an incident or urgent alert (also used by the API)."""
-    common = {
-        "id": item.id,
-        "kind": kind,
-        "brand": item.brand,
-        "status": item.status,
-        "acknowledged_at": item.acknowledged_at and item.acknowledged_at.isoformat(),
-        "acknowledged_by": item.acknowledged_by,
-        "assigned_to": item.assigned_to,
-        "resolved_at": item.resolved_at and item.resolved_at.isoformat(),
-        "resolved_by": item.resolved_by,
-        "details": item.details,
-    }
-    if kind == "incident":
-        common.update(
-            severity=item.severity,
-            touchpoint=item.touchpoint,
-            opened_at=item.opened_at.isoformat(),
-            peak_count=item.peak_count,
-            baseline=item.baseline,
-        )
-    else:
-        common.update(
-            mention_id=item.mention_id,
-            urgency=item.urgency,
-            mention_count=item.mention_count,
-            conversation_key=item.conversation_key,
-            created_at=item.created_at.isoformat(),
-        )
-    return common
-
-
 def _print_one(kind: str, item: Any, as_json: bool) -> None:
+    from alerts import workflow
+
     if as_json:
-        console.print_json(json.dumps(item_json(kind, item), ensure_ascii=False, default=str))
+        console.print_json(json.dumps(workflow.to_json(kind, item), ensure_ascii=False, default=str))
         return
     status = f"{item.status}" + (f" → {item.assigned_to}" if item.assigned_to else "")
     console.print(f"{kind} #{item.id} [{item.brand}] {status}", markup=False)
@@ -119,7 +88,7 @@ def build_app(kind: str) -> typer.Typer:
             )
             if as_json:
                 console.print_json(
-                    json.dumps([item_json(kind, i) for i in items], ensure_ascii=False, default=str)
+                    json.dumps([workflow.to_json(kind, i) for i in items], ensure_ascii=False, default=str)
                 )
                 return
             from rich.table import Table

@@ -50,6 +50,28 @@ def test_routes_by_brand_severity_and_event() -> None:
     ) == ["a", "b"]
 
 
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"channels": [{"type": "webhook", "name": "w", "url": "ftp://x"}]}, "expected an http"),
+        ({"channels": [{"type": "console", "name": "bad name!"}]}, "channel names use"),
+        (
+            {"channels": CHANNELS, "routes": [{"channels": ["console"], "events": ["spike"]}]},
+            "unknown event kinds",
+        ),
+        ({"quiet_hours": {"start": "23:00", "end": "07:00", "timezone": "Mars/Base"}}, "unknown time zone"),
+        (
+            {"channels": [{"type": "email", "name": "m", "sender": "a@b", "recipients": []}]},
+            "at least 1 item",
+        ),
+        ({"channels": [{"type": "pager", "name": "p"}]}, "does not match any of the expected tags"),
+    ],
+)
+def test_malformed_notification_settings_are_refused(section: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError, match=message):
+        NotificationsSettings.model_validate(section)
+
+
 def test_routes_must_name_known_channels() -> None:
     with pytest.raises(ValidationError, match="unknown channels: pager"):
         NotificationsSettings.model_validate({"channels": CHANNELS, "routes": [{"channels": ["pager"]}]})
