@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -34,11 +35,43 @@ USER_FIELDS = ["username", "name", "public_metrics", "verified"]
 TRANSIENT = (tweepy.TwitterServerError, requests.Timeout, requests.ConnectionError)
 
 
-def make_client(token: str, settings: XSettings) -> tweepy.Client:
-    """A tweepy v2 client whose requests go to ``settings.base_url``; it never sleeps on 429."""
+class RateBudget:
+    """What the last answer's x-rate-limit-* headers said, read by a requests response hook."""
+
+    def __init__(self) -> None:
+        self.remaining: int | None = None
+        self.reset_at: int | None = None
+
+    def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        remaining, reset = (
+            response.headers.get("x-rate-limit-remaining"),
+            response.headers.get("x-rate-limit-reset"),
+        )
+        if remaining and remaining.isdigit() and reset and reset.isdigit():
+            self.remaining, self.reset_at = int(remaining), int(reset)
+
+    def wait_seconds(self) -> float | None:
+        """Seconds until the window resets when none of it is left; None while requests remain."""
+        if self.remaining != 0 or self.reset_at is None:
+            return None
+        return max(1.0, self.reset_at - time.time())
+
+
+@dataclass(frozen=True)
+class XConnection:
+    """A tweepy v2 client (one per token) and the rate budget its answers report."""
+
+    client: tweepy.Client
+    budget: RateBudget
+
+
+def make_client(token: str, settings: XSettings) -> XConnection:
+    """A client whose requests go to ``settings.base_url``; it never sleeps on 429."""
     client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
     route_session(client.session, {X_HOST: settings.base_url}, settings.http.timeout_seconds)
-    return client
+    budget = RateBudget()
+    client.session.hooks["response"].append(budget.observe)
+    return XConnection(client, budget)
 
 
 def _reset_in(response: requests.Response | None) -> float | None:
@@ -119,7 +152,7 @@ class TwitterListener(Listener):
     def __init__(
         self,
         key: str,
-        client: tweepy.Client,
+        connection: XConnection,
         settings: XSettings,
         *,
         query: str | None = None,
@@ -128,7 +161,8 @@ class TwitterListener(Listener):
         super().__init__(key)
         if (query is None) == (user_id is None):
             raise ValueError("give exactly one of query or user_id")
-        self.client, self.settings, self.query, self.user_id = client, settings, query, user_id
+        self.client, self.budget = connection.client, connection.budget
+        self.settings, self.query, self.user_id = settings, query, user_id
         #: read by the scheduler
         self.interval_seconds = settings.interval_seconds
 
@@ -204,22 +238,24 @@ class TwitterListener(Listener):
             mentions = [m for m in mentions if _inside(m.external_id, since_id, until_id)]
             newest_id = newest_id or meta.get("newest_id")
             token = meta.get("next_token")
-            if token and page_no < self.settings.max_pages:
-                until_id = meta.get("oldest_id") or min(
-                    (m.external_id for m in mentions), key=int, default=until_id
-                )
-                yield self._batch(
-                    mentions, {"since_id": since_id, "window": {"newest_id": newest_id, "until_id": until_id}}
-                )
-                continue
-            if token:  # page budget spent mid-window: resume it on the next run
-                oldest = meta.get("oldest_id") or until_id
-                yield self._batch(
-                    mentions, {"since_id": since_id, "window": {"newest_id": newest_id, "until_id": oldest}}
-                )
+            if not token:  # the whole window is stored: it becomes the new since_id
+                yield self._batch(mentions, {"since_id": _max_id(newest_id, since_id)})
                 return
-            yield self._batch(mentions, {"since_id": _max_id(newest_id, since_id)})
-            return
+            until_id = meta.get("oldest_id") or min(
+                (m.external_id for m in mentions), key=int, default=until_id
+            )
+            yield self._batch(
+                mentions, {"since_id": since_id, "window": {"newest_id": newest_id, "until_id": until_id}}
+            )
+            wait = self.budget.wait_seconds()
+            if wait is not None and page_no < self.settings.max_pages:
+                # The window's quota is spent: stop here (the window resumes) instead of earning a 429.
+                raise ListenerError(
+                    "rate_limited",
+                    f"{self.key}: X rate limit used up; window resets in {wait:.0f} s",
+                    retry_after=wait,
+                )
+        # page budget spent mid-window: the stored window resumes on the next run
 
     def _batch(self, mentions: list[RawMention], state: dict[str, Any]) -> ListenerBatch:
         return ListenerBatch(mentions=mentions, checkpoint=Checkpoint(self.key, state))

@@ -208,3 +208,27 @@ def test_hostile_text_is_kept_verbatim(x: XHarness) -> None:
     _server(x).tweets[0]["text"] = nasty
     [mention], _ = drain(x.listener(), None)
     assert mention.text == nasty
+
+
+def test_a_used_up_rate_window_stops_before_a_429_and_resumes(x: XHarness) -> None:
+    ids = x.add(35)
+    _server(x).quota = 3  # three answers left: the third says x-rate-limit-remaining: 0
+    stored, checkpoint = [], None
+    with pytest.raises(ListenerError) as caught:
+        for batch in x.listener().fetch(None):
+            stored += batch.mentions
+            checkpoint = batch.checkpoint
+    assert caught.value.kind == "rate_limited" and 500 < (caught.value.retry_after or 0) <= 600
+    assert len(_server(x).requests) == 3 and len(stored) == 30  # no request was spent on a 429
+    _server(x).quota = 449
+    rest, _ = drain(x.listener(), checkpoint)
+    assert sorted(m.external_id for m in stored + rest) == sorted(ids)
+
+
+def test_partial_errors_keep_the_tweets_of_missing_authors(x: XHarness) -> None:
+    ids = x.add(3)
+    gone = _server(x).tweets[1]["author_id"]
+    _server(x).suspended.add(gone)
+    mentions, _ = drain(x.listener(), None)
+    assert sorted(m.external_id for m in mentions) == sorted(ids)
+    assert [m.author_handle for m in mentions if m.author_id == gone] == [None]

@@ -72,12 +72,16 @@ PERSIAN_TEXTS = [
 class XApiServer(WireServer):
     reset_in = 600
     token = "test-bearer-token"
+    #: requests left in the rate-limit window (x-rate-limit-remaining counts down on each answer)
+    quota = 449
 
     def __init__(self) -> None:
         super().__init__()
         self.tweets: list[dict[str, Any]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self._next_id = 1_790_000_000_000_000_000
+        #: authors X no longer returns (suspended): their tweets come with a resource-not-found error
+        self.suspended: set[str] = set()
 
     # ----------------------------------------------------------------- content
     def add_tweets(self, n: int, *, mention_of: str | None = None) -> list[str]:
@@ -132,10 +136,12 @@ class XApiServer(WireServer):
         return ids
 
     # ------------------------------------------------------------------ wire
-    def _headers(self, remaining: int = 449) -> dict[str, str]:
+    def _headers(self, remaining: int | None = None) -> dict[str, str]:
+        if remaining is None:
+            self.quota = max(0, self.quota - 1)
         return {
             "x-rate-limit-limit": "450",
-            "x-rate-limit-remaining": str(remaining),
+            "x-rate-limit-remaining": str(self.quota if remaining is None else remaining),
             "x-rate-limit-reset": str(int(time.time()) + self.reset_in),
         }
 
@@ -143,7 +149,7 @@ class XApiServer(WireServer):
         if kind == "broken":
             return Reply(200, '{"data": [{"id": "1", "text": "نیمه', headers=self._headers())
         status, problem = PROBLEMS[kind]
-        headers = self._headers(0 if status == 429 else 449)
+        headers = self._headers(0 if status == 429 else None)
         return Reply.json(problem, status, headers | {"content-type": "application/problem+json"})
 
     def route(self, seen: Seen) -> Reply:
@@ -182,8 +188,23 @@ class XApiServer(WireServer):
                 "users": [
                     {k: v for k, v in self.users[a].items() if k in {"id", "name", "username"} | user_fields}
                     for a in authors
+                    if a not in self.suspended
                 ]
             }
+            gone = [a for a in authors if a in self.suspended]
+            if gone:  # X's partial errors: the tweets stay, their authors are missing
+                body["errors"] = [
+                    {
+                        "value": a,
+                        "detail": f"Could not find user with author_id: [{a}].",
+                        "title": "Not Found Error",
+                        "resource_type": "user",
+                        "parameter": "author_id",
+                        "resource_id": a,
+                        "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    }
+                    for a in gone
+                ]
         meta: dict[str, Any] = {
             "newest_id": page[0]["id"],
             "oldest_id": page[-1]["id"],
