@@ -606,16 +606,7 @@ class Generator:
         if roll < 0.15:
             text = self.fill(rng.choice(ADS[domain]), brand)
             if source == "telegram":
-                self.emit(
-                    when,
-                    text,
-                    source="telegram",
-                    author=None,
-                    brand=brand,
-                    kind="ad",
-                    mood="neutral",
-                    channel=rng.choice(TELEGRAM_CHANNELS),
-                )
+                self._telegram(when, text, brand, "ad")
             else:
                 self.emit(
                     when,
@@ -682,16 +673,7 @@ class Generator:
                 when, text, source="web", author=None, brand=brand, kind=kind, mood="neutral", domain=domain
             )
         elif roll < 0.6:  # a Telegram channel relays the headline
-            self.emit(
-                when,
-                text,
-                source="telegram",
-                author=None,
-                brand=brand,
-                kind=kind,
-                mood="neutral",
-                channel=self.rng.choice(TELEGRAM_CHANNELS),
-            )
+            self._telegram(when, text, brand, kind)
         else:
             link = f"https://{handle.replace('_', '-')}.example/n/{self.rng.randint(10_000, 99_999)}"
             self.emit(
@@ -703,6 +685,20 @@ class Generator:
                 kind=kind,
                 mood="neutral",
             )
+
+    def _telegram(self, when: datetime, text: str, brand: str, kind: str) -> None:
+        """A channel post (ad or relayed headline): no author account, a channel and a view count."""
+        channel = self.rng.choice(TELEGRAM_CHANNELS)
+        self.emit(
+            when,
+            text,
+            source="telegram",
+            author=None,
+            brand=brand,
+            kind=kind,
+            mood="neutral",
+            channel=channel,
+        )
 
     def _conversation(
         self, root: dict[str, Any], brand: str, author: Author, when: datetime, *, outage: bool

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +12,8 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from config.settings import Settings
 
 console = Console(highlight=False)
@@ -53,3 +57,25 @@ def setup_logging(settings: Settings | None, *, log_json: bool = False, verbose:
     configure_logging(
         level=level, json_format=json_format, secret_env=secret_env_names(settings) if settings else ()
     )
+
+
+@contextmanager
+def storage_engine_or_exit(settings: Settings) -> Iterator[Engine]:
+    """An engine on ``storage.url`` for a read-only command; a store that is missing, not yet
+    migrated or unreachable ends the command with a hint (exit code 1) instead of a traceback."""
+    from rich.markup import escape
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from storage.db import create_engine_from_url
+
+    engine = create_engine_from_url(settings.storage.url)
+    try:
+        yield engine
+    except (OperationalError, ProgrammingError) as exc:
+        console.print(
+            f"[red]storage is not initialised or unreachable[/] ({escape(str(exc.orig))[:200]}); "
+            "run [bold]shenava init[/] first"
+        )
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, load_settings_or_exit
+from shenava.cli_support import ConfigOption, console, load_settings_or_exit, storage_engine_or_exit
 
 _ERROR_CHARS = 120
 
@@ -20,22 +20,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Counts per source, brand and sentiment; listener checkpoints and last errors; open incidents."""
         settings = load_settings_or_exit(config)
-        from sqlalchemy.exc import OperationalError, ProgrammingError
-
         from shenava.status_report import collect_status
-        from storage.db import create_engine_from_url
 
-        engine = create_engine_from_url(settings.storage.url)
-        try:
+        with storage_engine_or_exit(settings) as engine:
             report = collect_status(engine)
-        except (OperationalError, ProgrammingError) as exc:
-            console.print(
-                f"[red]storage is not initialised or unreachable[/] ({exc.orig!s:.200}); "
-                "run [bold]shenava init[/] first"
-            )
-            raise typer.Exit(1) from None
-        finally:
-            engine.dispose()
         if as_json:
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
             return
