@@ -23,6 +23,8 @@ from nlp.normalize import normalize_for_search
 
 TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
 
+#: Longer "words" are junk (a hostile run of letters): no lexicon entry is that long.
+MAX_TOKEN_CHARS = 40
 _TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
 #: Lexicon verbs describe what the company or the order did, so first-person and second-person
 #: singular endings («رسیدم» "I arrived", «فرستادی») are not counted; plural "you" («فرستادید») is.
@@ -200,7 +202,8 @@ class AspectTagger:
         found: set[str] = set()
         tokens = _TOKEN_RE.findall(lowered)
         for token in tokens:
-            found.update(self._token_aspects(token))
+            if len(token) <= MAX_TOKEN_CHARS:
+                found.update(self._token_aspects(token))
         if self._phrases:
             found.update(self._phrase_hits(tokens))
         return [tp for tp in self.touchpoints if tp in found]

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from config.settings import BrandSettings
 from nlp.morphology import LETTER, word_pattern
-from nlp.normalize import NormalizedText, normalize, normalize_for_search
+from nlp.normalize import NormalizedText, normalize, normalize_for_search, unify_letters
 
 _SEP_SPLIT_RE = re.compile(r"[\s\u200c_\-]+")
 _PERSIAN_RE = re.compile(r"[\u0600-\u06ff]")
@@ -72,8 +72,8 @@ def _latin_alias_pattern(alias: str) -> str | None:
 
 
 def _key(value: str) -> str:
-    """Handles and hashtags compare on this: case-folded, ZWNJ/_/- and spaces dropped."""
-    return _SEP_SPLIT_RE.sub("", normalize_for_search(value.lstrip("@#"))).casefold()
+    """Handles and hashtags compare on this: case-folded, letters unified, ZWNJ/_/- and spaces dropped."""
+    return _SEP_SPLIT_RE.sub("", unify_letters(value.lstrip("@#"))).casefold()
 
 
 @dataclass(frozen=True)

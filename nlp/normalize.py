@@ -54,7 +54,7 @@ _CHAR_MAP = str.maketrans(
 )
 
 _PERSIAN_LETTER = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0"
-_TAG_RE = re.compile(r"<(?:script|style)\b[^>]{0,500}>.*?</(?:script|style)\s*>", re.I | re.S)
+_BLOCK_OPEN_RE = re.compile(r"<(script|style)\b", re.I)
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][^<>]{0,500}>|<!--.*?-->|<![^<>]{0,500}>", re.S)
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]{1,2000}", re.I)
 _MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,62}[A-Za-z0-9_])?)")
@@ -130,10 +130,34 @@ def _hazm_normalizer() -> Any:
     return normalizer
 
 
+def unify_letters(text: str) -> str:
+    """Only the letter/digit unification (Arabic ي/ك → ی/ک, all digits → ASCII): cheap, for
+    short keys such as handles and hashtags."""
+    return text.translate(_CHAR_MAP)
+
+
+def _strip_blocks(text: str) -> str:
+    """Drop <script>/<style> elements with their content, in one linear pass; an unclosed one
+    runs to the end (as in a browser)."""
+    lower = text.lower()
+    out: list[str] = []
+    pos = 0
+    while (match := _BLOCK_OPEN_RE.search(text, pos)) is not None:
+        out.append(text[pos : match.start()])
+        close = lower.find(f"</{match.group(1).lower()}", match.end())
+        if close < 0:
+            return " ".join(out)
+        end = lower.find(">", close)
+        pos = len(text) if end < 0 else end + 1
+        out.append(" ")
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def strip_html(text: str) -> str:
     """Remove markup (and script/style bodies) and decode entities, without eval or a parser."""
     if "<" in text:
-        text = _TAG_RE.sub(" ", text)
+        text = _strip_blocks(text)
         text = _HTML_TAG_RE.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)

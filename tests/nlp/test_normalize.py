@@ -19,6 +19,9 @@ from nlp.normalize import MAX_CHARS, ZWNJ, normalize, normalize_for_search, spli
         ("می خواهم", f"می{ZWNJ}خواهم"),  # hazm: separate "می"
         ("<p>سلام <b>دنیا</b></p>", "سلام دنیا"),
         ("<script>alert(1)</script>سلام", "سلام"),
+        ("a<SCRIPT src=x>b</Script >c", "a c"),
+        ("سلام<script>unclosed", "سلام"),  # an unclosed script runs to the end, as in a browser
+        ("<style>p{color:red}</style>متن", "متن"),
         ("&lt;b&gt;سلام&lt;/b&gt; &amp; دنیا", "سلام & دنیا"),
         ("a < b و c > d", "a < b و c > d"),  # comparison signs are not tags
         ("خیلیییییی خوبه", "خیلی خوبه"),
@@ -88,6 +91,7 @@ def test_huge_string_is_capped() -> None:
     "hostile",
     [
         "<" * 10_000,
+        "<script>" * 3_000,
         "<a" + " x" * 5_000,
         "&#" * 5_000,
         "#" * 5_000 + "سلام",
