@@ -28,8 +28,7 @@ class SourceSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.job = job
         self.pages = 0
-        # Only the configured site: links elsewhere (ads, "next" to a mirror) are not followed.
-        self.allowed_domains = [urlsplit(job["url"]).hostname or ""]
+        self.host = urlsplit(job["url"]).hostname or ""
 
     async def start(self):  # scrapy >= 2.13
         for request in self.start_requests():
@@ -102,7 +101,8 @@ class PageSpider(SourceSpider):
         )
         for item in items:
             yield {"type": "item", "item": item}
-        if next_url and self.pages < self.job["max_pages"]:
+        # Only the configured site: a "next" link elsewhere (a mirror, an ad) is not followed.
+        if next_url and self.pages < self.job["max_pages"] and urlsplit(next_url).hostname == self.host:
             yield self.request(next_url)
 
 

@@ -148,3 +148,24 @@ def test_a_crawl_that_breaks_down_or_hangs_is_unavailable(site: WebSourceServer)
     with pytest.raises(ListenerError) as caught:
         run_crawl({"kind": "feed", "url": f"{site.url}/feed.xml", "max_pages": 1}, quick, "web:feed:x")
     assert caught.value.kind == "unavailable" and "did not finish" in str(caught.value)
+
+
+def test_links_to_other_hosts_are_not_followed(site: WebSourceServer) -> None:
+    site.add(8)
+    site.next_host = site.url.replace("127.0.0.1", "localhost")  # same server, another host name
+    settings = settings_with(
+        _web(
+            site,
+            pages=[
+                {
+                    "name": "r",
+                    "url": f"{site.url}/reviews",
+                    "selectors": REVIEW_SELECTORS,
+                    "next_page": "a.next::attr(href)",
+                }
+            ],
+        )
+    )
+    mentions, _ = drain(WebListener.from_settings(settings)[0], None)
+    assert len(mentions) == 5
+    assert [r.query.get("page") for r in site.hits("/reviews")] == [None]

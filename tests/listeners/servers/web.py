@@ -26,6 +26,8 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n\nUser-agent: BadBot\nDisallow: /\
 class WebSourceServer(WireServer):
     page_size = 5
     channel_page = 20
+    #: prefix of the reviews' "next" links ("" keeps them relative; another host tests off-site links)
+    next_host = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,7 +146,7 @@ class WebSourceServer(WireServer):
             for it in chunk
         )
         more = page * self.page_size < len(items)
-        nxt = f'<a class="next" href="/reviews?page={page + 1}">بعدی</a>' if more else ""
+        nxt = f'<a class="next" href="{self.next_host}/reviews?page={page + 1}">بعدی</a>' if more else ""
         return f"""<!doctype html>
 <html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>نظرات</title></head>
 <body><main id="reviews">{blocks}
