@@ -19,13 +19,23 @@ from nlp.brands import BrandMatcher
 from nlp.language import detect_language
 from nlp.normalize import NormalizedText, normalize
 from nlp.settings import NlpSettings
-from nlp.types import MentionAnalysis, SentimentModel, SentimentResult
+from nlp.types import LABELS, MentionAnalysis, SentimentModel, SentimentResult
 from nlp.urgency import UrgencyScorer
 
-#: Given to texts with nothing left to score (only a URL, only emoji with no polarity…).
+#: Given to texts with nothing left to score (only a URL, only emoji with no polarity…); texts
+#: that are only emoji with a polarity get ``emoji_sentiment`` instead.
 EMPTY_SENTIMENT = SentimentResult(
     label="neutral", score=0.0, probs={"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 )
+
+
+def emoji_sentiment(polarity: float) -> SentimentResult:
+    """For a mention that is only emoji («😍😍», «😡»): the emoji lexicon's polarity as the sentiment,
+    p(positive) or p(negative) = |polarity|, the rest neutral."""
+    pol = max(-1.0, min(1.0, polarity))
+    probs = {"negative": max(0.0, -pol), "neutral": 1.0 - abs(pol), "positive": max(0.0, pol)}
+    label = max(LABELS, key=lambda k: probs[k])
+    return SentimentResult(label=label, score=round(pol, 4), probs=probs)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,10 @@ class Analyzer:
     def analyze_inputs(self, inputs: Sequence[TextInput]) -> list[MentionAnalysis]:
         norms = [normalize(i.text if isinstance(i.text, str) else "") for i in inputs]
         sentiments = self._sentiments([n.text for n in norms])
+        sentiments = [
+            emoji_sentiment(n.emoji_polarity) if s is EMPTY_SENTIMENT and n.emoji_polarity else s
+            for n, s in zip(norms, sentiments, strict=True)
+        ]
         return [self._one(i, n, s) for i, n, s in zip(inputs, norms, sentiments, strict=True)]
 
     def _sentiments(self, texts: list[str]) -> list[SentimentResult]:

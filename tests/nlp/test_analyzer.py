@@ -84,10 +84,18 @@ def test_non_persian_mentions_are_analysed_and_flagged(model: RecordingModel, te
     assert a.sentiment.label in LABELS
 
 
-@pytest.mark.parametrize("text", ["", "   ", "https://sabzino.ir", "😐"])
+@pytest.mark.parametrize("text", ["", "   ", "https://sabzino.ir", "⏰", "<b></b>"])
 def test_nothing_to_score_gets_neutral_without_calling_the_model(model: RecordingModel, text: str) -> None:
     [a] = make(model).analyze([mention(text)])
     assert a.sentiment == EMPTY_SENTIMENT
+    assert model.batches == []
+
+
+@pytest.mark.parametrize(("text", "label"), [("😍😍", "positive"), ("😡💔", "negative"), ("😐", "neutral")])
+def test_emoji_only_mentions_get_the_emoji_polarity(model: RecordingModel, text: str, label: str) -> None:
+    [a] = make(model).analyze([mention(text)])
+    assert a.sentiment.label == label
+    assert abs(sum(a.sentiment.probs.values()) - 1) < 1e-9
     assert model.batches == []
 
 
