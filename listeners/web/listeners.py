@@ -76,7 +76,7 @@ class WebListener(Listener):
                     raw={"kind": self._job()["kind"], "target": self.target.name},
                 )
             )
-        if fresh or not checkpoint:
+        if fresh or (checkpoint is None and not result.errors):
             state = {"seen": seen[-self.settings.max_seen :]}
             yield ListenerBatch(fresh, Checkpoint(self.key, state))
         raise_first_error(result, self.key)
