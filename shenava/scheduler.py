@@ -63,10 +63,12 @@ class Service:
         dispatch_interval: float = 3.0,
         on_tick: Callable[[Service], None] | None = None,
         tick_seconds: float = 5.0,
+        stop: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
-        self.stop = threading.Event()
+        #: set by SIGTERM/SIGINT (see ``stop_on_signals``) or by the caller
+        self.stop = stop or threading.Event()
         self.jobs = [ListenerJob(lst, pipeline, stop=self.stop) for lst in listeners]
         self.detect_interval = detect_interval
         self.dispatch_interval = dispatch_interval
@@ -141,7 +143,7 @@ class Service:
     def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> int:
         """Run until stopped (signal), idle (with ``until_idle``) or ``max_seconds``; returns 0."""
         self._schedule()
-        with _stop_on_signals(self.stop):
+        with stop_on_signals(self.stop):
             self._scheduler.start()
             last_tick = time.monotonic()
             try:
@@ -174,8 +176,10 @@ class Service:
 
 
 @contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM/SIGINT set ``stop`` (a second Ctrl-C still interrupts); restored afterwards."""
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM/SIGINT set ``stop`` (a second Ctrl-C still interrupts); restored afterwards.
+
+    Only the main thread can install handlers; elsewhere this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

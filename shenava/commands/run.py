@@ -19,6 +19,9 @@ from shenava.cli_support import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
+    from config.settings import Settings
     from shenava.scheduler import Service
 
 log = logging.getLogger("shenava.run")
@@ -57,40 +60,58 @@ def register(app: typer.Typer) -> None:
         setup_logging(settings, log_json=log_json, verbose=verbose)
         settings = _with_replay_overrides(settings, replay, speed)
 
-        from shenava.pipeline import Pipeline
-        from shenava.pipeline_sources import build_service_listeners
-        from shenava.scheduler import Service
-        from storage.db import init_db
+        import threading
 
-        init_db(settings.storage.url)  # idempotent: a run never meets an old schema
-        listeners, notes = build_service_listeners(settings)
-        for note in notes:
-            console.print(f"[dim]· {note}[/]")
-        if not listeners:
-            console.print("[yellow]no listener is configured: set API credentials or enable the replay[/]")
-            raise typer.Exit(1)
-        with console.status("loading the NLP models…"):
-            started = time.perf_counter()
-            pipeline = Pipeline.from_settings(settings)
-        console.print(
-            f"[green]✓[/] models ready in {time.perf_counter() - started:.1f} s "
-            f"(sentiment: {pipeline.analyzer.sentiment_model.name})"
-        )
-        if not any(lst.source == "replay" for lst in listeners):
-            pipeline.clock_mode = "wall"
-        for lst in listeners:
-            console.print(
-                f"[green]▶[/] listening: {lst.key}"
-                + (f" at {lst.speed:g}× speed" if getattr(lst, "speed", None) else "")
-            )
-        progress = _Progress()
-        service = Service(settings, pipeline, listeners, on_tick=progress)
-        code = service.run(until_idle=until_idle, max_seconds=max_seconds)
-        console.print(
-            f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored, "
-            f"{len(service.stats.alerts)} alert event(s) this run"
-        )
+        from shenava.scheduler import stop_on_signals
+
+        # a signal during start-up (migrations, model loading) also ends the run cleanly
+        stop = threading.Event()
+        with stop_on_signals(stop):
+            code = _serve(settings, stop, until_idle=until_idle, max_seconds=max_seconds)
         raise typer.Exit(code)
+
+
+def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_seconds: float | None) -> int:
+    from shenava.pipeline import Pipeline
+    from shenava.pipeline_sources import build_service_listeners
+    from shenava.scheduler import Service
+    from storage.db import init_db
+
+    init_db(settings.storage.url)  # idempotent: a run never meets an old schema
+    listeners, notes = build_service_listeners(settings)
+    for note in notes:
+        console.print(f"[dim]· {note}[/]")
+    if not listeners:
+        console.print("[yellow]no listener is configured: set API credentials or enable the replay[/]")
+        return 1
+    with console.status("loading the NLP models…"):
+        started = time.perf_counter()
+        pipeline = Pipeline.from_settings(settings)
+    console.print(
+        f"[green]✓[/] models ready in {time.perf_counter() - started:.1f} s "
+        f"(sentiment: {pipeline.analyzer.sentiment_model.name})"
+    )
+    replaying = any(lst.source == "replay" for lst in listeners)
+    if not replaying:
+        pipeline.clock_mode = "wall"
+    for lst in listeners:
+        speed = getattr(lst, "speed", None)
+        console.print(f"[green]▶[/] listening: {lst.key}" + (f" at {speed:g}× speed" if speed else ""))
+    service = Service(
+        settings,
+        pipeline,
+        listeners,
+        # a replay moves mention time fast; live mention time moves with the clock
+        detect_interval=2.0 if replaying else 30.0,
+        on_tick=_Progress(already_stored=pipeline.store.count_mentions()),
+        stop=stop,
+    )
+    code = service.run(until_idle=until_idle, max_seconds=max_seconds)
+    console.print(
+        f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored, "
+        f"{len(service.stats.alerts)} alert event(s) this run"
+    )
+    return code
 
 
 def _with_replay_overrides(settings, replay: Path | None, speed: float | None):  # type: ignore[no-untyped-def]
@@ -109,8 +130,8 @@ def _with_replay_overrides(settings, replay: Path | None, speed: float | None): 
 class _Progress:
     """Prints one console line every few seconds: what the service is doing."""
 
-    def __init__(self) -> None:
-        self.last_count = 0
+    def __init__(self, already_stored: int = 0) -> None:
+        self.last_count = already_stored
         self.shown_alerts = 0
 
     def __call__(self, service: Service) -> None:
