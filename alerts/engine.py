@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.events import (
@@ -42,6 +43,7 @@ from storage.models import DetectorState, Incident, Mention, MentionBrand, Urgen
 log = logging.getLogger(__name__)
 
 SERIES_PREFIX = "alerts:neg:"
+LOCK_KEY = "alerts:detect-lock"
 _SEVERITY = {"minor": "medium", "major": "high", "critical": "critical"}
 
 
@@ -244,7 +246,9 @@ class AlertEngine:
         end = self.bucket_start(watermark - lateness)
         now = self.clock()
         events: list[AlertEvent] = []
+        self._ensure_lock_row(now)
         with Session(self.engine) as session, session.begin():
+            self._serialise(session, now)
             series = [s for s in self._load_series(session, end) if s.start is not None and s.start < end]
             if series:
                 start = min(s.start for s in series if s.start is not None)
@@ -260,6 +264,28 @@ class AlertEngine:
             for event in events:
                 self._enqueue(session, event, now)
         return events
+
+    def _ensure_lock_row(self, now: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            if session.get(DetectorState, LOCK_KEY) is None:
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            DetectorState(key=LOCK_KEY, state={"version": 1}, watermark=None, updated_at=now)
+                        )
+                except IntegrityError:  # another process created it first
+                    pass
+
+    def _serialise(self, session: Session, now: datetime) -> None:
+        """Take the detection lock for this transaction: writing the lock row first makes a second
+        process (PostgreSQL row lock, SQLite write lock) wait, then read the states this one wrote,
+        so two services on one database never judge a bucket twice."""
+        session.execute(
+            update(DetectorState)
+            .where(DetectorState.key == LOCK_KEY)
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     def _save_state(self, session: Session, s: _Series, end: datetime, now: datetime) -> None:
         if s.row is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -177,3 +178,30 @@ def test_changed_bucket_width_restarts_the_series_on_the_new_grid(
     with Session(sqlite_engine) as session:
         states = list(session.scalars(select(DetectorState).where(DetectorState.key.like("alerts:neg:%"))))
     assert {s.state["config"]["bucket_minutes"] for s in states} == {10}
+
+
+def test_two_services_on_one_database_open_one_incident(
+    db_url: str, seeded: MentionStore, settings: Settings
+) -> None:
+    barrier = threading.Barrier(2)
+    results: list[list[AlertEvent]] = []
+
+    def run() -> None:
+        own = create_engine_from_url(db_url)
+        try:
+            alerts = AlertEngine(settings, own)
+            barrier.wait()
+            results.append(alerts.detect(END))
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    kinds = [e.kind for events in results for e in events]
+    assert len(results) == 2 and kinds.count(INCIDENT_OPENED) == 1 and kinds.count(INCIDENT_RESOLVED) == 1
+    assert min(len(events) for events in results) == 0  # the second pass found everything judged
+    with Session(create_engine_from_url(db_url)) as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 1
