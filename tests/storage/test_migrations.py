@@ -8,6 +8,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from storage.db import alembic_config, create_engine_from_url, downgrade_db, init_db
+from storage.fts import (
+    POSTGRES_VECTOR_COLUMN,
+    POSTGRES_VECTOR_INDEX,
+    SQLITE_FTS_TABLE,
+    SQLITE_FTS_TRIGGERS,
+)
 from storage.models import Base
 from storage.repository import MentionStore
 from tests.storage.factories import item
@@ -89,3 +95,36 @@ def test_revisions_form_one_line_from_base() -> None:
     assert len(script.get_bases()) == 1
     for revision in script.walk_revisions():
         assert callable(revision.module.downgrade), f"{revision.revision} has no downgrade()"
+
+
+def test_fulltext_structures_exist(db_url: str) -> None:
+    engine = create_engine_from_url(db_url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                names = set(
+                    conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+                    ).scalars()
+                )
+                assert {SQLITE_FTS_TABLE, *SQLITE_FTS_TRIGGERS} <= names
+                sql = conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = ?", (SQLITE_FTS_TABLE,)
+                ).scalar_one()
+                assert "unicode61 remove_diacritics 2" in sql and "content='mentions'" in sql
+            else:
+                indexes = {i["name"]: i for i in inspect(conn).get_indexes("mentions")}
+                assert POSTGRES_VECTOR_INDEX in indexes
+                method = conn.exec_driver_sql(
+                    "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = %s",
+                    (POSTGRES_VECTOR_INDEX,),
+                ).scalar_one()
+                assert method == "gin"
+                generated = conn.exec_driver_sql(
+                    "SELECT generation_expression FROM information_schema.columns "
+                    "WHERE table_name = 'mentions' AND column_name = %s",
+                    (POSTGRES_VECTOR_COLUMN,),
+                ).scalar_one()
+                assert "to_tsvector('simple'" in generated and "normalized_text" in generated
+    finally:
+        engine.dispose()
