@@ -50,10 +50,10 @@ def setup_logging(settings: Settings | None, *, log_json: bool = False, verbose:
     """Logging with secrets redacted: the env vars the settings name are masked everywhere."""
     from shenava.logging_setup import configure_logging, secret_env_names
 
-    section = getattr(settings, "logging", None) if settings is not None else None
-    level = str(getattr(section, "level", None) or os.environ.get("SHENAVA_LOG_LEVEL", "INFO"))
+    section = settings.logging if settings is not None else None
+    level = (section.level if section else None) or os.environ.get("SHENAVA_LOG_LEVEL", "INFO")
     level = "DEBUG" if verbose else level
-    json_format = log_json or bool(getattr(section, "json_format", False) or getattr(section, "json", False))
+    json_format = log_json or bool(section and section.json_format)
     configure_logging(
         level=level, json_format=json_format, secret_env=secret_env_names(settings) if settings else ()
     )
