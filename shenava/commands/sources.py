@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, load_settings_or_exit
+from shenava.cli_support import ConfigOption, console, load_settings_or_exit, storage_engine_or_exit
 
 
 def _when(value: object) -> str:
@@ -23,22 +23,11 @@ def register(app: typer.Typer) -> None:
         """Each listener: configured or not (and why), last run, checkpoint, last error, items in 24 h."""
         settings = load_settings_or_exit(config)
         from rich.markup import escape
-        from sqlalchemy.exc import OperationalError, ProgrammingError
 
         from listeners.status import sources_report
-        from storage.db import create_engine_from_url
 
-        engine = create_engine_from_url(settings.storage.url)
-        try:
+        with storage_engine_or_exit(settings) as engine:
             reports = sources_report(settings, engine)
-        except (OperationalError, ProgrammingError) as exc:
-            console.print(
-                f"[red]storage is not initialised or unreachable[/] ({escape(str(exc.orig))[:200]}); "
-                "run [bold]shenava init[/] first"
-            )
-            raise typer.Exit(1) from None
-        finally:
-            engine.dispose()
         if as_json:
             typer.echo(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
             return

@@ -19,6 +19,15 @@ def site() -> Iterator[WebSourceServer]:
         yield server  # type: ignore[misc]
 
 
+def _reviews(site: WebSourceServer) -> dict:
+    return {
+        "name": "r",
+        "url": f"{site.url}/reviews",
+        "selectors": REVIEW_SELECTORS,
+        "next_page": "a.next::attr(href)",
+    }
+
+
 def _web(site: WebSourceServer, **web) -> dict:
     return {"web": {"download_delay": 0, "http": HTTP, **web}}
 
@@ -86,19 +95,7 @@ def test_telegram_gap_is_filled_on_later_runs(site: WebSourceServer) -> None:
 
 def test_a_second_page_error_keeps_the_first_pages(site: WebSourceServer) -> None:
     site.add(8)
-    settings = settings_with(
-        _web(
-            site,
-            pages=[
-                {
-                    "name": "r",
-                    "url": f"{site.url}/reviews",
-                    "selectors": REVIEW_SELECTORS,
-                    "next_page": "a.next::attr(href)",
-                }
-            ],
-        )
-    )
+    settings = settings_with(_web(site, pages=[_reviews(site)]))
     [listener] = WebListener.from_settings(settings)
     original = site.route
     site.route = lambda seen: site.fault("429", seen) if seen.query.get("page") == ["2"] else original(seen)
@@ -153,19 +150,7 @@ def test_a_crawl_that_breaks_down_or_hangs_is_unavailable(site: WebSourceServer)
 def test_links_to_other_hosts_are_not_followed(site: WebSourceServer) -> None:
     site.add(8)
     site.next_host = site.url.replace("127.0.0.1", "localhost")  # same server, another host name
-    settings = settings_with(
-        _web(
-            site,
-            pages=[
-                {
-                    "name": "r",
-                    "url": f"{site.url}/reviews",
-                    "selectors": REVIEW_SELECTORS,
-                    "next_page": "a.next::attr(href)",
-                }
-            ],
-        )
-    )
+    settings = settings_with(_web(site, pages=[_reviews(site)]))
     mentions, _ = drain(WebListener.from_settings(settings)[0], None)
     assert len(mentions) == 5
     assert [r.query.get("page") for r in site.hits("/reviews")] == [None]
