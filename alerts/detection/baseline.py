@@ -97,7 +97,10 @@ class SeasonalBaseline:
         day = local.weekday()
         delta = config.rate(config.weekly_halflife_weeks * 1440.0)
         self.weekly_weight[day] += 1.0
-        self.weekly[day] += max(delta, 1.0 / self.weekly_weight[day]) * error
+        # A weekday seen for the first time starts from "like any other day" with a day's worth of prior
+        # weight: otherwise its offset would swallow the first burst that happens on it.
+        prior = 1440.0 / config.bucket_minutes
+        self.weekly[day] += max(delta, 1.0 / (prior + self.weekly_weight[day])) * error
 
     def to_state(self) -> dict[str, Any]:
         return {

@@ -63,6 +63,13 @@ class DetectorConfig(BaseModel):
         description="A single bucket this many scales above its expectation is a spike (below a mean of "
         "``dispersion`` the exact negative-binomial tail decides how many scales that is).",
     )
+    quiet_floor: float = Field(
+        default=0.1,
+        ge=0,
+        description="In the exact tail, no bucket is expected to be quieter than this fraction of the "
+        "series' average rate over the last day (a night-time slot learned as ~0 events must not make "
+        "one event look impossible).",
+    )
     sustained_z: float = Field(
         default=2.0,
         gt=0,
@@ -84,8 +91,12 @@ class DetectorConfig(BaseModel):
         description="An incident opens only if the trailing window's count is at least this multiple of its "
         "expected count (relative floor for busy series).",
     )
-    close_z: float = Field(
-        default=2.0, ge=0, description="A bucket is calm while its z-score stays below this."
+    calm_below: float = Field(
+        default=0.5,
+        ge=0,
+        le=1.0,
+        description="A bucket is calm while the evidence for an incident stays below this fraction of what "
+        "opens one (both the single-bucket and the trailing-window rule).",
     )
     calm_minutes: float = Field(
         default=360.0,
@@ -113,8 +124,6 @@ class DetectorConfig(BaseModel):
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> DetectorConfig:
-        if self.close_z > self.spike_z:
-            raise ValueError("close_z must not exceed spike_z")
         if self.major_at > self.critical_at:
             raise ValueError("major_at must not exceed critical_at")
         return self

@@ -64,6 +64,10 @@ class SpikeDetector:
         self._first_ts: datetime | None = None
         self._last_ts: datetime | None = None
         self._window = TrailingWindow()
+        self._daily_rate = 0.0  # exponential average count per bucket over about a day
+        self._seen = 0
+        self._phi = 1.0  # over-dispersion of small counts (variance / mean), learned; >= 1
+        self._phi_seen = 0
 
     def _local(self, ts: datetime) -> datetime:
         """Wall-clock time for the rhythm: aware timestamps go to the configured zone."""
@@ -87,6 +91,21 @@ class SpikeDetector:
                 )
         return number
 
+    def _spike_z(self, value: float, expected: float, z: float) -> float:
+        """How many scales the bucket stands out, from the exact tail where the stabilised axis is coarse.
+
+        Below a mean of k the noise is mostly Poisson and the stabilised axis understates how rare a jump
+        is (0 -> 14 is no 6-sigma event), so the negative-binomial tail decides, on counts divided by the
+        learned over-dispersion (events that come in clumps of three are not three times the news).
+        A quiet slot's expectation may shrink to ~0, which would make a single event "impossible": the
+        tail is taken at no less than a fraction of the series' average rate over the last day.
+        """
+        config = self.config
+        if z <= 1.0 or expected >= config.dispersion:
+            return z
+        mean = max(expected, config.quiet_floor * self._daily_rate)
+        return max(z, tail_z(value / self._phi, mean / self._phi, config.dispersion))
+
     def update(self, ts: datetime, value: float) -> Verdict:
         """Judge the bucket starting at ``ts`` holding ``value`` events, then learn from it."""
         value = self._check(ts, value)
@@ -103,10 +122,7 @@ class SpikeDetector:
         else:
             expected = unstabilise(forecast.mean, config.dispersion)
             z = (y - forecast.mean) / forecast.scale
-            # Below a mean of k the noise is mostly Poisson and the stabilised axis understates how rare
-            # a jump is (0 -> 14 is no 6-sigma event): use the exact tail there.
-            exact = z > 1.0 and expected < config.dispersion
-            spike_z = max(z, tail_z(value, expected, config.dispersion) / forecast.scale) if exact else z
+            spike_z = self._spike_z(value, expected, z)
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
         evidence = self._window.push(z, spike_z, value, expected, config)
@@ -115,8 +131,16 @@ class SpikeDetector:
         if not alert_worthy:
             score = min(score, 0.49)
 
-        self._incident, step = advance(self._incident, ts, value, z, evidence.strength, alert_worthy, config)
+        self._incident, step = advance(self._incident, ts, value, evidence.strength, alert_worthy, config)
         self._baseline.update(local, y, forecast, config)
+        self._seen += 1
+        if forecast is not None and expected < config.dispersion:
+            mean = max(expected, config.quiet_floor * self._daily_rate, 1e-3)
+            pearson = min((value - mean) ** 2 / mean, config.huber_k**2 * self._phi)
+            self._phi_seen += 1
+            rate = max(config.rate(config.scale_halflife_minutes), 1.0 / self._phi_seen)
+            self._phi = max(1.0, self._phi + rate * (pearson - self._phi))
+        self._daily_rate += max(config.rate(1440.0), 1.0 / self._seen) * (value - self._daily_rate)
 
         incident = step.incident
         return Verdict(
@@ -142,6 +166,10 @@ class SpikeDetector:
             "baseline": self._baseline.to_state(),
             "incident": None if self._incident is None else self._incident.to_state(),
             "window": self._window.to_state(),
+            "daily_rate": self._daily_rate,
+            "seen": self._seen,
+            "phi": self._phi,
+            "phi_seen": self._phi_seen,
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
         }
@@ -157,6 +185,10 @@ class SpikeDetector:
             detector._baseline = SeasonalBaseline.from_state(state["baseline"])
             incident = state["incident"]
             detector._window = TrailingWindow.from_state(state["window"])
+            detector._daily_rate = float(state["daily_rate"])
+            detector._seen = int(state["seen"])
+            detector._phi = float(state["phi"])
+            detector._phi_seen = int(state["phi_seen"])
             detector._incident = None if incident is None else Incident.from_state(incident)
             for name in ("first_ts", "last_ts"):
                 raw = state[name]

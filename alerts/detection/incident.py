@@ -1,7 +1,7 @@
 """Incident lifecycle: open once, follow while elevated (keeping the peak), resolve after calm.
 
-One burst alerts once: the incident stays open until the series has been calm (z below ``close_z``)
-for ``calm_minutes`` in a row, and only then can a new incident open.
+One burst alerts once: the incident stays open until the series has been calm (evidence below
+``calm_below``) for ``calm_minutes`` in a row, and only then can a new incident open.
 """
 
 from __future__ import annotations
@@ -71,7 +71,6 @@ def advance(
     incident: Incident | None,
     ts: datetime,
     value: float,
-    z: float,
     strength: float,
     may_open: bool,
     config: DetectorConfig,
@@ -86,7 +85,7 @@ def advance(
     if value > incident.peak:
         incident.peak, incident.peak_at = value, ts
     incident.peak_strength = max(incident.peak_strength, strength)
-    incident.calm_buckets = incident.calm_buckets + 1 if z < config.close_z else 0
+    incident.calm_buckets = incident.calm_buckets + 1 if strength < config.calm_below else 0
     if incident.calm_buckets >= max(1, config.buckets(config.calm_minutes)):
         return None, Transition(opened=False, closed=True, incident=incident)
     return incident, Transition(opened=False, closed=False, incident=incident)

@@ -195,7 +195,7 @@ def test_aware_timestamps_follow_the_configured_zone() -> None:
     "overrides",
     [
         {"timezone": "Mars/Olympus"},
-        {"close_z": 9.0},
+        {"calm_below": 1.5},
         {"major_at": 5.0, "critical_at": 3.0},
         {"bucket_minutes": 0},
         {"nope": 1},
