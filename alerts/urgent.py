@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from alerts.events import UrgentMention
 from alerts.text import clean_text
+from alerts.workflow import OPEN, acknowledge
 from config.settings import Settings
 from storage.models import DetectorState, Mention, UrgentAlert
 
@@ -75,10 +76,28 @@ class UrgentDetector:
         events = []
         mentions = session.scalars(select(Mention).where(Mention.id.in_(mention_ids)).order_by(Mention.id))
         for m in mentions:
+            self._mark_answered(session, m, now)
             reasons = self.reasons(m)
             if reasons:
                 events += self._raise(session, m, reasons, now)
         return events
+
+    def _mark_answered(self, session: Session, m: Mention, now: datetime) -> None:
+        """A brand handle replying in a thread acknowledges that thread's open urgent alert."""
+        if not m.conversation_id:
+            return
+        for brand in self.own:
+            if not self._is_brand_author(m, brand):
+                continue
+            alert = session.scalars(
+                select(UrgentAlert).where(
+                    UrgentAlert.brand == brand,
+                    UrgentAlert.conversation_key == f"{m.source}:{m.conversation_id}",
+                    UrgentAlert.status == OPEN,
+                )
+            ).first()
+            if alert is not None:
+                acknowledge(session, "urgent", alert.id, by=f"@{m.author_handle}", at=now)
 
     def _raise(self, session: Session, m: Mention, reasons: list[str], now: datetime) -> list[UrgentMention]:
         events = []

@@ -115,3 +115,26 @@ def test_open_incident_absorbs_unanswered_questions_but_not_large_accounts(
         assert rows[ids[0]].details["folded_into_incident"] == incident_id
         assert session.get(Incident, incident_id).details["folded_urgent"] == 1  # type: ignore[union-attr]
         assert len(list(session.scalars(select(Delivery)))) == 1
+
+
+def test_brand_reply_in_the_thread_acknowledges_the_urgent_alert(
+    sqlite_engine: Engine, settings: Settings
+) -> None:
+    store = MentionStore(sqlite_engine)
+    alerts = AlertEngine(settings, sqlite_engine)
+    alerts.on_stored(
+        _store(store, mention(1, T0, "سبزینو پولم رو برنگردوند", followers=90_000, conversation="c9"))
+    )
+    reply = mention(
+        2,
+        T0 + timedelta(minutes=7),
+        "@user1 سلام، پیگیری شد",
+        label="neutral",
+        handle="sabzino_support",
+        conversation="c9",
+    )
+    assert alerts.on_stored(_store(store, reply)) == []
+    with Session(sqlite_engine) as session:
+        (row,) = session.scalars(select(UrgentAlert)).all()
+        assert (row.status, row.acknowledged_by) == ("acknowledged", "@sabzino_support")
+        assert row.details["history"][0]["action"] == "acknowledge"
