@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -97,9 +97,18 @@ class NormalizedText:
 
     def signals(self) -> dict[str, Any]:
         """The extracted signals as JSON-ready data (everything but raw and text)."""
-        data = asdict(self)
-        del data["raw"], data["text"]
-        return data
+        # Built by hand: dataclasses.asdict deep-copies and was a fifth of the analyzer's time.
+        return {
+            "emojis": list(self.emojis),
+            "emoji_polarity": self.emoji_polarity,
+            "stretched": list(self.stretched),
+            "repeated_punct": list(self.repeated_punct),
+            "mentions": list(self.mentions),
+            "hashtags": list(self.hashtags),
+            "hashtag_words": list(self.hashtag_words),
+            "urls": list(self.urls),
+            "truncated": self.truncated,
+        }
 
 
 @lru_cache(maxsize=1)

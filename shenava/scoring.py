@@ -185,16 +185,26 @@ def _detect_format(path: str, stream: IO[bytes], requested: str) -> str:
     return "jsonl" if not stripped or stripped[:1] in (b"{", b"[", b'"') else "csv"
 
 
-def _load_settings(config: str | None) -> Any:
+def build_analyzer(config: str | None) -> Any:
+    """The analyzer for ``config`` (default: the usual lookup); with no configuration file
+    anywhere, the embedded defaults: no brands, default lexicons, the bundled model."""
     from config.loader import ConfigError, config_path, load_settings
-    from config.settings import Settings
+    from nlp.analyzer import Analyzer
 
     if config is None and not config_path().is_file():
-        return Settings(brands=[])  # no configuration anywhere: score on the embedded defaults
+        from alerts.settings import UrgencySettings
+        from nlp.sentiment import load_sentiment_model
+        from nlp.settings import NlpSettings
+
+        nlp = NlpSettings()
+        return Analyzer(
+            load_sentiment_model(nlp.sentiment), nlp_settings=nlp, crisis_words=UrgencySettings().crisis_words
+        )
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         raise ScoreError(str(exc), exit_code=2) from None
+    return Analyzer.from_settings(settings)
 
 
 @contextlib.contextmanager
@@ -244,10 +254,10 @@ def run_score(
     analyzer: Any = None,
 ) -> ScoreReport:
     """Score ``input_path`` into ``output_path``; raises ``ScoreError`` (nothing renamed into place)."""
-    from nlp.analyzer import Analyzer, TextInput
+    from nlp.analyzer import TextInput
 
     if analyzer is None:
-        analyzer = Analyzer.from_settings(_load_settings(config))
+        analyzer = build_analyzer(config)
     report = ScoreReport()
     with _open_input(input_path) as source, _open_output(output_path) as sink:
         fmt = _detect_format(input_path, source, input_format)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from nlp.normalize import MAX_CHARS, ZWNJ, normalize, normalize_for_search, split_hashtag
+from nlp.normalize import MAX_CHARS, ZWNJ, NormalizedText, normalize, normalize_for_search, split_hashtag
 
 
 @pytest.mark.parametrize(
@@ -138,3 +140,8 @@ def test_search_normalisation_equals_stored_text() -> None:
 )
 def test_split_hashtag(tag: str, words: str) -> None:
     assert split_hashtag(tag) == words
+
+
+def test_signals_cover_every_field_but_raw_and_text() -> None:
+    norm = normalize("سلام @a #b https://c.d 😍 خیلیییی!!!")
+    assert set(norm.signals()) == {f.name for f in fields(NormalizedText)} - {"raw", "text"}

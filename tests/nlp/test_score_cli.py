@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shenava.cli import app
+from shenava.scoring import build_analyzer
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDED = {"lang", "sentiment", "aspects", "urgency"}
@@ -180,3 +181,25 @@ def test_real_process_streams_stdin_to_stdout(tmp_path: Path) -> None:
     assert [r["i"] for r in rows] == list(range(300))
     assert all(r["aspects"] == ["delivery"] for r in rows)
     assert b"scored 300 record(s)" in proc.stderr
+
+
+def test_no_configuration_anywhere_uses_embedded_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import config.loader
+
+    monkeypatch.delenv("SHENAVA_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(config.loader, "BUNDLED_CONFIG", tmp_path / "absent.yaml")
+    analyzer = build_analyzer(None)
+    [analysis] = analyzer.analyze_texts(["کلاهبرداری کردن، سفارشم نرسید"])
+    assert analysis.brands == [] and analysis.aspects == ["delivery"]
+
+
+def test_bad_config_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("brands: 5\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["score", "-i", "-", "-o", "-", "--config", str(bad)], input=b'{"text": "x"}\n'
+    )
+    assert result.exit_code == 2 and "bad.yaml" in result.stderr
