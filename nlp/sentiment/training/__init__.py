@@ -1,0 +1,1 @@
+"""Training the bundled sentiment model (see README.md here)."""
