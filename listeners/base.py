@@ -76,9 +76,12 @@ class CheckpointVersionError(ValueError):
     """A stored checkpoint was written by an incompatible version."""
 
 
-#: every ``ListenerError.kind``; ``shenava sources`` and the job's backoff rely on this list
+#: every ``ListenerError.kind``
 ERROR_KINDS = frozenset({"rate_limited", "auth", "login_required", "usage_cap", "unavailable", "bad_payload",
                          "bad_request", "not_found", "forbidden"})
+#: kinds only a person can fix (token, login, config, robots.txt): retried hourly, never in a tight loop
+NEEDS_A_PERSON = frozenset({"auth", "login_required", "bad_request", "not_found", "forbidden"})
+PERSON_RETRY_SECONDS = 3600.0
 
 
 class ListenerError(Exception):
@@ -89,12 +92,15 @@ class ListenerError(Exception):
     ``bad_request`` (the source rejected our request, e.g. an invalid query: fix the config),
     ``not_found`` (a configured profile/page does not exist), ``forbidden`` (401/403 from a web
     site, or its robots.txt disallows the URL).
-    ``retry_after`` (seconds) says when trying again makes sense, if the source said so.
+    ``retry_after`` (seconds) says when trying again makes sense, if the source said so; for the
+    kinds in ``NEEDS_A_PERSON`` it defaults to an hour.
     """
 
     def __init__(self, kind: str, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        if retry_after is None and kind in NEEDS_A_PERSON:
+            retry_after = PERSON_RETRY_SECONDS
         self.retry_after = retry_after
 
 

@@ -144,6 +144,8 @@ def test_error_kinds(x: XHarness, fault: str, kind: str) -> None:
     with pytest.raises(ListenerError) as caught:
         drain(x.listener(), None)
     assert caught.value.kind == kind
+    if kind in ("auth", "bad_request"):  # needs a person: retried hourly, not in a loop
+        assert caught.value.retry_after == 3600.0
     if kind == "usage_cap":
         assert "Monthly product cap" in str(caught.value)
 
