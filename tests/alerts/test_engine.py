@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from storage.models import Delivery, DetectorState, Incident
 from storage.repository import MentionStore
 from tests.alerts.builders import T0, seed_background, seed_burst
 from tests.alerts.conftest import make_settings
+from tests.alerts.processes import run_side_by_side
 
 SPIKE = T0 + timedelta(days=2, hours=10)  # 13:30 in Tehran, after a day of warm-up
 END = T0 + timedelta(days=2, hours=22)  # the detector wants hours of calm before it resolves
@@ -186,23 +186,7 @@ def test_changed_bucket_width_restarts_the_series_on_the_new_grid(
 def test_two_services_on_one_database_open_one_incident(
     db_url: str, seeded: MentionStore, settings: Settings
 ) -> None:
-    barrier = threading.Barrier(2)
-    results: list[list[AlertEvent]] = []
-
-    def run() -> None:
-        own = create_engine_from_url(db_url)
-        try:
-            alerts = AlertEngine(settings, own)
-            barrier.wait()
-            results.append(alerts.detect(END))
-        finally:
-            own.dispose()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    results = run_side_by_side(db_url, lambda own: AlertEngine(settings, own).detect(END))
     kinds = [e.kind for events in results for e in events]
     assert len(results) == 2 and kinds.count(INCIDENT_OPENED) == 1 and kinds.count(INCIDENT_RESOLVED) == 1
     assert min(len(events) for events in results) == 0  # the second pass found everything judged

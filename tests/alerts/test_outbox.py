@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,8 +18,8 @@ from alerts.notifiers import Notifier, SlackNotifier, TelegramNotifier, WebhookN
 from alerts.notifiers.webhook import DELIVERY_HEADER
 from alerts.outbox import Outbox, backoff_delay, enqueue
 from alerts.settings import OutboxSettings
-from storage.db import create_engine_from_url
 from storage.models import Delivery
+from tests.alerts.processes import run_side_by_side
 from tests.alerts.servers import (
     Received,
     ScriptedServer,
@@ -203,27 +202,10 @@ def _slow_ok(request: Received) -> tuple[int, dict[str, str], bytes]:
 def test_two_dispatchers_never_send_one_row_twice(db_url: str, engine: Engine) -> None:
     webhook = ScriptedServer(_slow_ok)
     _enqueue(engine, 24, "hook")
-    barrier = threading.Barrier(2)
-    reports = []
-
-    def run() -> None:
-        own = create_engine_from_url(db_url)
-        try:
-            outbox = Outbox(
-                own,
-                {"hook": WebhookNotifier("hook", url=webhook.url, secret="s")},
-                OutboxSettings(batch_size=4),
-            )
-            barrier.wait()
-            reports.append(outbox.dispatch(NOW))
-        finally:
-            own.dispose()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    notifier = WebhookNotifier("hook", url=webhook.url, secret="s")
+    reports = run_side_by_side(
+        db_url, lambda own: Outbox(own, {"hook": notifier}, OutboxSettings(batch_size=4)).dispatch(NOW)
+    )
     assert sum(r.sent for r in reports) == 24
     assert _keys(webhook) == Counter({f"urgent:{n}->hook": 1 for n in range(1, 25)})
     assert all(r.status == "sent" for r in _rows(engine))
