@@ -20,8 +20,9 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, Select, or_, select, update
+from sqlalchemy import Engine, Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -230,3 +231,31 @@ class Outbox:
         log.error(
             "delivery %s to %s given up after %d attempts: %s", row.id, row.channel, row.attempts, message
         )
+
+
+def outbox_summary(session: Session) -> dict[str, dict[str, Any]]:
+    """Per channel: rows by status, the oldest waiting row's creation time and the latest error."""
+    summary: dict[str, dict[str, Any]] = {}
+    rows = session.execute(
+        select(Delivery.channel, Delivery.status, func.count(), func.min(Delivery.created_at)).group_by(
+            Delivery.channel, Delivery.status
+        )
+    )
+    for channel, status, count, oldest in rows:
+        entry = summary.setdefault(
+            channel,
+            {"pending": 0, "sending": 0, "sent": 0, "failed": 0, "oldest_waiting": None, "last_error": None},
+        )
+        entry[status] = int(count)
+        if status in (PENDING, SENDING) and (
+            entry["oldest_waiting"] is None or oldest < entry["oldest_waiting"]
+        ):
+            entry["oldest_waiting"] = oldest
+    for channel, entry in summary.items():
+        entry["last_error"] = session.scalar(
+            select(Delivery.last_error)
+            .where(Delivery.channel == channel, Delivery.last_error.is_not(None))
+            .order_by(Delivery.id.desc())
+            .limit(1)
+        )
+    return summary

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    err_console,
+    load_settings_or_exit,
+    storage_engine_or_exit,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,15 +33,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 def _session(config: Any) -> Iterator[Session]:
     from sqlalchemy.orm import Session
 
-    from storage.db import create_engine_from_url
-
     settings = load_settings_or_exit(config)
-    engine = create_engine_from_url(settings.storage.url)
-    try:
-        with Session(engine) as session, session.begin():
-            yield session
-    finally:
-        engine.dispose()
+    with storage_engine_or_exit(settings) as engine, Session(engine) as session, session.begin():
+        yield session
 
 
 def _run(action: Callable[[], Any]) -> Any:

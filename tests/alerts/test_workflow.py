@@ -84,7 +84,10 @@ def _config(tmp_path: Path, url: str) -> Path:
     return path
 
 
-def test_cli_incidents_and_urgent(db_url: str, engine: Engine, tmp_path: Path) -> None:
+def test_cli_incidents_and_urgent(
+    db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHENAVA_DATABASE_URL", raising=False)  # it would override the file's storage.url
     ids = MentionStore(engine).save_batch([mention(1, T0, "کلاهبرداری")], None).inserted_ids
     with Session(engine) as session, session.begin():
         incident_id = _incident(session, minutes_ago=30).id
