@@ -227,12 +227,14 @@ def _conditions(session: Session, query: MentionQuery) -> list[Any]:
             match = [literal_column(FTS5_TABLE).op("MATCH")(literal(fts5_match(clauses)))]
             if query.since or query.until:
                 # ids grow with collection time, so the date range bounds the ids; FTS5 uses
-                # rowid bounds to skip the rest of each term's list instead of reading it all
+                # rowid bounds to skip the rest of each term's list instead of reading it all.
+                # Computed once here: as a subquery SQLite would scan the range once per bound.
                 in_range = [Mention.created_at >= query.since] if query.since else []
                 in_range += [Mention.created_at < query.until] if query.until else []
-                bounds = select(func.min(Mention.id), func.max(Mention.id)).where(*in_range).subquery()
-                match += [_FTS.c.rowid >= select(bounds.c[0]).scalar_subquery(),
-                          _FTS.c.rowid <= select(bounds.c[1]).scalar_subquery()]  # fmt: skip
+                low, high = session.execute(
+                    select(func.min(Mention.id), func.max(Mention.id)).where(*in_range)
+                ).one()
+                match += [_FTS.c.rowid >= (low if low is not None else 1), _FTS.c.rowid <= (high or 0)]
             id_sets.append(select(_FTS.c.rowid).where(*match))
     for child, key, values in (
         (MentionBrand, MentionBrand.brand, query.brands),
@@ -246,15 +248,17 @@ def _conditions(session: Session, query: MentionQuery) -> list[Any]:
             where.append(child.created_at >= query.since)
         if query.until:
             where.append(child.created_at < query.until)
-        if sqlite and (query.since or query.until):
+        if sqlite and not clauses and (query.since or query.until):
+            # without search text the brand/touchpoint rows in the date range drive the query;
+            # with it the (date-bounded) FTS matches are fewer and each is probed by primary key
             id_sets.append(select(child.mention_id).where(*where))
         else:
             conds.append(exists().where(child.mention_id == Mention.id, *where))
     if len(id_sets) == 1:
         conds.append(Mention.id.in_(id_sets[0].scalar_subquery()))
     elif id_sets:
-        # SQLite: intersect the id sets (FTS matches, brand and touchpoint rows within the dates)
-        # before touching mentions; probing each FTS match row by row grows with the archive
+        # SQLite, brand and touchpoint in a date range: intersect their id sets before
+        # touching mentions
         conds.append(Mention.id.in_(intersect(*id_sets).scalar_subquery()))
     if query.sources:
         conds.append(Mention.source.in_(query.sources))
