@@ -104,6 +104,13 @@ class DetectorConfig(BaseModel):
         description="An open incident resolves after this many minutes of uninterrupted calm; until then "
         "aftershocks of the same burst belong to it and do not alert again.",
     )
+    rearm_halflife_minutes: float = Field(
+        default=1440.0,
+        gt=0,
+        description="After an incident resolves, a new one must beat its peak evidence; that bar decays "
+        "back to the normal opening level with this half-life (a repeat of yesterday's burst is news "
+        "again, an aftershock an hour later is not).",
+    )
     major_at: float = Field(
         default=1.5,
         ge=1.0,

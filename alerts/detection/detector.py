@@ -68,6 +68,7 @@ class SpikeDetector:
         self._seen = 0
         self._phi = 1.0  # over-dispersion of small counts (variance / mean), learned; >= 1
         self._phi_seen = 0
+        self._bar = 1.0  # evidence a new incident needs: raised by the last incident's peak, decays to 1
 
     def _local(self, ts: datetime) -> datetime:
         """Wall-clock time for the rhythm: aware timestamps go to the configured zone."""
@@ -126,7 +127,8 @@ class SpikeDetector:
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
         evidence = self._window.push(z, spike_z, value, expected, config)
-        alert_worthy = warm and evidence.floors_met and evidence.strength >= 1.0
+        self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
+        alert_worthy = warm and evidence.floors_met and evidence.strength >= max(1.0, self._bar)
         score = _score(evidence.strength)
         if not alert_worthy:
             score = min(score, 0.49)
@@ -143,6 +145,8 @@ class SpikeDetector:
         self._daily_rate += max(config.rate(1440.0), 1.0 / self._seen) * (value - self._daily_rate)
 
         incident = step.incident
+        if step.closed and incident is not None:
+            self._bar = max(1.0, incident.peak_strength)
         return Verdict(
             ts=ts,
             value=value,
@@ -170,6 +174,7 @@ class SpikeDetector:
             "seen": self._seen,
             "phi": self._phi,
             "phi_seen": self._phi_seen,
+            "bar": self._bar,
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
         }
@@ -189,6 +194,7 @@ class SpikeDetector:
             detector._seen = int(state["seen"])
             detector._phi = float(state["phi"])
             detector._phi_seen = int(state["phi_seen"])
+            detector._bar = float(state["bar"])
             detector._incident = None if incident is None else Incident.from_state(incident)
             for name in ("first_ts", "last_ts"):
                 raw = state[name]

@@ -209,3 +209,28 @@ def test_invalid_config_is_rejected(overrides: dict) -> None:
 def test_every_setting_is_documented() -> None:
     for name, field in DetectorConfig.model_fields.items():
         assert field.description and len(field.description) > 15, name
+
+
+@pytest.mark.parametrize(
+    ("second_extra", "gap_hours", "alerts_again"),
+    [
+        # 220 extra alerts on its own at that hour (see the last case), but not right after a bigger one.
+        pytest.param(220.0, 9, False, id="smaller-aftershock-same-day"),
+        pytest.param(2500.0, 9, True, id="much-bigger-same-day"),
+        pytest.param(250.0, 72, True, id="same-size-three-days-later"),
+    ],
+)
+def test_a_second_burst_must_beat_the_last_peak_for_a_while(
+    second_extra: float, gap_hours: int, alerts_again: bool
+) -> None:
+    first = 4 * PER_DAY + 120
+    second = first + gap_hours * 12
+    bursts = {**burst(first, 6, 250.0), **burst(second, 6, second_extra)}
+    verdicts = run(series(days=9, level=40.0, bursts=bursts))
+    alone = run(series(days=9, level=40.0, bursts=burst(second, 6, second_extra)))
+    assert any(v.alert for v in alone[second : second + 6]), "the second burst alone is alert-worthy"
+    opened = [i for i, v in enumerate(verdicts) if v.alert]
+    assert opened[0] in range(first, first + 6)
+    closes = [i for i, v in enumerate(verdicts) if v.incident_closed]
+    assert closes and closes[0] < second, "the first incident has resolved before the second burst"
+    assert any(second <= i < second + 6 for i in opened) is alerts_again
