@@ -31,7 +31,11 @@ _TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
 ASPECT_VERB_SUFFIXES = tuple(
     s for s in VERB_SUFFIXES if s not in {"م", "یم", "دم", "دیم", "ی", "دی", "ه‌ام", "مون"}
 )
-_ALL_SUFFIXES = tuple(sorted(set(NOUN_SUFFIXES) - {""}, key=len, reverse=True))
+# Suffixes are looked up by length (a handful of slices per token, not a loop over the list).
+_SUFFIX_SET = frozenset(NOUN_SUFFIXES) - {""}
+_SUFFIX_SIZES = tuple(sorted({len(s) for s in _SUFFIX_SET}))
+_VERB_SUFFIX_SET = frozenset(ASPECT_VERB_SUFFIXES)
+_VERB_SUFFIX_SIZES = tuple(sorted({len(s) for s in _VERB_SUFFIX_SET}))
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,10 @@ class AspectTagger:
                     self._phrases.setdefault(parts[0], []).append((tp, parts[1:]))
         self._token_aspects = lru_cache(maxsize=50_000)(self._aspects_of_token)
         self._bases = lru_cache(maxsize=50_000)(self._bases_of_token)
+        self._starts = lru_cache(maxsize=50_000)(self._phrases_starting_with)
+
+    def _phrases_starting_with(self, token: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(p for base in self._bases(token) for p in self._phrases.get(base, ()))
 
     @classmethod
     def from_settings(cls, nlp_settings: Any = None) -> AspectTagger:
@@ -160,9 +168,9 @@ class AspectTagger:
         out = {bare}
         for _ in range(2):
             for form in list(out):
-                for suffix in _ALL_SUFFIXES:
-                    if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-                        out.add(form[: -len(suffix)])
+                for size in _SUFFIX_SIZES:
+                    if len(form) - size >= 2 and form[-size:] in _SUFFIX_SET:
+                        out.add(form[:-size])
         return frozenset(out)
 
     def _stems(self, token: str) -> set[str]:
@@ -180,10 +188,10 @@ class AspectTagger:
             if not bare.startswith(prefix):
                 continue
             rest = bare[len(prefix) :]
-            for suffix in ASPECT_VERB_SUFFIXES:
-                stem_len = len(rest) - len(suffix)
+            for size in _VERB_SUFFIX_SIZES:
+                stem_len = len(rest) - size
                 # A short present stem («رس») only counts with a verbal prefix: «رسم» is a noun.
-                if rest.endswith(suffix) and stem_len >= 2 and (prefix or stem_len >= 3):
+                if stem_len >= 2 and (prefix or stem_len >= 3) and rest[stem_len:] in _VERB_SUFFIX_SET:
                     out.add(rest[:stem_len])
         return out
 
@@ -211,10 +219,9 @@ class AspectTagger:
     def _phrase_hits(self, tokens: list[str]) -> set[str]:
         hits: set[str] = set()
         for i, token in enumerate(tokens):
-            for base in self._bases(token):
-                for tp, rest in self._phrases.get(base, ()):
-                    if tp not in hits and self._follows(tokens, i + 1, rest):
-                        hits.add(tp)
+            for tp, rest in self._starts(token):
+                if tp not in hits and self._follows(tokens, i + 1, rest):
+                    hits.add(tp)
         return hits
 
     def _follows(self, tokens: list[str], start: int, parts: tuple[str, ...]) -> bool:

@@ -83,6 +83,9 @@ class _CompiledBrand:
     handles: frozenset[str]
     hashtags: frozenset[str]
     exclude_re: re.Pattern[str] | None
+    #: the first two letters of every alias (always written together, lower-cased): a text
+    #: holding none of them cannot match, and skipping the regex is most of matching's speed
+    anchors: tuple[str, ...] = ()
 
 
 def _alternation(patterns: Iterable[str | None], flags: int = 0) -> re.Pattern[str] | None:
@@ -92,13 +95,14 @@ def _alternation(patterns: Iterable[str | None], flags: int = 0) -> re.Pattern[s
 
 def _compile(brand: BrandSettings) -> _CompiledBrand:
     patterns: list[str | None] = []
-    for alias in [*brand.aliases_fa, *brand.aliases_latin, *brand.aliases_finglish]:
-        if _PERSIAN_RE.search(alias):
-            patterns.append(_persian_alias_pattern(alias))
-        else:
-            patterns.append(_latin_alias_pattern(alias))
-    # A handle written without "@" in running text ("sabzino_support گفت") is an alias too.
-    patterns.extend(_latin_alias_pattern(h) for h in brand.handles if len(h) >= 4)
+    anchors: set[str] = set()
+    latin_handles = [h for h in brand.handles if len(h) >= 4]
+    for alias in [*brand.aliases_fa, *brand.aliases_latin, *brand.aliases_finglish, *latin_handles]:
+        persian = bool(_PERSIAN_RE.search(alias))
+        # A handle written without "@" in running text ("sabzino_support گفت") is an alias too.
+        patterns.append(_persian_alias_pattern(alias) if persian else _latin_alias_pattern(alias))
+        first = _SEP_SPLIT_RE.split(normalize_for_search(alias) if persian else alias.strip())
+        anchors.update(part[:2].casefold() for part in first[:1] if part)
     excludes = []
     for term in brand.exclude:
         norm = normalize_for_search(term)
@@ -110,6 +114,7 @@ def _compile(brand: BrandSettings) -> _CompiledBrand:
         handles=frozenset(_key(h) for h in brand.handles),
         hashtags=frozenset(_key(h) for h in brand.hashtags),
         exclude_re=_alternation(excludes, re.IGNORECASE),
+        anchors=tuple(sorted(anchors)),
     )
 
 
@@ -137,6 +142,7 @@ class BrandMatcher:
         author = _key(author_handle) if author_handle else None
         hashtags = {_key(h) for h in norm.hashtags}
         hosts = " ".join(_url_host(u) for u in norm.urls)
+        folded = f"{norm.text.casefold()} {hosts}"
         found = []
         for brand in self._brands:
             if brand.exclude_re is not None and brand.exclude_re.search(norm.text):
@@ -145,8 +151,14 @@ class BrandMatcher:
                 (author is not None and author in brand.handles)
                 or bool(brand.handles & mentions)
                 or bool(brand.hashtags & hashtags)
-                or (brand.alias_re is not None and bool(brand.alias_re.search(norm.text)))
-                or (brand.alias_re is not None and bool(hosts) and bool(brand.alias_re.search(hosts)))
+                or (
+                    brand.alias_re is not None
+                    and any(anchor in folded for anchor in brand.anchors)
+                    and (
+                        bool(brand.alias_re.search(norm.text))
+                        or (bool(hosts) and bool(brand.alias_re.search(hosts)))
+                    )
+                )
             )
             if hit:
                 found.append(brand.name)

@@ -29,8 +29,6 @@ from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, OTHER_LATI
 LANGS = ("fa", "ar", "en", "finglish", "other")
 
 _STRIP_RE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w\u200c.]+", re.I)
-_ARABIC_SCRIPT_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
-_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+")
 _LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
@@ -115,15 +113,16 @@ def _latin_language(text: str) -> str:
 
 def script_counts(text: str) -> Counter[str]:
     """Letters per script: ``arabic`` (Persian and Arabic), ``latin``, ``other``."""
-    counts: Counter[str] = Counter()
+    arabic = latin = other = 0
     for ch in _LETTER_RE.findall(text):
-        if _ARABIC_SCRIPT_RE.match(ch):
-            counts["arabic"] += 1
-        elif _LATIN_RE.match(ch):
-            counts["latin"] += 1
+        code = ord(ch)
+        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+            arabic += 1
+        elif code < 0x0250:  # Basic Latin through Latin Extended-B
+            latin += 1
         else:
-            counts["other"] += 1
-    return counts
+            other += 1
+    return Counter({"arabic": arabic, "latin": latin, "other": other})
 
 
 def detect_language(text: str) -> str:
