@@ -74,13 +74,16 @@ class Workspace:
         return rows[0][0] if rows else 0
 
 
-def make_workspace(tmp_path: Path, *, replay_file: Path = SAMPLE, speed: float = 60_000) -> Workspace:
+def make_workspace(
+    tmp_path: Path, *, replay_file: Path = SAMPLE, speed: float = 60_000, sentiment_model: str = "builtin"
+) -> Workspace:
     base = yaml.safe_load((ROOT / "config" / "shenava.yaml").read_text(encoding="utf-8"))
     db, alerts = tmp_path / "var" / "shenava.db", tmp_path / "var" / "alerts.jsonl"
     base["storage"] = {"url": f"sqlite:///{db}"}
     base["sources"] = {
         "replay": {"enabled": True, "file": str(replay_file), "speed": speed, "interval_seconds": 1.0}
     }
+    base.setdefault("nlp", {}).setdefault("sentiment", {})["model"] = sentiment_model
     base["notifications"] = {"channels": [{"name": "alerts-file", "type": "file", "path": str(alerts)}]}
     tmp_path.mkdir(parents=True, exist_ok=True)
     config = tmp_path / "shenava.yaml"

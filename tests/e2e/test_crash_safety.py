@@ -15,6 +15,9 @@ pytestmark = pytest.mark.slow
 
 #: about two and a half days of the sample: enough batches to kill in the middle of
 LINES = 1400
+#: what is under test is storage and checkpoints, not scoring: the lexicon fallback keeps each
+#: of the many restarts short (test_run.py runs the bundled model)
+MODEL = "fallback"
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def kill(proc: subprocess.Popen[str]) -> None:
 def test_sigkill_at_several_points_loses_and_duplicates_nothing(tmp_path: Path, short_sample: Path) -> None:
     # ~220 000 s of mentions at 50 000x: about 4 s of replay per full pass, batches of up to 200
     # (`run` migrates the store itself, so no `init` here)
-    ws = make_workspace(tmp_path / "ws", replay_file=short_sample, speed=50_000)
+    ws = make_workspace(tmp_path / "ws", replay_file=short_sample, speed=50_000, sentiment_model=MODEL)
     seen: list[int] = []
     # kill during start-up (model loading), then once the store holds growing numbers of mentions
     for threshold in (None, 1, 500, 1000):
@@ -56,7 +59,9 @@ def test_sigkill_at_several_points_loses_and_duplicates_nothing(tmp_path: Path, 
 
 
 def test_sigterm_finishes_the_batch_and_exits_zero(tmp_path: Path, short_sample: Path) -> None:
-    ws: Workspace = make_workspace(tmp_path / "ws", replay_file=short_sample, speed=5_000)
+    ws: Workspace = make_workspace(
+        tmp_path / "ws", replay_file=short_sample, speed=5_000, sentiment_model=MODEL
+    )
     proc = ws.start("run")
     assert wait_for(lambda: ws.stored_count() >= 50 or proc.poll() is not None, timeout=120, interval=0.1)
     assert proc.poll() is None, ws.log_text()[-2000:]
