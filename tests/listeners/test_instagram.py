@@ -10,15 +10,13 @@ import pytest
 
 from listeners.base import ListenerError, NotConfigured
 from listeners.instagram import InstagramListener
-from tests.listeners.harness import HTTP, InstagramHarness, drain, settings_with
+from tests.listeners.harness import HTTP, InstagramHarness, drain, open_harness, settings_with
 from tests.listeners.servers.instagram import InstagramServer
 
 
 @pytest.fixture
 def ig(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[InstagramHarness]:
-    harness = InstagramHarness(monkeypatch, tmp_path)
-    with harness.server:
-        yield harness
+    yield from open_harness("instagram", monkeypatch, tmp_path)  # type: ignore[misc]
 
 
 def _server(h: InstagramHarness) -> InstagramServer:

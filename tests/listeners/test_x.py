@@ -14,7 +14,7 @@ from listeners.base import ListenerError, NotConfigured
 from listeners.settings import XSettings
 from listeners.twitter import TwitterListener
 from listeners.twitter_query import build_queries
-from tests.listeners.harness import HTTP, XHarness, drain, settings_with
+from tests.listeners.harness import HTTP, XHarness, drain, open_harness, settings_with
 from tests.listeners.servers.base import Reply
 from tests.listeners.servers.x_api import XApiServer
 
@@ -23,9 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def x(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[XHarness]:
-    harness = XHarness(monkeypatch, tmp_path)
-    with harness.server:
-        yield harness
+    yield from open_harness("x", monkeypatch, tmp_path)  # type: ignore[misc]
 
 
 def _server(h: XHarness) -> XApiServer:
