@@ -137,9 +137,10 @@ def detect_language(text: str) -> str:
     arabic, latin, other = counts["arabic"], counts["latin"], counts["other"]
     if arabic >= max(latin, other) or arabic >= 0.4 * total:
         foreign = sum(1 for ch in body if ch in _OTHER_ARABIC_SCRIPT)
-        if foreign >= 2 or foreign > 0.05 * arabic:
-            return "other"
         fa, ar = _fa_ar_votes(body)
+        # Urdu/Kurdish letters, unless plenty of Persian words show a Persian writer's habit.
+        if (foreign >= 2 or foreign > 0.05 * arabic) and fa < 4 * foreign:
+            return "other"
         return "ar" if ar > fa else "fa"
     if latin >= other:
         return _latin_language(body)
