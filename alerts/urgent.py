@@ -1,8 +1,9 @@
 """Urgent single mentions: alert at once, once per brand and conversation.
 
 A mention is urgent when NLP's urgency score reaches the threshold, when a large account
-complains, when it carries crisis words, or when a question to the brand stays unanswered by
-the brand's own handles for ``unanswered_question_minutes`` (judged on event time).
+complains (negative, and about a touchpoint or tagging the brand), when it carries crisis
+words, or when a question to the brand stays unanswered by the brand's own handles for
+``unanswered_question_minutes`` (judged on event time).
 Later mentions in the same conversation only bump the existing alert's ``mention_count``.
 """
 
@@ -61,7 +62,10 @@ class UrgentDetector:
         if (m.urgency or 0.0) >= self.rules.threshold:
             reasons.append("urgency")
         negative = m.sentiment_label == "negative"
-        if negative and (m.author_followers or 0) >= self.rules.large_account_followers:
+        # A complaint names a touchpoint or tags the brand; a big outlet's neutral news the model
+        # misreads as negative does neither.
+        complaint = negative and (bool(m.aspects) or any(self._addressed(m, b) for b in self.own))
+        if complaint and (m.author_followers or 0) >= self.rules.large_account_followers:
             reasons.append("large_account")
         text = f" {self._fold(m.normalized_text or m.text or '')} "
         if any(word in text for word in self.crisis):

@@ -25,13 +25,25 @@ def test_large_account_alerts_once_per_conversation(
     store: MentionStore, engine: Engine, settings: Settings
 ) -> None:
     alerts = AlertEngine(settings, engine)
-    first = _store(store, mention(1, T0, "سبزینو سفارشم رو گم کرد", followers=250_000, conversation="c1"))
+    first = _store(
+        store,
+        mention(
+            1, T0, "سبزینو سفارشم رو گم کرد", followers=250_000, conversation="c1", aspects=("delivery",)
+        ),
+    )
     (event,) = alerts.on_stored(first)
     assert isinstance(event, UrgentMention) and event.reasons == ["large_account"]
     assert event.followers == 250_000 and event.url and event.author == "user1"
     reply = _store(
         store,
-        mention(2, T0 + timedelta(minutes=3), "هنوز هیچ خبری نیست", followers=250_000, conversation="c1"),
+        mention(
+            2,
+            T0 + timedelta(minutes=3),
+            "هنوز هیچ خبری نیست",
+            followers=250_000,
+            conversation="c1",
+            aspects=("delivery",),
+        ),
     )
     assert alerts.on_stored(reply) == []
     with Session(engine) as session:
@@ -49,6 +61,8 @@ def test_crisis_words_urgency_and_ordinary_complaints(sqlite_engine: Engine, set
         mention(3, T0, "سفارشم دیر رسید"),
         mention(4, T0, "کلاهبرداری تازه‌مارکت", brand="tazeh"),  # a competitor: not our support's
         mention(5, T0, "سفارش شما در راه است؛ کلاهبرداری‌ها را گزارش کنید", handle="sabzino_support"),
+        # a big outlet's news, misread as negative: no touchpoint, no tag, so no "complaint"
+        mention(6, T0, "سبزینو از جذب سرمایه جدید خبر داد https://news.example/1", followers=400_000),
     )
     events = AlertEngine(settings, sqlite_engine).on_stored(ids)
     assert sorted((e.mention_id, tuple(e.reasons)) for e in events) == [  # type: ignore[attr-defined]
@@ -104,7 +118,7 @@ def test_open_incident_absorbs_unanswered_questions_but_not_large_accounts(
     ids = _store(
         store,
         mention(1, T0, "@sabzino چرا سفارشم نمیرسه؟", label="negative", conversation="q1"),
-        mention(2, T0, "سبزینو سفارشم رو گم کرد", followers=300_000, conversation="c2"),
+        mention(2, T0, "@sabzino سفارشم رو گم کرد", followers=300_000, conversation="c2"),
     )
     alerts = AlertEngine(settings, sqlite_engine)
     assert [e.reasons for e in alerts.on_stored(ids)] == [["large_account"]]  # type: ignore[attr-defined]
@@ -123,7 +137,12 @@ def test_brand_reply_in_the_thread_acknowledges_the_urgent_alert(
     store = MentionStore(sqlite_engine)
     alerts = AlertEngine(settings, sqlite_engine)
     alerts.on_stored(
-        _store(store, mention(1, T0, "سبزینو پولم رو برنگردوند", followers=90_000, conversation="c9"))
+        _store(
+            store,
+            mention(
+                1, T0, "سبزینو پولم رو برنگردوند", followers=90_000, conversation="c9", aspects=("payment",)
+            ),
+        )
     )
     reply = mention(
         2,
