@@ -107,6 +107,14 @@ class SpikeDetector:
         mean = max(expected, config.quiet_floor * self._daily_rate)
         return max(z, tail_z(value / self._phi, mean / self._phi, config.dispersion))
 
+    def _window_z(self, observed: float, expected: float, buckets: int) -> float:
+        """Exact-tail z of the trailing window's total, where its buckets are in the Poisson-like range."""
+        config = self.config
+        if expected >= config.dispersion * buckets:
+            return 0.0
+        mean = max(expected, config.quiet_floor * self._daily_rate * buckets)
+        return tail_z(observed / self._phi, mean / self._phi, config.dispersion * buckets)
+
     def update(self, ts: datetime, value: float) -> Verdict:
         """Judge the bucket starting at ``ts`` holding ``value`` events, then learn from it."""
         value = self._check(ts, value)
@@ -126,7 +134,7 @@ class SpikeDetector:
             spike_z = self._spike_z(value, expected, z)
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
-        evidence = self._window.push(z, spike_z, value, expected, config)
+        evidence = self._window.push(z, spike_z, value, expected, config, self._window_z)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
         alert_worthy = warm and evidence.floors_met and evidence.strength >= max(1.0, self._bar)
         score = _score(evidence.strength)

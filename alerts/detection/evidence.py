@@ -12,6 +12,7 @@ The floors are checked on the trailing window's counts, so sparse series need re
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,13 @@ class TrailingWindow:
     rows: deque[tuple[float, float, float]] = field(default_factory=deque)
 
     def push(
-        self, z: float, spike_z: float, value: float, expected: float, config: DetectorConfig
+        self,
+        z: float,
+        spike_z: float,
+        value: float,
+        expected: float,
+        config: DetectorConfig,
+        window_z: Callable[[float, float, int], float] | None = None,
     ) -> Evidence:
         self.rows.append((z, value, expected))
         while len(self.rows) > max(1, config.buckets(config.sustained_minutes)):
@@ -41,6 +48,8 @@ class TrailingWindow:
         expected_sum = sum(r[2] for r in self.rows)
         floors = observed - expected_sum >= config.min_excess and observed >= config.min_ratio * expected_sum
         strength = max(spike_z / config.spike_z, mean_z / config.sustained_z)
+        if window_z is not None:
+            strength = max(strength, window_z(observed, expected_sum, len(self.rows)) / config.spike_z)
         return Evidence(strength=strength, floors_met=floors)
 
     def to_state(self) -> list[list[float]]:
