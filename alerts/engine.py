@@ -360,7 +360,7 @@ class AlertEngine:
             return None, events
         if opened_now:
             events.append(self._event(IncidentOpened, incident))
-        elif before is not None and severity_rank(incident.severity) > severity_rank(before):
+        elif before is not None and self._escalated(before, incident.severity):
             incident.details = {**incident.details, "explanation": self._explain(session, incident, t)}
             events.append(self._event(IncidentGrew, incident))
         if not incident.details.get("active"):
@@ -370,6 +370,11 @@ class AlertEngine:
             events.append(self._event(IncidentResolved, incident))
             return None, events
         return incident, events
+
+    def _escalated(self, before: str, after: str) -> bool:
+        """Pages again only when the incident crosses ``escalate_at`` (smaller rises update silently)."""
+        level = severity_rank(self.settings.alerts.escalate_at)
+        return severity_rank(before) < level <= severity_rank(after)
 
     def _severity(self, verdict: Any, cap: str | None = None) -> str:
         """The detector's severity on the alert scale; ``cap`` bounds it (sparse touchpoint series)."""

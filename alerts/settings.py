@@ -99,6 +99,11 @@ class AlertsSettings(_Strict):
         default_factory=lambda: ["delivery", "price", "support", "quality", "app", "payment", "staff"],
         description="Touchpoints watched as their own (brand, touchpoint) series.",
     )
+    escalate_at: Severity = Field(
+        default="critical",
+        description="An open incident pages once more when its severity reaches this level; smaller rises "
+        "only update the incident (one burst, one page).",
+    )
     urgent: UrgencySettings = Field(default_factory=UrgencySettings, description="Urgent single mentions.")
     detection: DetectorSettings = Field(
         default_factory=DetectorSettings,
