@@ -109,7 +109,7 @@ class BatchReport:
     analyse_ms: float = 0.0
     store_ms: float = 0.0
     alerts_ms: float = 0.0
-    newest: datetime | None = None
+    #: what the next stages (urgent check, a Celery task) take: ids, never ORM objects
     inserted_ids: list[int] = field(default_factory=list)
 
     def log_fields(self) -> dict[str, Any]:
@@ -145,13 +145,15 @@ class Pipeline:
         cls, settings: Settings, *, sentiment_model: SentimentModel | None = None, alerts: bool = True
     ) -> Pipeline:
         """Open the store, load the analyzer (and its model) and, with ``alerts``, the alert engine."""
+        from alerts.engine import AlertEngine
         from nlp.analyzer import Analyzer
         from storage.db import create_engine_from_url
         from storage.repository import MentionStore
 
         engine = create_engine_from_url(settings.storage.url)
         analyzer = Analyzer.from_settings(settings, sentiment_model=sentiment_model)
-        return cls(MentionStore(engine), analyzer, build_alert_engine(settings, engine) if alerts else None)
+        alert_engine = AlertEngine.from_settings(settings, engine) if alerts else None
+        return cls(MentionStore(engine), analyzer, alert_engine)
 
     def process(
         self, key: str, mentions: Sequence[RawMention], checkpoint: Checkpoint | None, *, alerts: bool = True
@@ -173,7 +175,6 @@ class Pipeline:
         report.urgent = len(events)
         report.analyse_ms, report.store_ms = (t1 - t0) * 1e3, (t2 - t1) * 1e3
         report.alerts_ms = (t3 - t2) * 1e3
-        report.newest = self.watermark.value
         fields = report.log_fields()
         log.info(" ".join(f"{k}={v}" for k, v in fields.items()), extra={"batch": fields})
         return report
@@ -201,12 +202,3 @@ class Pipeline:
         # down channel never holds up detection (AlertEngine.dispatch is safe beside detect).
         return dispatch(self.alerts, now or datetime.now(UTC))
 
-
-def build_alert_engine(settings: Settings, engine: Any) -> Any:
-    """The alert engine, or None (logged) while the alerts package cannot build one."""
-    try:
-        from alerts.engine import AlertEngine
-    except ImportError as exc:
-        log.warning("alerts are off: %s", exc)
-        return None
-    return AlertEngine.from_settings(settings, engine)
