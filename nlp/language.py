@@ -33,6 +33,8 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+")
 _LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
 
+_SHARED_AL_WORDS = frozenset({"الله", "الان", "الهی", "العاده", "البته", "الکی", "الاغ", "الگو"})
+
 # Letter votes. Arabic ي/ك and Persian ی/ک weigh little: keyboards and old systems swap them
 # (much Persian text online is typed with Arabic ي/ك). پ چ ژ گ never occur in Arabic; ة ى أ إ ؤ
 # are rare in Persian.
@@ -69,8 +71,8 @@ def _fa_ar_votes(text: str) -> tuple[float, float]:
             fa += 1.0  # Persian verb prefixes
         if token in ARABIC_WORDS:
             ar += 3.0
-        elif token.startswith("ال") and len(token) > 3:
-            ar += 1.5  # the Arabic article; Persian loanwords with it are rarer than Arabic text
+        elif token.startswith("ال") and len(token) > 3 and token not in _SHARED_AL_WORDS:
+            ar += 1.0  # the Arabic article (Persian borrows it too: «فوق‌العاده», «الان»)
     return fa, ar
 
 

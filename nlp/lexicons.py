@@ -3,7 +3,7 @@
 Function words and very frequent informal words only: they decide a language from a few words
 of a tweet. Words shared by two languages (Persian/Arabic "من", "ما"; English/Finglish "man",
 "to", "in", "bad") are deliberately left out of one of the lists or count for neither; Arabic
-words that are also everyday Persian («شو» in «گم شو») are left out of the Arabic list.
+words that are also everyday Persian («شو» in «گم شو», «کل», «غیر») are left out of the Arabic list.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ PERSIAN_WORDS = _words(
     باهاش براش شون تون مون مگه نه آره بله اره کنه کنن میکنه نمیکنه می‌کنه نمی‌کنه شدم شدیم
     دو سه چهار پنج شش هفت هشت زدم کرده کردن کردید کسی هیچکس هیچکی دستم روزه ساعته دیگه برام
     بهم ازتون ازشون تومن هزار میلیون خیلیی داشتم داشت نداشت نداشتم بودن هستن نیستن چیه کیه
+    بی بسیار فوق غیر قابل استفاده کل وای الهی کیفیت خوبیه بهتر بدتر بیشتر کمتر خوشم بدم
     """
 )
 
 ARABIC_WORDS = _words(
     """
     في على إلى الى هذا هذه هذي التي الذي الذين كان كانت يكون عن لم لن قد ذلك تلك هو أن إن أو او
-    كل ليس ماذا لماذا كيف أين وين ليش هيك كتير كثير زين وايد عشان علشان مش اللي انا أنا انت
+    ليس ماذا لماذا كيف أين وين ليش هيك كتير كثير زين وايد عشان علشان مش اللي انا أنا انت
     أنت احنا نحن انتم هناك هنا جدا جداً شكرا شكراً اليوم الآن لكن ولكن حتى عند عندي لدي فيه فيها
-    منذ بين مثل أيضا ايضا يعني والله ان شاء ما زال اذا إذا لقد التى الي إلي بعض غير نعم أي ايش
+    منذ بين مثل أيضا ايضا يعني والله ان شاء ما زال اذا إذا لقد التى الي إلي بعض نعم أي ايش
     يا_ريت حبيبي ياخي اخي أخي الطلب التوصيل الخدمة سيء ممتاز وصل تأخر
     """
 )
