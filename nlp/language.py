@@ -29,6 +29,8 @@ from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, OTHER_LATI
 LANGS = ("fa", "ar", "en", "finglish", "other")
 
 _STRIP_RE = re.compile(r"(?:https?://|www\.)\S+|[@#][\w\u200c.]+", re.I)
+_URL_HANDLE_RE = re.compile(r"(?:https?://|www\.)\S+|@[\w.]+", re.I)
+_HASHTAG_WORDS_RE = re.compile(r"[#_]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _AR_TOKEN_RE = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]+")
 _LATIN_TOKEN_RE = re.compile(r"[a-z\u00c0-\u024f']+")
@@ -133,6 +135,10 @@ def detect_language(text: str) -> str:
         return "other"
     body = _STRIP_RE.sub(" ", text[:5000])
     counts = script_counts(body)
+    if sum(counts.values()) == 0:
+        # Nothing but links, handles and hashtags: the hashtags' words are all there is to read.
+        body = _HASHTAG_WORDS_RE.sub(" ", _URL_HANDLE_RE.sub(" ", text[:5000]))
+        counts = script_counts(body)
     total = sum(counts.values())
     if total == 0:
         return "other"

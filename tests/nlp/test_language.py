@@ -28,7 +28,9 @@ from nlp.language import LANGS, detect_language, script_counts
         ("😍😍😍", "other"),
         ("12345", "other"),
         ("", "other"),
-        ("https://sabzino.ir #سبزینو", "other"),  # only a URL and a hashtag: no sentence
+        ("https://sabzino.ir @sabzino", "other"),  # only a URL and a handle: nothing to read
+        ("#سبزینو_افتضاح #پیگیری https://x.co/1", "fa"),  # only hashtags: their words decide
+        ("#fail #worst_service_ever", "en"),
     ],
 )
 def test_detect_language(text: str, lang: str) -> None:
