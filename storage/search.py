@@ -31,6 +31,7 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -319,10 +320,24 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
     if query.text or query.brands or query.aspects or query.author:
         # selective: one pass gives the page and the total (count(*) OVER ()); a separate count
         # would evaluate the full-text and brand conditions a second time
-        rows = session.execute(
-            select(Mention.id, func.count().over()).where(where).order_by(*order)
-            .limit(query.limit).offset(query.offset)
-        ).all()  # fmt: skip
+        page = select(Mention.id, func.count().over())
+        if _dialect(session) == "postgresql":
+            # filter first, order after: with ORDER BY … LIMIT in view PostgreSQL walks the
+            # created_at index testing every row of the range against the tsquery (time-ordered
+            # rows make that look cheap) instead of ANDing the GIN and date bitmaps, 5-7x faster
+            # at a million mentions; a materialised CTE and no plain index scans for this one
+            # statement keep the two steps apart
+            hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
+            where = Mention.id.in_(select(hits.c.id))
+            if query.text:
+                session.execute(text("SET LOCAL enable_indexscan = off"))
+        try:
+            rows = session.execute(
+                page.where(where).order_by(*order).limit(query.limit).offset(query.offset)
+            ).all()
+        finally:
+            if query.text and _dialect(session) == "postgresql":
+                session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
         ids = [r[0] for r in rows]
         # no row: either nothing matches, or the offset is past the end (then count)
         total = rows[0][1] if rows else (_count(session, where) if query.offset else 0)
