@@ -29,6 +29,7 @@ from nlp.normalize import normalize_for_search
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w\u200c]*")
 
+
 def _split(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

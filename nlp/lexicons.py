@@ -13,8 +13,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.replace("ي", "ی").replace("ك", "ک").split())
 
 
-def _latin(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+def _latin(text: str, exclude: frozenset[str] = frozenset()) -> frozenset[str]:
+    return frozenset(text.split()) - exclude
 
 
 PERSIAN_WORDS = _words(
@@ -100,8 +100,9 @@ FINGLISH_WORDS = _latin(
     nemikharam kharidam kharid gereftam gerefte dadi dade ferestadan ferestade nayoomade nayumade
     oomade umade residam resid raftam rafte besh behesh azash barash mamnoonam sabziha tazeh bud
     budan boodan hastan nistan khaili
-    """
-) - ENGLISH_WORDS
+    """,
+    exclude=ENGLISH_WORDS,
+)
 
 # Function words of other Latin-script languages (French, German, Spanish, Italian, Portuguese,
 # Turkish, Dutch, Polish): enough of them and the text is "other", not English or Finglish.
@@ -114,5 +115,6 @@ OTHER_LATIN_WORDS = _latin(
     está gracias todavía y il lo gli per non è di della sono questo molto grazie os um uma
     não com para mas muito obrigado bir ve çok bu için ile gibi ama değil teşekkürler
     lütfen het een niet ik je van dat nie jest się na za dziękuję bardzo
-    """
-) - ENGLISH_WORDS
+    """,
+    exclude=ENGLISH_WORDS,
+)

@@ -196,6 +196,7 @@ _TRIPLE_RE = re.compile(r"([^\W\d_])\1\1")
 def _destretch(text: str, stretched: list[str]) -> str:
     if not _TRIPLE_RE.search(text):
         return text  # most texts: nothing stretched, skip the per-word pass
+
     def fix_word(match: re.Match[str]) -> str:
         word = match.group(0)
         if _LAUGH_RE.match(word):
