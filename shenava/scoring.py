@@ -162,9 +162,14 @@ def result_fields(analysis: MentionAnalysis) -> dict[str, Any]:
     }
 
 
+# Characters str.splitlines() (and some JSONL readers) treat as line breaks; JSON allows them raw
+# inside strings, so they are escaped to keep exactly one record per line for every reader.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def _dumps(data: dict[str, Any]) -> bytes:
     try:
-        return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate from a "\ud800" escape in the input: keep it, escaped, as it came.
         return (json.dumps(data, ensure_ascii=True) + "\n").encode("ascii")

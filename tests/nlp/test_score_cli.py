@@ -147,6 +147,7 @@ def test_hostile_text_round_trips(runner: CliRunner, tmp_path: Path) -> None:
         {"text": "x" * 300_000},
         {"text": "\ud800 lone surrogate"},
         {"text": "سلام\u0000nul"},
+        {"text": "خط\u2028جدا\u2029کننده\x85ها"},  # line breaks for str.splitlines, not for JSONL
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in hostile), encoding="ascii")
