@@ -99,7 +99,7 @@ FINGLISH_WORDS = _latin(
     ie baraye hamash emshab dishab sob shab rooz ruz hafte mah sal saat daghighe mikharam
     nemikharam kharidam kharid gereftam gerefte dadi dade ferestadan ferestade nayoomade nayumade
     oomade umade residam resid raftam rafte besh behesh azash barash mamnoonam sabziha tazeh bud
-    budan boodan hastan nistan khaili
+    budan boodan hastan nistan khaili baba babaa vay vai akh ajab ajib rasti bia biya boro
     """,
     exclude=ENGLISH_WORDS,
 )
@@ -114,7 +114,7 @@ OTHER_LATIN_WORDS = _latin(
     von dem den wie wir sie es nach noch aber el los las una por para con del que muy pero es
     está gracias todavía y il lo gli per non è di della sono questo molto grazie os um uma
     não com para mas muito obrigado bir ve çok bu için ile gibi ama değil teşekkürler
-    lütfen het een niet ik je van dat nie jest się na za dziękuję bardzo
+    lütfen het een niet ik je van dat nie jest się za dziękuję bardzo
     """,
     exclude=ENGLISH_WORDS,
 )
