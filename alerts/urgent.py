@@ -28,6 +28,7 @@ from storage.models import DetectorState, Mention, UrgentAlert
 UNANSWERED_KEY = "alerts:unanswered"
 _QUESTION = re.compile(r"[?؟]")
 _FIRST_LOOKBACK = timedelta(hours=6)
+_ID_CHUNK = 500
 
 
 def _folder() -> Callable[[str], str]:
@@ -78,12 +79,13 @@ class UrgentDetector:
     def check(self, session: Session, mention_ids: list[int], now: datetime) -> list[UrgentMention]:
         """Urgent alerts for newly stored mentions (in the caller's transaction)."""
         events = []
-        mentions = session.scalars(select(Mention).where(Mention.id.in_(mention_ids)).order_by(Mention.id))
-        for m in mentions:
-            self._mark_answered(session, m, now)
-            reasons = self.reasons(m)
-            if reasons:
-                events += self._raise(session, m, reasons, now)
+        for chunk in range(0, len(mention_ids), _ID_CHUNK):  # bounded IN lists (SQLite variable limit)
+            ids = mention_ids[chunk : chunk + _ID_CHUNK]
+            for m in list(session.scalars(select(Mention).where(Mention.id.in_(ids)).order_by(Mention.id))):
+                self._mark_answered(session, m, now)
+                reasons = self.reasons(m)
+                if reasons:
+                    events += self._raise(session, m, reasons, now)
         return events
 
     def _mark_answered(self, session: Session, m: Mention, now: datetime) -> None:

@@ -157,3 +157,12 @@ def test_brand_reply_in_the_thread_acknowledges_the_urgent_alert(
         (row,) = session.scalars(select(UrgentAlert)).all()
         assert (row.status, row.acknowledged_by) == ("acknowledged", "@sabzino_support")
         assert row.details["history"][0]["action"] == "acknowledge"
+
+
+def test_a_big_import_batch_is_checked_in_chunks(sqlite_engine: Engine, settings: Settings) -> None:
+    store = MentionStore(sqlite_engine)
+    items = [mention(n, T0 + timedelta(seconds=n), f"سبزینو {n}", conversation=f"c{n}") for n in range(1200)]
+    items.append(mention(5000, T0, "کلاهبرداری سبزینو", conversation="big"))
+    ids = store.save_batch(items, None).inserted_ids
+    events = AlertEngine(settings, sqlite_engine).on_stored(ids)
+    assert [e.reasons for e in events] == [["crisis_words"]]  # type: ignore[attr-defined]
