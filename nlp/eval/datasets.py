@@ -67,11 +67,13 @@ def _tsv(name: str) -> Iterator[tuple[str, str]]:
 
 _FA_NOISE = ["@sabzino_support", "#سبزینو", "#پیگیری_سفارش", "https://t.co/x1Yz", "😡", "🙏", "😂😂", "👌"]
 _LATIN_NOISE = ["@support", "#fail", "#help", "https://t.co/x1Yz", "😡", "🙏", "😂😂", "👍"]
+#: For "other" items: noise with no words, which would otherwise change the item's language.
+_NEUTRAL_NOISE = ["@support", "https://t.co/x1Yz", "😡", "🙏", "😂😂", "👍"]
 _MARKS = ["\u200f", "\u200e", "\u202b", "\u2067"]
 
 
 def _augment(text: str, lang: str, rng: random.Random) -> str:
-    pool = _FA_NOISE if lang in ("fa", "ar") else _LATIN_NOISE
+    pool = _FA_NOISE if lang in ("fa", "ar") else _NEUTRAL_NOISE if lang == "other" else _LATIN_NOISE
     extra = rng.sample(pool, 2)
     text = f"{extra[0]} {text} {extra[1]}" if rng.random() < 0.5 else f"{text} {extra[0]} {extra[1]}"
     if rng.random() < 0.5:
