@@ -168,9 +168,10 @@ class UrgentDetector:
                 Mention.created_at > since,
                 Mention.created_at <= cutoff,
                 Mention.sentiment_label != "positive",
+                or_(Mention.text.contains("?"), Mention.text.contains("؟")),
             )
             .order_by(Mention.created_at)
-        )
+        ).all()  # read fully first: the loop below writes alerts
         for m in candidates:
             if not _QUESTION.search(m.text or ""):
                 continue
