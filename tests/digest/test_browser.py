@@ -39,7 +39,7 @@ return {
   direction: getComputedStyle(document.body).direction,
   lang: document.documentElement.lang,
   text: document.body.innerText,
-  alef: w('\u0627'), sheen: w('\u0634'), tofu: w('\\u0870'),
+  alef: w('\u0627'), sheen: w('\u0634'), tofu: w('\\u0870'), emoji: w('\\u{1F60D}'),
   word: w('\u0633\u0628\u0632\u06cc\u0646\u0648'),
   letters: ['\u0633','\u0628','\u0632','\u06cc','\u0646','\u0648'].map(w).reduce((a, b) => a + b, 0),
   textRight: rect.right, textLeft: rect.left, boxRight: box.right, boxLeft: box.left,
@@ -82,6 +82,7 @@ def test_digest_renders_rtl_without_broken_glyphs(
     assert abs(seen["sheen"] - seen["alef"]) > 2, seen  # real glyphs differ in width
     assert abs(seen["sheen"] - seen["tofu"]) > 0.5 and abs(seen["alef"] - seen["tofu"]) > 0.5, seen
     assert seen["word"] < seen["letters"] * 0.95, seen  # letters joined: contextual shaping happened
+    assert abs(seen["emoji"] - seen["tofu"]) > 0.5, seen  # mentions quote emoji: they need a font too
     # right-aligned: the title's text hugs its box's right edge, not the left
     assert seen["boxRight"] - seen["textRight"] < 2 < seen["textLeft"] - seen["boxLeft"], seen
     shot = tmp_path / "digest.png"
