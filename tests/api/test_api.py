@@ -166,3 +166,20 @@ def test_bad_key_config_is_clear_and_never_echoes_keys(spec: str, message: str) 
     with pytest.raises(ApiKeyConfigError, match=message) as caught:
         ApiKeyRing.parse(spec)
     assert "abcdefghijklmnopq" not in str(caught.value)
+
+
+def test_database_down_is_a_503_not_a_crash(ring: ApiKeyRing) -> None:
+    from config.settings import BrandSettings, Settings
+    from shenava.api import create_app
+    from storage.db import create_engine_from_url
+
+    engine = create_engine_from_url("postgresql+psycopg://postgres@127.0.0.1:9/nothing", connect_args={
+        "connect_timeout": 2})  # fmt: skip
+    app = create_app(Settings(brands=[BrandSettings(name="sabzino")]), engine, ring)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        health = client.get("/health")
+        assert health.status_code == 503 and health.json()["status"] == "degraded"
+        assert "shenava_database_up 0.0" in client.get("/metrics").text
+        failed = client.get("/api/v1/mentions", headers=headers("analyst"))
+        assert failed.status_code == 503 and "database unavailable" in failed.json()["detail"]
+    engine.dispose()
