@@ -71,13 +71,16 @@ class DetectorConfig(BaseModel):
         "one event look impossible).",
     )
     sustained_z: float = Field(
-        default=2.0,
+        default=1.5,
         gt=0,
         description="Buckets averaging this many scales above expectation over ``sustained_minutes`` are a "
         "surge (catches rises that no single bucket shows).",
     )
     sustained_minutes: float = Field(
-        default=60.0, gt=0, description="Length of the trailing window the surge rule averages over."
+        default=180.0,
+        gt=0,
+        description="Length of the trailing window the surge rule averages over (and whose total the exact "
+        "tail judges at small counts).",
     )
     min_excess: float = Field(
         default=5.0,

@@ -1,12 +1,13 @@
 """How strongly the latest buckets argue for an incident, on one scale where 1.0 means "open one".
 
-Two complementary rules, both on robust z-scores of the stabilised counts:
+Two complementary rules on robust z-scores:
 
-* **spike**: one bucket far above expectation (``z / spike_z``) — a sudden burst is heard at once;
-* **surge**: the trailing window's mean z (``mean_z / sustained_z``) — a rise that stays up for an hour
-  is heard even when no single bucket looks extreme.
+* **spike**: one bucket far above expectation (``spike_z``) — a sudden burst is heard at once;
+* **surge**: the trailing window's mean z (``sustained_z``), or, at small counts, the exact tail of the
+  window's total (``spike_z``) — a rise that stays up for hours is heard though no bucket looks extreme.
 
-The floors are checked on the trailing window's counts, so sparse series need real volume to alert.
+Each rule must also clear the volume floors (``min_excess``, ``min_ratio``) on its own counts: the
+spike on its bucket, the surge on its window.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from alerts.detection.config import DetectorConfig
 class Evidence:
     strength: float  # max of the spike and surge ratios; >= 1.0 opens an incident (if the floors pass)
     floors_met: bool
+
+
+def _floors(observed: float, expected: float, config: DetectorConfig) -> bool:
+    return observed - expected >= config.min_excess and observed >= config.min_ratio * expected
 
 
 @dataclass
@@ -46,10 +51,15 @@ class TrailingWindow:
         mean_z = sum(r[0] for r in self.rows) / len(self.rows)
         observed = sum(r[1] for r in self.rows)
         expected_sum = sum(r[2] for r in self.rows)
-        floors = observed - expected_sum >= config.min_excess and observed >= config.min_ratio * expected_sum
-        strength = max(spike_z / config.spike_z, mean_z / config.sustained_z)
+        # Each rule needs its own volume: the spike in its bucket, the surge over its window.
+        spike = spike_z / config.spike_z if _floors(value, expected, config) else 0.0
+        surge = mean_z / config.sustained_z
         if window_z is not None:
-            strength = max(strength, window_z(observed, expected_sum, len(self.rows)) / config.spike_z)
+            surge = max(surge, window_z(observed, expected_sum, len(self.rows)) / config.spike_z)
+        if not _floors(observed, expected_sum, config):
+            surge = 0.0
+        strength = max(spike, surge)
+        floors = strength > 0.0
         return Evidence(strength=strength, floors_met=floors)
 
     def to_state(self) -> list[list[float]]:
