@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -38,12 +39,17 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox, port = Inbox(), _free_port()
+    # aiosmtpd logs from its own thread, possibly after pytest closed the stream another test's
+    # logging setup points at: keep its chatter out of the root handlers
+    server_log = logging.getLogger("mail.log")
+    server_log.propagate = False
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox, port
     finally:
         controller.stop()
+        server_log.propagate = True
 
 
 def _email_settings(port: int, tmp_path: Path, **digest: object):
