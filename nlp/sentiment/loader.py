@@ -100,5 +100,5 @@ def _load_torch(source: str, settings: SentimentSettings, name: str | None) -> S
         )
     except LabelMappingError as exc:
         raise SentimentModelError(f"sentiment model {source!r}: {exc}") from exc
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # transformers/safetensors raise many types for missing or corrupt files
         raise SentimentModelError(f"cannot load sentiment model {source!r}: {exc}") from exc
