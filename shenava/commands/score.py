@@ -55,6 +55,13 @@ def score(
     except ScoreError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=exc.exit_code) from None
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): stop quietly, as Unix tools do.
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(code=141) from None
     summary = f"scored {report.written} record(s)"
     if report.skipped:
         shown = ", ".join(map(str, report.skipped_lines[:20]))
