@@ -32,7 +32,8 @@ def main() -> None:
     t0 = time.perf_counter()
     splits = make_splits()
     print(
-        f"data: train {len(splits.train)}, dev {sum(map(len, splits.dev.values()))} ({time.perf_counter() - t0:.0f} s)"
+        f"data: train {len(splits.train)}, dev {sum(map(len, splits.dev.values()))}"
+        f" ({time.perf_counter() - t0:.0f} s)"
     )
 
     model = load_sentiment_model(SentimentSettings())
@@ -47,7 +48,8 @@ def main() -> None:
     print(f"{baseline.name}: trained + scored in {time.perf_counter() - t0:.0f} s")
 
     print(
-        f"\n{'dev set':14s} {'n':>5s} | {'model acc':>9s} {'macro-F1':>8s} | {'tfidf acc':>9s} {'macro-F1':>8s}"
+        f"\n{'dev set':14s} {'n':>5s} | {'model acc':>9s} {'macro-F1':>8s} |"
+        f" {'tfidf acc':>9s} {'macro-F1':>8s}"
     )
     for name, s in ours.items():
         b = base[name]
@@ -57,7 +59,8 @@ def main() -> None:
             else ""
         )
         print(
-            f"{name:14s} {s.n:5d} | {s.accuracy:9.3f} {s.macro_f1:8.3f} | {b.accuracy:9.3f} {b.macro_f1:8.3f}{goal}"
+            f"{name:14s} {s.n:5d} | {s.accuracy:9.3f} {s.macro_f1:8.3f} |"
+            f" {b.accuracy:9.3f} {b.macro_f1:8.3f}{goal}"
         )
     mean = {k: sum(getattr(s, k) for s in ours.values()) / len(ours) for k in ("accuracy", "macro_f1")}
     bmean = {k: sum(getattr(s, k) for s in base.values()) / len(base) for k in ("accuracy", "macro_f1")}
