@@ -5,6 +5,12 @@ trailing ``*`` makes a prefix (``سبز*``), a leading ``-`` excludes (``-تخف
 normalised exactly as stored text is, then cut into the same letter/digit tokens both indexes
 hold. Nothing the user types reaches either engine as syntax: FTS5 gets only double-quoted
 tokens, PostgreSQL gets tokens as bound parameters.
+
+Known edges where the two engines still cut stored text differently (tests/archive covers the
+cases that agree): PostgreSQL's parser keeps a version-like ``v2.3.1`` as one token, so the word
+``1`` finds it on SQLite only; and it indexes a hyphenated compound both whole and in parts, which
+shifts positions, so a phrase spanning the word before ``a-b`` matches on SQLite only. Closing
+that needs the PostgreSQL vector built from pre-split text (a schema change in storage/).
 """
 
 from __future__ import annotations

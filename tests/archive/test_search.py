@@ -149,3 +149,31 @@ def test_hits_carry_the_stored_mention(engine: Engine, archive: dict[str, int]) 
 def test_bad_queries_are_clear_errors(query: dict, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         MentionQuery(**query)
+
+
+EDGE_TEXTS = [
+    "قیمت 1.5 میلیون شد", "سبزینو-تازه کدوم بهتره", "سایت example.com خوابه", "ایمیل a.b@mail.com جواب نداد",
+    "کد 123-456 رو زدم", "می‌خواهم سفارش بدم", "میخواهم سفارش", "café خوب بود",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.5", {0}), ("5", {0}), ("سبزینو", {1}), ("تازه", {1}), ("سبزینو-تازه", {1}),
+        ('"سبزینو تازه"', {1}), ("example", {2}), ("example.com", {2}), ("mail", {3}),
+        ("a.b@mail.com", {3}), ("123", {4}),
+        ("123-456", {4}), ("می‌خواهم", {5, 6}), ("میخواهم", {5, 6}), ("خواهم", {5, 6}), ("می*", {0, 5, 6}),
+        ("café", {7}),
+    ],
+)  # fmt: skip
+def test_tokenisation_agrees_on_both_backends(store, engine: Engine, text: str, expected: set[int]) -> None:
+    """Compounds, dotted names, ZWNJ habits and prefixes: both engines cut the stored text alike."""
+    from tests.archive.corpus import DAY1, _m, save_corpus
+
+    saved = save_corpus(
+        store, [_m(f"e{i}", t, DAY1, ["sabzino"], "neutral") for i, t in enumerate(EDGE_TEXTS)]
+    )
+    by_id = {v: int(k[1:]) for k, v in saved.items()}
+    with Session(engine) as session:
+        assert {by_id[h.id] for h in search_mentions(session, MentionQuery(text=text)).items} == expected
