@@ -19,7 +19,8 @@ from alerts.detection.baseline import SeasonalBaseline
 from alerts.detection.config import DetectorConfig
 from alerts.detection.evidence import TrailingWindow
 from alerts.detection.incident import Incident, Severity, advance
-from alerts.detection.transform import stabilise, tail_z, unstabilise
+from alerts.detection.small_counts import SmallCountTail
+from alerts.detection.transform import stabilise, unstabilise
 
 STATE_VERSION = 1
 
@@ -64,10 +65,7 @@ class SpikeDetector:
         self._first_ts: datetime | None = None
         self._last_ts: datetime | None = None
         self._window = TrailingWindow()
-        self._daily_rate = 0.0  # exponential average count per bucket over about a day
-        self._seen = 0
-        self._phi = 1.0  # over-dispersion of small counts (variance / mean), learned; >= 1
-        self._phi_seen = 0
+        self._small = SmallCountTail()
         self._bar = 1.0  # evidence a new incident needs: raised by the last incident's peak, decays to 1
 
     def _local(self, ts: datetime) -> datetime:
@@ -92,29 +90,6 @@ class SpikeDetector:
                 )
         return number
 
-    def _spike_z(self, value: float, expected: float, z: float) -> float:
-        """How many scales the bucket stands out, from the exact tail where the stabilised axis is coarse.
-
-        Below a mean of k the noise is mostly Poisson and the stabilised axis understates how rare a jump
-        is (0 -> 14 is no 6-sigma event), so the negative-binomial tail decides, on counts divided by the
-        learned over-dispersion (events that come in clumps of three are not three times the news).
-        A quiet slot's expectation may shrink to ~0, which would make a single event "impossible": the
-        tail is taken at no less than a fraction of the series' average rate over the last day.
-        """
-        config = self.config
-        if z <= 1.0 or expected >= config.dispersion:
-            return z
-        mean = max(expected, config.quiet_floor * self._daily_rate)
-        return max(z, tail_z(value / self._phi, mean / self._phi, config.dispersion))
-
-    def _window_z(self, observed: float, expected: float, buckets: int) -> float:
-        """Exact-tail z of the trailing window's total, where its buckets are in the Poisson-like range."""
-        config = self.config
-        if expected >= config.dispersion * buckets:
-            return 0.0
-        mean = max(expected, config.quiet_floor * self._daily_rate * buckets)
-        return tail_z(observed / self._phi, mean / self._phi, config.dispersion * buckets)
-
     def update(self, ts: datetime, value: float) -> Verdict:
         """Judge the bucket starting at ``ts`` holding ``value`` events, then learn from it."""
         value = self._check(ts, value)
@@ -131,10 +106,10 @@ class SpikeDetector:
         else:
             expected = unstabilise(forecast.mean, config.dispersion)
             z = (y - forecast.mean) / forecast.scale
-            spike_z = self._spike_z(value, expected, z)
+            spike_z = self._small.spike_z(value, expected, z, config)
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
-        evidence = self._window.push(z, spike_z, value, expected, config, self._window_z)
+        evidence = self._window.push(z, spike_z, value, expected, config, self._small.window_z)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
         alert_worthy = warm and evidence.floors_met and evidence.strength >= max(1.0, self._bar)
         score = _score(evidence.strength)
@@ -143,14 +118,7 @@ class SpikeDetector:
 
         self._incident, step = advance(self._incident, ts, value, evidence.strength, alert_worthy, config)
         self._baseline.update(local, y, forecast, config)
-        self._seen += 1
-        if forecast is not None and expected < config.dispersion:
-            mean = max(expected, config.quiet_floor * self._daily_rate, 1e-3)
-            pearson = min((value - mean) ** 2 / mean, config.huber_k**2 * self._phi)
-            self._phi_seen += 1
-            rate = max(config.rate(config.scale_halflife_minutes), 1.0 / self._phi_seen)
-            self._phi = max(1.0, self._phi + rate * (pearson - self._phi))
-        self._daily_rate += max(config.rate(1440.0), 1.0 / self._seen) * (value - self._daily_rate)
+        self._small.learn(value, None if forecast is None else expected, config)
 
         incident = step.incident
         if step.closed and incident is not None:
@@ -178,10 +146,7 @@ class SpikeDetector:
             "baseline": self._baseline.to_state(),
             "incident": None if self._incident is None else self._incident.to_state(),
             "window": self._window.to_state(),
-            "daily_rate": self._daily_rate,
-            "seen": self._seen,
-            "phi": self._phi,
-            "phi_seen": self._phi_seen,
+            "small_counts": self._small.to_state(),
             "bar": self._bar,
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
@@ -198,10 +163,7 @@ class SpikeDetector:
             detector._baseline = SeasonalBaseline.from_state(state["baseline"])
             incident = state["incident"]
             detector._window = TrailingWindow.from_state(state["window"])
-            detector._daily_rate = float(state["daily_rate"])
-            detector._seen = int(state["seen"])
-            detector._phi = float(state["phi"])
-            detector._phi_seen = int(state["phi_seen"])
+            detector._small = SmallCountTail.from_state(state["small_counts"])
             detector._bar = float(state["bar"])
             detector._incident = None if incident is None else Incident.from_state(incident)
             for name in ("first_ts", "last_ts"):

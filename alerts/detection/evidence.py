@@ -43,7 +43,7 @@ class TrailingWindow:
         value: float,
         expected: float,
         config: DetectorConfig,
-        window_z: Callable[[float, float, int], float] | None = None,
+        window_z: Callable[[float, float, int, DetectorConfig], float] | None = None,
     ) -> Evidence:
         self.rows.append((z, value, expected))
         while len(self.rows) > max(1, config.buckets(config.sustained_minutes)):
@@ -55,7 +55,7 @@ class TrailingWindow:
         spike = spike_z / config.spike_z if _floors(value, expected, config) else 0.0
         surge = mean_z / config.sustained_z
         if window_z is not None:
-            surge = max(surge, window_z(observed, expected_sum, len(self.rows)) / config.spike_z)
+            surge = max(surge, window_z(observed, expected_sum, len(self.rows), config) / config.spike_z)
         if not _floors(observed, expected_sum, config):
             surge = 0.0
         strength = max(spike, surge)
