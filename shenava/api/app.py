@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from shenava.api.auth import ApiKeyRing
 from shenava.api.metrics import ApiMetrics
+from storage.search import SearchError
 
 
 def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) -> FastAPI:
@@ -47,6 +48,10 @@ def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) ->
     @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.exception_handler(SearchError)
+    async def unsearchable(request: Request, exc: SearchError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:

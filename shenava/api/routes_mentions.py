@@ -81,10 +81,7 @@ class MentionPage(BaseModel):
 @router.get("/mentions", response_model=MentionPage, summary="Search mentions")
 def list_mentions(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> MentionPage:
     query = build_query(request, params)
-    try:
-        page = search_mentions(session, query)
-    except SearchError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    page = search_mentions(session, query)
     following = query.offset + len(page.items)
     return MentionPage(
         total=page.total, limit=query.limit, offset=query.offset, items=page.items,
@@ -135,10 +132,7 @@ def volume(
     bucket: Annotated[Literal["day", "hour"], Query()] = "day",
 ) -> list[dict[str, Any]]:  # fmt: skip
     query = build_query(request, params)
-    try:
-        points = volume_by(session, query, bucket)
-    except SearchError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    points = volume_by(session, query, bucket)
     return [
         {"start": p.start.isoformat(), "total": p.total, "negative": p.negative, "neutral": p.neutral,
          "positive": p.positive}
@@ -149,10 +143,7 @@ def volume(
 @router.get("/aggregates/sentiment", summary="Sentiment share and net sentiment")
 def sentiment(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> dict[str, Any]:
     query = build_query(request, params)
-    try:
-        s = sentiment_share(session, query)
-    except SearchError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    s = sentiment_share(session, query)
     return {
         "total": s.total,
         "negative": s.negative,
@@ -165,10 +156,7 @@ def sentiment(request: Request, params: QueryParams, session: SessionDep, _: Ana
 @router.get("/aggregates/share-of-voice", summary="Each brand's share of brand mentions")
 def voice(request: Request, params: QueryParams, session: SessionDep, _: Analyst) -> list[dict[str, Any]]:
     query = build_query(request, params)
-    try:
-        shares = share_of_voice(session, query)
-    except SearchError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    shares = share_of_voice(session, query)
     return [
         {"brand": v.brand, "mentions": v.mentions, "share": v.share, "net_sentiment": v.net_sentiment}
         for v in shares
@@ -180,8 +168,5 @@ def touchpoints(
     request: Request, params: QueryParams, session: SessionDep, _: Analyst
 ) -> list[dict[str, Any]]:
     query = build_query(request, params)
-    try:
-        counts = touchpoint_counts(session, query)
-    except SearchError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    counts = touchpoint_counts(session, query)
     return [{"touchpoint": name, "mentions": count} for name, count in counts]
