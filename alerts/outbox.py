@@ -7,7 +7,9 @@
   any transaction, and records the outcome in one short transaction guarded by the claim (the
   attempt number), so a second dispatcher or a restarted one never sends a row twice.
 * A failed send is retried with exponential backoff and full jitter (or the channel's
-  ``retry_after``) until ``max_attempts``; permanent errors (4xx) fail the row at once.
+  ``retry_after``) until ``max_attempts``; permanent errors (4xx) fail the row at once. A channel
+  that is unreachable or rate-limited gets one try per pass: its other rows wait, untried, so a
+  dead endpoint never stalls dispatch for one timeout per row.
 * A claim lasts ``claim_timeout_s``: a dispatcher that died mid-send leaves its row to be retried
   after that. Only a crash in the instant between the channel's 2xx and the commit can repeat a
   message; webhooks carry ``X-Shenava-Delivery`` so receivers can drop that repeat.
@@ -41,6 +43,7 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    deferred: int = 0  # not tried: their channel failed earlier in this pass
     errors: list[str] = field(default_factory=list)
     failures: list[DeliveryFailed] = field(default_factory=list)
 
@@ -162,48 +165,65 @@ class Outbox:
         """Send every due row once (batch after batch); never raises for a channel's failure."""
         now = now or datetime.now(UTC)
         report = DispatchReport()
+        paused: dict[str, datetime] = {}  # channel → when to try again
         for _ in range(max_batches):
             rows = self._claim_batch(now)
             if not rows:
                 break
             for row in rows:
-                self._send_one(row, now, report)
+                if row.channel in paused:
+                    # One failure per channel per pass: a channel that times out must not hold up
+                    # the rest (and hammering a rate-limited API only earns a longer ban).
+                    if self._finish(
+                        row,
+                        now,
+                        status=PENDING,
+                        attempts=row.attempts - 1,
+                        next_attempt_at=paused[row.channel],
+                    ):
+                        report.deferred += 1
+                    continue
+                retry_at = self._send_one(row, now, report)
+                if retry_at is not None:
+                    paused[row.channel] = retry_at
         return report
 
-    def _send_one(self, row: Delivery, now: datetime, report: DispatchReport) -> None:
+    def _send_one(self, row: Delivery, now: datetime, report: DispatchReport) -> datetime | None:
+        """Send one claimed row; returns when to retry if it failed and may be retried."""
         notifier = self.notifiers.get(row.channel)
         try:
             if notifier is None:
                 raise DeliveryError(
-                    f"channel {row.channel!r} is not configured (or lacks its secret)", retryable=True
+                    f"channel {row.channel!r} is not configured (or lacks its secret)",
+                    retryable=True,
+                    unreachable=True,
                 )
             notifier.send(row.payload, delivery_key=row.dedup_key)
         except DeliveryError as exc:
-            self._record_failure(row, now, exc, report)
-            return
+            return self._record_failure(row, now, exc, report)
         except Exception as exc:  # a bug in rendering must not stop the other deliveries
             log.exception("delivery %s to %s crashed", row.id, row.channel)
-            self._record_failure(
+            return self._record_failure(
                 row, now, DeliveryError(f"{type(exc).__name__}: {exc}", retryable=True), report
             )
-            return
         if self._finish(row, now, status=SENT, sent_at=now, last_error=None):
             report.sent += 1
             if self.on_sent:
                 self.on_sent(row)
+        return None
 
     def _record_failure(
         self, row: Delivery, now: datetime, exc: DeliveryError, report: DispatchReport
-    ) -> None:
+    ) -> datetime | None:
+        """Reschedule (returns the retry time) or fail the row for good (returns None)."""
         message = str(exc)[:1000]
         report.errors.append(f"{row.channel}: {message}")
         if exc.retryable and row.attempts < self.settings.max_attempts:
             delay = backoff_delay(row.attempts, self.settings, self.rng)
             if exc.retry_after is not None:
                 delay = max(delay, exc.retry_after)
-            if self._finish(
-                row, now, status=PENDING, last_error=message, next_attempt_at=now + timedelta(seconds=delay)
-            ):
+            retry_at = now + timedelta(seconds=delay)
+            if self._finish(row, now, status=PENDING, last_error=message, next_attempt_at=retry_at):
                 report.retried += 1
             log.warning(
                 "delivery %s to %s failed (attempt %d), retry in %.0fs: %s",
@@ -213,7 +233,9 @@ class Outbox:
                 delay,
                 message,
             )
-            return
+            # Pause the channel for this pass only when waiting is the point: it is unreachable or
+            # asked us to slow down. A quick 5xx does not stop its other deliveries.
+            return retry_at if exc.unreachable or exc.retry_after is not None else None
         if self._finish(row, now, status=FAILED, last_error=message):
             report.failed += 1
             payload = row.payload or {}
@@ -231,6 +253,7 @@ class Outbox:
         log.error(
             "delivery %s to %s given up after %d attempts: %s", row.id, row.channel, row.attempts, message
         )
+        return None
 
 
 def outbox_summary(session: Session) -> dict[str, dict[str, Any]]:

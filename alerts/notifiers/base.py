@@ -19,10 +19,15 @@ class NotConfigured(Exception):
 class DeliveryError(Exception):
     """Sending failed. ``retryable``: 5xx, 429, timeouts, connection errors; not: other 4xx, bad config."""
 
-    def __init__(self, message: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool, retry_after: float | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        #: the channel could not be reached at all (connection refused, timeout): its other
+        #: deliveries wait too instead of each waiting for its own timeout
+        self.unreachable = unreachable
 
 
 class Notifier(ABC):
@@ -69,4 +74,4 @@ def post(
         message = f"{what} unreachable: {type(exc).__name__}: {exc}"
         if secret:
             message = message.replace(secret, "***")
-        raise DeliveryError(message, retryable=True) from None
+        raise DeliveryError(message, retryable=True, unreachable=True) from None

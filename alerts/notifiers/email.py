@@ -94,7 +94,9 @@ class EmailNotifier(Notifier):
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
-                f"SMTP {self.host}:{self.port} failed: {type(exc).__name__}: {exc}", retryable=True
+                f"SMTP {self.host}:{self.port} failed: {type(exc).__name__}: {exc}",
+                retryable=True,
+                unreachable=isinstance(exc, OSError | smtplib.SMTPServerDisconnected),
             ) from None
         if refused:
             # Partial success: the message is out; resending would duplicate it for the others.
