@@ -9,9 +9,9 @@ How it decides, in order:
    vote ar. Function words weigh more than letters, and ي/ك vs ی/ک barely count, because
    keyboards swap them both ways.
 3. **Latin script → en, finglish or other.** Tokens are looked up in a Finglish lexicon and an
-   English lexicon (words in both, like "man", "to", "in", count for neither); when the
-   lexicons do not decide, a character-bigram profile of Finglish spelling (kh, gh, sh, "-am",
-   "-e" endings, few English digraphs like "th", "wh") breaks the tie.
+   English lexicon (words in both, like "man", "to", "in", count for neither); when no word is
+   in either, a character 2/3-gram naive-Bayes model trained on the two lexicons (Finglish
+   spelling: kh, gh, oo, "-am", "-e"; English: th, wh, "-ing", "-tion") decides.
    Function words of other Latin-script languages (French, German, Spanish, Turkish…) or
    their accented letters make it ``other``.
 4. Arabic-script text with letters only Urdu, Pashto or Kurdish use is ``other`` too.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from nlp.lexicons import ARABIC_WORDS, ENGLISH_WORDS, FINGLISH_WORDS, OTHER_LATIN_WORDS, PERSIAN_WORDS
 
@@ -46,17 +47,31 @@ _ARABIC_LETTER_VOTES = {"ة": 1.0, "ى": 0.5, "أ": 1.0, "إ": 1.0, "ؤ": 1.0, "
 _OTHER_ARABIC_SCRIPT = set("ٹڈڑںےۓھہۂۃېۍڼښځڅڇڳڱڻێۆڕڵەڤ")
 _ACCENTED_RE = re.compile(r"[\u00c0-\u024f]")
 
-# Character bigrams typical of Finglish vs English spelling (log-ratio weights, hand-set from
-# the lexicons below: Finglish writes kh/gh/sh/aa/oo/ee often and almost never th/wh/ck/ph).
-_FINGLISH_BIGRAMS = {"kh": 1.5, "gh": 1.2, "aa": 1.0, "oo": 0.5, "zh": 1.2, "ey": 0.5, "sh": 0.3, "ei": 0.3}
-_ENGLISH_BIGRAMS = {
-    "th": 1.5, "wh": 1.2, "ck": 1.2, "ph": 1.0, "ng": 0.6, "ly": 0.5, "ou": 0.4, "ea": 0.4, "w": 0.6,
-    "c": 0.4, "tion": 1.0, "ight": 1.0, "ough": 1.0, "x": 0.4, "ee": 0.2,
-}  # fmt: skip
-_FINGLISH_ENDINGS = (
-    "am", "im", "eh", "ash", "esh", "ro", "aro", "ye", "ide", "and", "ast", "id", "an", "ade", "eshe",
-    "ash", "oon", "ooni", "esh", "ei", "i", "e",
-)  # fmt: skip
+
+@lru_cache(maxsize=1)
+def _char_model() -> tuple[Counter[str], Counter[str], float, float, int]:
+    """Character 2- and 3-gram counts (with word-boundary marks) of the two Latin lexicons: a
+    naive-Bayes spelling model for words neither lexicon knows. Finglish writes kh/gh/sh/oo/aa
+    and ends words in -am/-e/-ash; English writes th/wh/ck/-ing/-tion."""
+    finglish = Counter(g for w in FINGLISH_WORDS for g in _char_grams(w))
+    english = Counter(g for w in ENGLISH_WORDS for g in _char_grams(w))
+    vocab = len(set(finglish) | set(english))
+    return finglish, english, sum(finglish.values()) + 0.5 * vocab, sum(english.values()) + 0.5 * vocab, vocab
+
+
+def _char_grams(word: str) -> list[str]:
+    marked = f"^{word}$"
+    return [marked[i : i + n] for n in (2, 3) for i in range(len(marked) - n + 1)]
+
+
+def spelling_llr(token: str) -> float:
+    """Mean log-likelihood ratio per n-gram, Finglish over English, of one lower-case token."""
+    finglish, english, fin_total, en_total, _ = _char_model()
+    grams = _char_grams(token)
+    total = sum(
+        math.log((finglish[g] + 0.5) / fin_total) - math.log((english[g] + 0.5) / en_total) for g in grams
+    )
+    return total / len(grams)
 
 
 def _fa_ar_votes(text: str) -> tuple[float, float]:
@@ -90,15 +105,8 @@ def _finglish_vs_english(text: str) -> float:
             score -= 2.0
     if score:
         return score
-    for token in tokens:
-        padded = token
-        score += sum(w for bg, w in _FINGLISH_BIGRAMS.items() if bg in padded)
-        score -= sum(w for bg, w in _ENGLISH_BIGRAMS.items() if bg in padded)
-        if len(token) > 3 and token.endswith(_FINGLISH_ENDINGS):
-            score += 0.4
-        if token.endswith(("ed", "ing", "ly", "s")) and len(token) > 4:
-            score -= 0.4
-    return score / math.sqrt(max(1, len(tokens)))
+    # No lexicon word at all: let the spelling model vote, one bounded vote per token.
+    return sum(max(-1.0, min(1.0, spelling_llr(t))) for t in tokens if len(t) > 1)
 
 
 def _latin_language(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.language import LANGS, detect_language, script_counts
+from nlp.language import LANGS, detect_language, script_counts, spelling_llr
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,12 @@ def test_detect_language_hostile(text: str) -> None:
 def test_script_counts_ignore_digits_and_punctuation() -> None:
     counts = script_counts("سلام hi 123 !!")
     assert counts["arabic"] == 4 and counts["latin"] == 2 and counts["other"] == 0
+
+
+@pytest.mark.parametrize(
+    ("token", "finglish"),
+    [("khastam", True), ("ghazaye", True), ("bozorg", True), ("pishnahad", True),
+     ("shipping", False), ("brilliant", False), ("thought", False), ("registration", False)],
+)  # fmt: skip
+def test_spelling_model_on_words_no_lexicon_knows(token: str, finglish: bool) -> None:
+    assert (spelling_llr(token) > 0) is finglish
