@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SAMPLE, Workspace, assert_consistent, file_ids
+from tests.conftest import PostgresServer
+from tests.e2e.conftest import SAMPLE, Workspace, assert_consistent, file_ids, make_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +53,37 @@ def test_init_then_run_until_idle_stores_scores_and_alerts(workspace: Workspace)
     [listener] = report["listeners"]
     assert listener["key"] == "replay:mentions" and listener["last_error"] is None
     assert listener["checkpoint"]["lines"] == len(SAMPLE.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.postgres
+def test_run_on_postgresql_stores_each_mention_once(tmp_path: Path, pg_server: PostgresServer) -> None:
+    """The production path: the same service on PostgreSQL, picked by SHENAVA_DATABASE_URL."""
+    from sqlalchemy import create_engine, text
+
+    short = tmp_path / "short.jsonl"
+    short.write_text(
+        "".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:300]), encoding="utf-8"
+    )
+    ws = make_workspace(tmp_path / "ws", replay_file=short, speed=200_000, sentiment_model="fallback")
+    url = pg_server.create_database()
+    try:
+        result = subprocess.run(
+            ws.command("run", "--until-idle"),
+            cwd=ws.dir,
+            env={**ws.env(), "SHENAVA_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                stored = [r[0] for r in conn.execute(text("SELECT external_id FROM mentions"))]
+                [lines] = conn.execute(text("SELECT state FROM listener_checkpoints")).one()
+        finally:
+            engine.dispose()
+        assert sorted(stored) == sorted(file_ids(short)) and lines["lines"] == 300
+        assert not ws.db.exists()  # nothing went to the embedded default
+    finally:
+        pg_server.drop_database(url)
