@@ -15,7 +15,6 @@ from storage.search import (
     MAX_LIMIT,
     MentionHit,
     MentionQuery,
-    SearchError,
     iter_mentions,
     search_mentions,
     sentiment_share,
@@ -105,9 +104,9 @@ def export_mentions(
     try:  # validate before the 200 goes out: later errors could only cut the stream
         hits = iter_mentions(session, query, limit=max_rows)
         first = next(hits, None)
-    except SearchError as exc:
+    except Exception:  # SearchError → 400, database down → 503 (app handlers); never a leaked session
         session.close()
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+        raise
 
     def rows():
         try:
