@@ -61,3 +61,12 @@ def test_helpers() -> None:
     assert fa_duration(None) == "—"
     long_text = bidi_text("ا" * 1000)
     assert len(str(long_text)) < 300
+
+
+def test_weekly_digest_covers_saturday_to_friday(engine: Engine, digest_archive: dict[str, int]) -> None:
+    rendered = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01", "weekly"), now=NOW)
+    sabzino = rendered.digest.brands[0]
+    # Sat 1403-08-26 … Fri 1403-09-02: everything but d1 (the week after)
+    assert (sabzino.current.total, sabzino.previous.total, sabzino.volume_change) == (11, 0, None)
+    assert len(sabzino.trend) == 28 and sabzino.trend[-1].day == date(2024, 11, 22)
+    assert "گزارش هفتگی شنوا" in rendered.subject and "۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳" in rendered.html
