@@ -31,20 +31,26 @@ EVENT_KINDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class AlertEvent:
-    """Base of all events. ``key`` is stable: it names the outbox rows (deduplication)."""
+    """Base of all events. ``key`` is stable: it names the outbox rows (deduplication).
+
+    Each event class declares its ``kind`` and the templates of its ``key`` and ``title``
+    (``str.format`` with the event as ``e``).
+    """
 
     kind: ClassVar[str] = ""
+    key_template: ClassVar[str] = ""
+    title_template: ClassVar[str] = ""
     brand: str
     severity: Severity
-    at: datetime  # event time (bucket end or mention time), timezone-aware
+    at: datetime  # event time (bucket start or mention time), timezone-aware
 
     @property
     def key(self) -> str:
-        raise NotImplementedError
+        return self.key_template.format(e=self)
 
     @property
     def title(self) -> str:
-        raise NotImplementedError
+        return self.title_template.format(e=self)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -68,45 +74,29 @@ class IncidentEvent(AlertEvent):
 @dataclass(frozen=True)
 class IncidentOpened(IncidentEvent):
     kind: ClassVar[str] = INCIDENT_OPENED
-
-    @property
-    def key(self) -> str:
-        return f"incident:{self.incident_id}:opened"
-
-    @property
-    def title(self) -> str:
-        return f"Incident #{self.incident_id}: negative spike for {self.brand} ({self.severity})"
+    key_template: ClassVar[str] = "incident:{e.incident_id}:opened"
+    title_template: ClassVar[str] = "Incident #{e.incident_id}: negative spike for {e.brand} ({e.severity})"
 
 
 @dataclass(frozen=True)
 class IncidentGrew(IncidentEvent):
     kind: ClassVar[str] = INCIDENT_GREW
-
-    @property
-    def key(self) -> str:
-        return f"incident:{self.incident_id}:grew:{self.severity}"
-
-    @property
-    def title(self) -> str:
-        return f"Incident #{self.incident_id} for {self.brand} grew to {self.severity}"
+    key_template: ClassVar[str] = "incident:{e.incident_id}:grew:{e.severity}"
+    title_template: ClassVar[str] = "Incident #{e.incident_id} for {e.brand} grew to {e.severity}"
 
 
 @dataclass(frozen=True)
 class IncidentResolved(IncidentEvent):
     kind: ClassVar[str] = INCIDENT_RESOLVED
-
-    @property
-    def key(self) -> str:
-        return f"incident:{self.incident_id}:resolved"
-
-    @property
-    def title(self) -> str:
-        return f"Incident #{self.incident_id} for {self.brand} is over"
+    key_template: ClassVar[str] = "incident:{e.incident_id}:resolved"
+    title_template: ClassVar[str] = "Incident #{e.incident_id} for {e.brand} is over"
 
 
 @dataclass(frozen=True)
 class UrgentMention(AlertEvent):
     kind: ClassVar[str] = URGENT_MENTION
+    key_template: ClassVar[str] = "urgent:{e.urgent_id}"
+    title_template: ClassVar[str] = "Urgent mention of {e.brand}: {e.reason_text}"
     urgent_id: int
     mention_id: int
     reasons: list[str] = field(default_factory=list)
@@ -118,29 +108,19 @@ class UrgentMention(AlertEvent):
     urgency: float = 0.0
 
     @property
-    def key(self) -> str:
-        return f"urgent:{self.urgent_id}"
-
-    @property
-    def title(self) -> str:
-        return f"Urgent mention of {self.brand}: {', '.join(self.reasons)}"
+    def reason_text(self) -> str:
+        return ", ".join(self.reasons)
 
 
 @dataclass(frozen=True)
 class DeliveryFailed(AlertEvent):
     kind: ClassVar[str] = DELIVERY_FAILED
+    key_template: ClassVar[str] = "delivery:{e.delivery_id}:failed"
+    title_template: ClassVar[str] = "Delivery of {e.event_key} to {e.channel} failed: {e.error}"
     delivery_id: int
     channel: str
     event_key: str
     error: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"delivery:{self.delivery_id}:failed"
-
-    @property
-    def title(self) -> str:
-        return f"Delivery of {self.event_key} to {self.channel} failed: {self.error}"
 
 
 def severity_rank(severity: str) -> int:
