@@ -128,29 +128,35 @@ def _with_replay_overrides(settings, replay: Path | None, speed: float | None): 
 
 
 class _Progress:
-    """Prints one console line every few seconds: what the service is doing."""
+    """Every few seconds, one console line saying what changed; quiet while nothing does."""
 
     def __init__(self, already_stored: int = 0) -> None:
         self.last_count = already_stored
         self.shown_alerts = 0
+        self.said_finished: set[str] = set()
 
     def __call__(self, service: Service) -> None:
+        from zoneinfo import ZoneInfo
+
         pipeline = service.pipeline
         count = pipeline.store.count_mentions()
-        watermark = pipeline.watermark.value
-        tz = _tz(service.settings)
-        at = watermark.astimezone(tz).strftime("%Y-%m-%d %H:%M") if watermark else "—"
-        console.print(
-            f"[cyan]{time.strftime('%H:%M:%S')}[/] stored {count} mentions (+{count - self.last_count}) · "
-            f"mention time {at} · alert events {len(service.stats.alerts)}"
-        )
+        alerts = service.stats.alerts
+        if count != self.last_count or len(alerts) != self.shown_alerts:
+            watermark = pipeline.watermark.value
+            at = watermark.astimezone(ZoneInfo(service.settings.timezone)) if watermark else None
+            console.print(
+                f"[cyan]{time.strftime('%H:%M:%S')}[/] stored {count} mentions "
+                f"(+{count - self.last_count}) · mention time {at.strftime('%Y-%m-%d %H:%M') if at else '—'}"
+                f" · alert events {len(alerts)}"
+            )
         self.last_count = count
-        for event in service.stats.alerts[self.shown_alerts :]:
+        for event in alerts[self.shown_alerts :]:
             console.print(f"[bold red]ALERT[/] {getattr(event, 'title', event)}")
-        self.shown_alerts = len(service.stats.alerts)
-
-
-def _tz(settings):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(settings.timezone)
+        self.shown_alerts = len(alerts)
+        for job in service.jobs:
+            if getattr(job.listener, "exhausted", False) and job.key not in self.said_finished:
+                self.said_finished.add(job.key)
+                console.print(
+                    f"[green]✓[/] {job.key}: the whole file is replayed; still listening "
+                    "(Ctrl-C to stop; `shenava status` shows what was stored)"
+                )
