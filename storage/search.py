@@ -291,17 +291,30 @@ def _order_by(session: Session, query: MentionQuery) -> list[Any]:
         if _dialect(session) == "postgresql":
             rank = func.ts_rank_cd(literal_column(f"mentions.{PG_VECTOR_COLUMN}"), pg_tsquery(clauses))
             return [rank.desc(), *newest]
-        rank = (
-            select(func.bm25(literal_column(FTS5_TABLE)))
-            .select_from(_FTS)
-            .where(
-                literal_column(FTS5_TABLE).op("MATCH")(literal(fts5_match(clauses))),
-                _FTS.c.rowid == Mention.id,
-            )
-            .scalar_subquery()
-        )
-        return [rank.asc(), *newest]  # bm25: lower is better
+        raise AssertionError("SQLite relevance is ordered by _sorted()")
     return newest
+
+
+def _sorted(session: Session, query: MentionQuery, stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` (a select over mentions) in ``query.sort`` order.
+
+    Relevance on SQLite: bm25() only works while FTS5 itself walks the matches, so the ranks
+    come from a materialised CTE over the FTS table, joined by id (as a correlated subquery it
+    would rerun the full-text query for every row).
+    """
+    if query.sort == "relevance" and _dialect(session) != "postgresql":
+        match = literal_column(FTS5_TABLE).op("MATCH")(literal(fts5_match(parse_search(query.text or ""))))
+        ranked = (
+            select(_FTS.c.rowid.label("rid"), func.bm25(literal_column(FTS5_TABLE)).label("rank"))
+            .where(match)
+            .cte("ranked")
+            .prefix_with("MATERIALIZED")
+        )
+        stmt = stmt.join(ranked, ranked.c.rid == Mention.id)
+        return stmt.order_by(
+            ranked.c.rank.asc(), Mention.created_at.desc(), Mention.id.desc()
+        )  # lower is better
+    return stmt.order_by(*_order_by(session, query))
 
 
 def _filtered(session: Session, query: MentionQuery) -> Select[Any]:
@@ -316,7 +329,6 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
     """
     conds = _conditions(session, query)
     where = and_(True, *conds)
-    order = _order_by(session, query)
     if query.text or query.brands or query.aspects or query.author:
         # selective: one pass gives the page and the total (count(*) OVER ()); a separate count
         # would evaluate the full-text and brand conditions a second time
@@ -333,7 +345,7 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
                 session.execute(text("SET LOCAL enable_indexscan = off"))
         try:
             rows = session.execute(
-                page.where(where).order_by(*order).limit(query.limit).offset(query.offset)
+                _sorted(session, query, page.where(where)).limit(query.limit).offset(query.offset)
             ).all()
         finally:
             if query.text and _dialect(session) == "postgresql":
@@ -346,7 +358,9 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
         total = _count(session, where)
         ids = list(
             session.scalars(
-                select(Mention.id).where(where).order_by(*order).limit(query.limit).offset(query.offset)
+                _sorted(session, query, select(Mention.id).where(where))
+                .limit(query.limit)
+                .offset(query.offset)
             )
         )
     if not ids:
@@ -363,7 +377,7 @@ def iter_mentions(
     session: Session, query: MentionQuery, *, limit: int | None = None, chunk: int = 1000
 ) -> Iterator[MentionHit]:
     """Every matching mention in ``query.sort`` order, streamed (for exports); ignores paging."""
-    stmt = _filtered(session, query).order_by(*_order_by(session, query))
+    stmt = _sorted(session, query, _filtered(session, query))
     if limit is not None:
         stmt = stmt.limit(limit)
     result = session.execute(stmt.execution_options(yield_per=chunk))
