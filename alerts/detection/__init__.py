@@ -1,6 +1,14 @@
 """Streaming spike detection over per-bucket mention counts, with an incident lifecycle.
 
-``SpikeDetector(config).update(ts, value) -> Verdict``; see :mod:`alerts.detection.detector`.
+``SpikeDetector(config).update(ts, value) -> Verdict``, one bucket at a time, causal; ``to_state()`` /
+``from_state()`` survive restarts. Modules, in the order a bucket flows through them:
+
+* ``transform``    variance-stabilising transform for over-dispersed counts, exact NB tails;
+* ``baseline``     level + time-of-day + day-of-week expectation, robust noise scale;
+* ``small_counts`` exact tails where counts are small (learned over-dispersion, quiet-slot floor);
+* ``evidence``     spike (one bucket) and surge (trailing window) rules with volume floors;
+* ``incident``     open once, keep the peak, resolve after calm, severity;
+* ``series``/``report``  the ``timestamp,value`` CSV in and the ``shenava detect`` CSV out.
 """
 
 from alerts.detection.config import DetectorConfig, DetectorSettings
