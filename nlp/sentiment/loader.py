@@ -70,27 +70,19 @@ def _load_directory(path: Path, settings: SentimentSettings, name: str | None) -
     if settings.backend == "onnx" or (settings.backend == "auto" and has_onnx):
         from nlp.sentiment.onnx_backend import OnnxSentimentModel
 
-        try:
-            return OnnxSentimentModel(
-                path,
-                labels=settings.labels,
-                batch_size=settings.batch_size,
-                max_length=settings.max_length,
-                num_threads=_threads(settings),
-                name=f"{name}:onnx" if name else None,
-            )
-        except LabelMappingError as exc:
-            raise SentimentModelError(f"sentiment model {str(path)!r}: {exc}") from exc
-        except Exception as exc:  # onnxruntime/tokenizers raise many types for corrupt files
-            raise SentimentModelError(f"cannot load ONNX sentiment model from {str(path)!r}: {exc}") from exc
+        return _build(OnnxSentimentModel, path, settings, f"{name}:onnx" if name else None)
     return _load_torch(str(path), settings, name=f"{name}:torch" if name else None)
 
 
 def _load_torch(source: str, settings: SentimentSettings, name: str | None) -> SentimentModel:
     from nlp.sentiment.torch_backend import TransformerSentimentModel
 
+    return _build(TransformerSentimentModel, source, settings, name)
+
+
+def _build(cls: type, source: str | Path, settings: SentimentSettings, name: str | None) -> SentimentModel:
     try:
-        return TransformerSentimentModel(
+        return cls(
             source,
             labels=settings.labels,
             batch_size=settings.batch_size,
@@ -99,6 +91,6 @@ def _load_torch(source: str, settings: SentimentSettings, name: str | None) -> S
             name=name,
         )
     except LabelMappingError as exc:
-        raise SentimentModelError(f"sentiment model {source!r}: {exc}") from exc
-    except Exception as exc:  # transformers/safetensors raise many types for missing or corrupt files
-        raise SentimentModelError(f"cannot load sentiment model {source!r}: {exc}") from exc
+        raise SentimentModelError(f"sentiment model {str(source)!r}: {exc}") from exc
+    except Exception as exc:  # transformers/onnxruntime/safetensors raise many types for bad files
+        raise SentimentModelError(f"cannot load sentiment model {str(source)!r}: {exc}") from exc

@@ -273,6 +273,16 @@ def finetune(args, cfg: dict, init_state, tokenizer, data, device):
     return best, history
 
 
+def run_record(cfg: dict, score: float, payload, epoch: int, history: list) -> dict:
+    return {
+        "config": cfg,
+        "best_epoch": epoch,
+        "best_val_mean": score,
+        "dev_at_best": payload[3],
+        "history": history,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, required=True)
@@ -338,14 +348,7 @@ def main() -> None:
             log(f"time budget: skipping fine-tuning config {cfg['name']}")
             continue
         (score, payload, epoch), hist = finetune(args, cfg, encoder_state, tokenizer, data, device)
-        results[cfg["name"]] = {
-            "config": cfg,
-            "best_epoch": epoch,
-            "best_val_mean": score,
-            "dev_at_best": payload[3],
-            "history": hist,
-            "state": payload[0],
-        }
+        results[cfg["name"]] = run_record(cfg, score, payload, epoch, hist) | {"state": payload[0]}
         if best_overall is None or score > best_overall[0]:
             best_overall = (score, cfg["name"], payload)
     # Uniform "model soup": the average of every config's best weights (same pre-trained start).
@@ -393,13 +396,7 @@ def main() -> None:
     if args.scratch and time.time() - START < args.deadline:
         cfg = dict(configs[0], name="scratch_" + configs[0]["name"])
         (score, payload, epoch), hist = finetune(args, cfg, None, tokenizer, data, device)
-        results[cfg["name"]] = {
-            "config": cfg,
-            "best_epoch": epoch,
-            "best_val_mean": score,
-            "dev_at_best": payload[3],
-            "history": hist,
-        }
+        results[cfg["name"]] = run_record(cfg, score, payload, epoch, hist)
 
         (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     log(f"done in {time.time() - START:.0f}s")
