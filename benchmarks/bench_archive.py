@@ -289,6 +289,9 @@ def _queries(rng: random.Random) -> dict[str, Callable[[], MentionQuery]]:
         "brand + sentiment + 7 days": lambda: MentionQuery(
             brands=[brand()], sentiments=["negative"], **window(7)
         ),
+        "two words, relevance, 30 days": lambda: MentionQuery(
+            text=" ".join(rng.sample(KEYWORDS, 2)), sort="relevance", **window(30)
+        ),
         "phrase + touchpoint + 90 days": lambda: MentionQuery(
             text='"دیر رسید"', aspects=["delivery"], sort="reach", **window(90)
         ),
