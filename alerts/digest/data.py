@@ -9,12 +9,13 @@ to acknowledge (TTA) and time to resolve (TTR).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from alerts.digest.period import DigestPeriod
+from alerts.workflow import DETECTOR, raised_at
 from storage.models import Incident
 from storage.search import (
     MentionHit,
@@ -102,8 +103,6 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
         )
         .order_by(Incident.opened_at, Incident.id)
     ).scalars()
-    from alerts.workflow import DETECTOR, raised_at
-
     # as in the support workflow's report: times run from when support could first see the
     # incident, and a resolve by the detector (the spike faded) is not a human response
     return [
@@ -165,8 +164,6 @@ def build_digest(
     now: datetime | None = None,
 ) -> Digest:
     """Everything the digest shows for ``brands`` (each compared with ``competitors``)."""
-    from datetime import UTC
-
     digest = Digest(period=period, generated_at=now or datetime.now(UTC))
     trend = DigestPeriod(period.kind, period.last - timedelta(days=period.trend_days - 1), period.trend_days,
                          period.tz)  # fmt: skip
