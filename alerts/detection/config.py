@@ -112,7 +112,8 @@ class DetectorConfig(BaseModel):
     rearm_halflife_minutes: float = Field(
         default=1440.0,
         gt=0,
-        description="After an incident resolves, a new one must beat its peak evidence; that bar decays "
+        description="After an incident resolves, a new one must beat its peak evidence (at most twice the "
+        "opening level); that bar decays "
         "back to the normal opening level with this half-life (a repeat of yesterday's burst is news "
         "again, an aftershock an hour later is not).",
     )

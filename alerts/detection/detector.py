@@ -23,6 +23,9 @@ from alerts.detection.small_counts import SmallCountTail
 from alerts.detection.transform import stabilise, unstabilise
 
 STATE_VERSION = 1
+# The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
+# not silence a clearly alert-worthy one the next day.
+_REARM_CAP = 2.0
 
 
 class DetectorInputError(ValueError):
@@ -122,7 +125,7 @@ class SpikeDetector:
 
         incident = step.incident
         if step.closed and incident is not None:
-            self._bar = max(1.0, incident.peak_strength)
+            self._bar = max(1.0, min(incident.peak_strength, _REARM_CAP))
         return Verdict(
             ts=ts,
             value=value,
