@@ -92,6 +92,12 @@ def _run_alembic(target: str | URL | Engine, action: str, revision: str) -> None
         with engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
+            else:
+                # pysqlite opens a transaction only before DML, so without this every CREATE
+                # commits at once and a crash mid-migration leaves tables without their
+                # alembic_version row: the next start fails on "table already exists".
+                # IMMEDIATE also serialises concurrent migrations, like the advisory lock.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
             cfg = alembic_config()
             cfg.attributes["connection"] = connection
             getattr(command, action)(cfg, revision)

@@ -74,3 +74,30 @@ def test_sigterm_finishes_the_batch_and_exits_zero(tmp_path: Path, short_sample:
     assert 50 <= stored < len(file_ids(short_sample))
     [state] = ws.query("SELECT last_error FROM listener_states")
     assert state[0] is None
+
+
+def test_an_interrupted_first_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The first `init`/`run` creates the schema in one transaction: a failure (or a kill) in the
+    middle leaves an empty file that the next start migrates, never half a schema."""
+    from sqlalchemy import create_engine, inspect, text
+
+    from storage.db import init_db
+
+    url = f"sqlite:///{tmp_path / 'shenava.db'}"
+    blocker = create_engine(url)
+    with blocker.begin() as conn:  # the migration's last step (the FTS table) will collide with this
+        conn.execute(text("CREATE TABLE mentions_fts (x INTEGER)"))
+    with pytest.raises(Exception, match="mentions_fts"):
+        init_db(url)
+    assert set(inspect(blocker).get_table_names()) == {"mentions_fts"}  # no half-made schema
+    with blocker.begin() as conn:
+        conn.execute(text("DROP TABLE mentions_fts"))
+    blocker.dispose()
+    init_db(url)  # the next start succeeds
+    engine = create_engine(url)
+    try:
+        assert {"mentions", "listener_checkpoints", "alembic_version"} <= set(
+            inspect(engine).get_table_names()
+        )
+    finally:
+        engine.dispose()
