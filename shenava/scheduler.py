@@ -1,4 +1,5 @@
-"""The service loop: APScheduler runs every listener job, the detection pass and the outbox.
+"""The service loop: APScheduler runs every listener job, the detection pass, the outbox and
+the daily/weekly digest.
 
 Every job has ``max_instances=1`` (a job never overlaps itself) and ``coalesce`` (missed runs
 collapse into one). SIGTERM or Ctrl-C sets the stop flag: listener jobs finish the batch they
@@ -127,6 +128,11 @@ class Service:
             id="detect",
             next_run_time=soon,
         )
+        if self.settings is not None:
+            from alerts.digest.schedule import register_digest_jobs
+
+            # daily/weekly digest on the wall clock (Asia/Tehran), beside the pipeline jobs
+            register_digest_jobs(self._scheduler, self.settings, self.pipeline.store.engine)
         self._scheduler.add_job(
             self._guarded("dispatch", self.dispatch_once),
             IntervalTrigger(seconds=self.dispatch_interval),

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+from config.settings import Settings
 from listeners.base import Checkpoint, Listener, ListenerBatch, RawMention
 from shenava.pipeline import Pipeline
 from shenava.scheduler import Service, listener_interval
@@ -83,3 +84,12 @@ def test_listener_interval_prefers_the_listener_then_its_source_section() -> Non
     assert listener_interval(listener, settings) == settings.sources.x.interval_seconds
     listener.source = "unknown"
     assert listener_interval(listener, settings) == 60.0
+
+
+def test_the_service_schedules_the_digest_beside_the_pipeline_jobs(
+    pipeline: Pipeline, settings: Settings
+) -> None:
+    service = Service(settings, pipeline, [SlowListener()])
+    service._schedule()
+    ids = {job.id for job in service._scheduler.get_jobs()}
+    assert {"listener:slow:one", "detect", "dispatch", "digest-daily"} <= ids
