@@ -342,12 +342,13 @@ class AlertEngine:
         opened_now = False
         before = incident.severity if incident is not None else None
         for s, count, verdict in results:
-            if verdict.alert and count >= floor:
+            if count >= floor and self._burst_unpaged(session, brand, incident, s, verdict):
                 if incident is None:
                     incident = self._open(session, brand, s, count, verdict, t, now)
                     opened_now = True
                 else:
                     self._join(incident, s)
+                self._mark_burst(incident, s, verdict)
             if incident is None or s.key not in incident.details.get("active", []):
                 continue
             if verdict.in_incident and not verdict.incident_closed:
@@ -370,6 +371,36 @@ class AlertEngine:
             events.append(self._event(IncidentResolved, incident))
             return None, events
         return incident, events
+
+    def _burst_unpaged(
+        self, session: Session, brand: str, incident: Incident | None, s: _Series, verdict: Any
+    ) -> bool:
+        """True when this bucket belongs to a detector burst that no incident has taken up yet.
+
+        The detector flags ``alert`` only on a burst's first bucket; that bucket may still be under the
+        volume floor while later ones pass it, so any bucket of an open burst may open the incident —
+        once per burst (its start is recorded), even after a person resolved the incident early.
+        """
+        if verdict.alert:
+            return True
+        if not verdict.in_incident or verdict.incident_closed or verdict.incident_started_at is None:
+            return False
+        start = verdict.incident_started_at.isoformat()
+        if incident is not None:
+            return incident.details.get("bursts", {}).get(s.key) != start
+        latest = session.scalars(
+            select(Incident)
+            .where(Incident.brand == brand, Incident.kind == "spike")
+            .order_by(Incident.id.desc())
+            .limit(1)
+        ).first()
+        return latest is None or latest.details.get("bursts", {}).get(s.key) != start
+
+    @staticmethod
+    def _mark_burst(incident: Incident, s: _Series, verdict: Any) -> None:
+        if verdict.incident_started_at is not None:
+            bursts = {**incident.details.get("bursts", {}), s.key: verdict.incident_started_at.isoformat()}
+            incident.details = {**incident.details, "bursts": bursts}
 
     def _escalated(self, before: str, after: str) -> bool:
         """Pages again only when the incident crosses ``escalate_at`` (smaller rises update silently)."""

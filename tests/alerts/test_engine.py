@@ -192,3 +192,20 @@ def test_two_services_on_one_database_open_one_incident(
     assert min(len(events) for events in results) == 0  # the second pass found everything judged
     with Session(create_engine_from_url(db_url)) as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 1
+
+
+def test_burst_opening_under_the_floor_pages_once_it_passes(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """A sustained rise (about 9 negatives a bucket) makes the detector open its burst under the floor of 20;
+    when the same burst surges past the floor the incident must open — once, not on every later bucket."""
+    store = MentionStore(sqlite_engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE, buckets=30, per_bucket=8, first_id=100_000)
+    surge = SPIKE + timedelta(minutes=150)
+    seed_burst(store, surge, buckets=6, per_bucket=25, first_id=200_000)
+    settings = make_settings(tmp_path, alerts={"min_volume": 20})
+    events = AlertEngine(settings, sqlite_engine).detect(END)
+    assert len([e for e in events if e.kind == INCIDENT_OPENED]) == 1
+    with Session(sqlite_engine) as session:
+        (incident,) = session.scalars(select(Incident)).all()
+        assert incident.opened_at.replace(tzinfo=surge.tzinfo) == surge
+        assert incident.peak_count >= 25
