@@ -25,9 +25,7 @@ class StrictModel(BaseModel):
 
 
 class BrandSettings(StrictModel):
-    name: str = Field(
-        max_length=64, description="Canonical brand name, used in storage, alerts and digests."
-    )
+    name: str = Field(max_length=64, description="Canonical brand name, used in storage, alerts and digests.")
     aliases_fa: list[str] = Field(
         default_factory=list, description="Aliases in Persian script, e.g. دیجی‌کالا."
     )
