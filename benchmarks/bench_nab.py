@@ -2,7 +2,8 @@
 
 Runs ``SpikeDetector`` with DEFAULT settings on each series, writes ``timestamp,alert`` files and scores
 them with ``nab_score.py`` (standard / reward_low_FP / reward_low_FN). Also scores perturbed copies
-(counts x0.3 and x3, start one day later) and a leave-one-series-out run: a small grid of the main knobs
+(counts x0.3 and x3, counts thinned to 30% by binomial sampling — a lower-volume series with its own
+Poisson noise —, start one day later) and a leave-one-series-out run: a small grid of the main knobs
 is tuned on four series and the fifth is scored with the winner.
 
 NAB's code stays outside the project. Set it up once (see ../shared/nab/README.md)::
@@ -21,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import subprocess
 import tempfile
 import time
@@ -45,8 +47,13 @@ PUBLISHED = {
     "Twitter ADVec": (66.0, 42.7, 75.3),
     "rolling z>=4": (-0.7, -99.0, 32.9),
 }
-# Leave-one-series-out grid: the evidence thresholds and the surge window.
-GRID = {"spike_z": (6.0, 7.0, 8.0), "sustained_z": (1.25, 1.5, 2.0), "sustained_minutes": (60.0, 180.0)}
+# Leave-one-series-out grid: the evidence thresholds, the surge window and the relative floor.
+GRID = {
+    "spike_z": (6.0, 7.0, 8.0),
+    "sustained_z": (1.25, 1.5, 2.0),
+    "sustained_minutes": (60.0, 180.0),
+    "min_ratio": (1.5, 2.0),
+}
 
 Rows = list[tuple[str, datetime, float]]
 # A perturbation returns the rows the detector sees and how many leading rows it skips.
@@ -147,6 +154,16 @@ def scale_counts(factor: float) -> Perturbation:
     return lambda rows: ([(raw, ts, float(round(v * factor))) for raw, ts, v in rows], 0)
 
 
+def thin_counts(share: float, seed: int = 20150301) -> Perturbation:
+    """Keep each event with probability ``share`` (a lower-volume series, Poisson noise included)."""
+
+    def perturb(rows: Rows) -> tuple[Rows, int]:
+        rng = random.Random(seed)
+        return [(raw, ts, float(sum(rng.random() < share for _ in range(int(v))))) for raw, ts, v in rows], 0
+
+    return perturb
+
+
 def later_start(rows: Rows) -> tuple[Rows, int]:
     return rows, 288  # the detector first sees the series one day (288 buckets) in
 
@@ -214,6 +231,7 @@ def main() -> None:
         for label, perturb in (
             ("counts x0.3", scale_counts(0.3)),
             ("counts x3", scale_counts(3.0)),
+            ("counts thinned to 30%", thin_counts(0.3)),
             ("start one day later", later_start),
         ):
             out = work / label.replace(" ", "_")

@@ -2,10 +2,12 @@
 
 The same defaults serve 0–20 negative mentions per bucket (one brand, one touchpoint) and total volumes
 of tens to thousands per bucket (the NAB realTweets series). Statistical rules are scale-free (a robust
-z-score on a variance-stabilised transform, exact negative-binomial tails at small counts); the absolute
-and relative floors stop tiny counts from alerting. Durations are in minutes and converted to buckets
-with ``bucket_minutes``. The defaults were chosen on five NAB series and checked leave-one-series-out and
-under perturbations (``benchmarks/bench_nab.py``); prefer changing ``spike_z``/``sustained_z`` only.
+z-score on a variance-stabilised transform, exact over-dispersed tails for small single buckets and for
+trailing windows at every scale); the absolute floor stops tiny counts from alerting, the relative one
+(a surge must at least double) ordinary swings of busy series. Durations are in minutes and converted
+to buckets with ``bucket_minutes``. The defaults were chosen on five NAB series and checked
+leave-one-series-out and under perturbations (``benchmarks/bench_nab.py``); prefer changing
+``spike_z``/``sustained_z`` only.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ class DetectorConfig(BaseModel):
         default=180.0,
         gt=0,
         description="Length of the trailing window the surge rule averages over (and whose total the exact "
-        "tail judges at small counts).",
+        "tail judges at every scale).",
     )
     min_excess: float = Field(
         default=5.0,
@@ -91,10 +93,11 @@ class DetectorConfig(BaseModel):
         "least this much (absolute floor: a 0→2 jump at night is no incident).",
     )
     min_ratio: float = Field(
-        default=1.5,
+        default=2.0,
         ge=1.0,
         description="An incident opens only if the trailing window's count is at least this multiple of its "
-        "expected count (relative floor for busy series).",
+        "expected count (relative floor for busy series: their three-hour swings of +50-60% are routine, "
+        "and the window's exact tail, which assumes independent buckets, would call them significant).",
     )
     calm_below: float = Field(
         default=0.5,

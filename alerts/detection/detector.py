@@ -22,7 +22,9 @@ from alerts.detection.incident import Incident, Severity, advance
 from alerts.detection.small_counts import SmallCountTail
 from alerts.detection.transform import stabilise, unstabilise
 
-STATE_VERSION = 1
+# 2: the over-dispersion is learned at every mean and judges every trailing window (version 1 learned it
+# at small means only, so a version-1 state would resume with a different meaning).
+STATE_VERSION = 2
 # The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
 # not silence a clearly alert-worthy one the next day.
 _REARM_CAP = 2.0
@@ -160,7 +162,8 @@ class SpikeDetector:
         """Rebuild a detector from :meth:`to_state` output; raises ``ValueError`` on a foreign state."""
         if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
             found = state.get("version") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION})")
+            hint = " (saved before the scale-free window tail; start a fresh detector)" if found == 1 else ""
+            raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION}){hint}")
         try:
             detector = cls(DetectorConfig.model_validate(state["config"]))
             detector._baseline = SeasonalBaseline.from_state(state["baseline"])

@@ -3,8 +3,9 @@
 Two complementary rules on robust z-scores:
 
 * **spike**: one bucket far above expectation (``spike_z``) — a sudden burst is heard at once;
-* **surge**: the trailing window's mean z (``sustained_z``), or, at small counts, the exact tail of the
-  window's total (``spike_z``) — a rise that stays up for hours is heard though no bucket looks extreme.
+* **surge**: the trailing window's mean z (``sustained_z``), or the exact over-dispersed tail of the
+  window's total (``spike_z``, at every scale) — a rise that stays up for hours is heard though no
+  bucket looks extreme.
 
 Each rule must also clear the volume floors (``min_excess``, ``min_ratio``) on its own counts: the
 spike on its bucket, the surge on its window.

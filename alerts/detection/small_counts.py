@@ -1,10 +1,16 @@
-"""Exact tails for small counts, where the stabilised axis is too coarse.
+"""Exact negative-binomial tails on counts divided by the learned over-dispersion.
 
-Below a mean of k (``dispersion``) the noise is mostly Poisson and the stabilised axis understates how
-rare a jump is (0 -> 14 is no 6-sigma event there), so the negative-binomial tail decides instead, on
-counts divided by the learned over-dispersion (events that arrive in clumps of three are not three
-times the news). A quiet slot's expectation may shrink to ~0, which would make one event "impossible":
-the tail is taken at no less than ``quiet_floor`` times the series' average rate over the last day.
+* **one bucket**: below a mean of k (``dispersion``) the stabilised axis is too coarse (0 -> 14 is no
+  6-sigma event there), so the exact tail decides; above it the stabilised z does (the exact tail's
+  independence assumption makes busy series' single buckets look too extreme).
+* **the trailing window's total**: judged by the exact tail at every mean, so the rule does not switch
+  off when a series is a few times busier (a regime switch at a fixed count made the detector
+  scale-dependent: NAB's CRM x3 raised no alerts at all).
+
+Counts are divided by the learned over-dispersion (variance / mean, learned at every mean): events that
+arrive in clumps of three are not three times the news. A quiet slot's expectation may shrink to ~0,
+which would make one event "impossible": the tail is taken at no less than ``quiet_floor`` times the
+series' average rate over the last day.
 """
 
 from __future__ import annotations
@@ -34,15 +40,13 @@ class SmallCountTail:
         return max(z, self._tail(value, mean, config.dispersion))
 
     def window_z(self, observed: float, expected: float, buckets: int, config: DetectorConfig) -> float:
-        """Exact-tail z of a window's total; 0 where its buckets are past the Poisson-like range."""
-        if expected >= config.dispersion * buckets:
-            return 0.0
+        """Exact-tail z of a window's total (at every mean: no switch of regime with the series' scale)."""
         mean = max(expected, config.quiet_floor * self.daily_rate * buckets)
         return self._tail(observed, mean, config.dispersion * buckets)
 
     def learn(self, value: float, expected: float | None, config: DetectorConfig) -> None:
-        """Update the day's rate and, for small expectations, the over-dispersion (Pearson, clipped)."""
-        if expected is not None and expected < config.dispersion:
+        """Update the day's rate and the over-dispersion (Pearson, clipped)."""
+        if expected is not None:
             mean = max(expected, config.quiet_floor * self.daily_rate, 1e-3)
             pearson = min((value - mean) ** 2 / mean, config.huber_k**2 * self.overdispersion)
             self.overdispersion_seen += 1

@@ -129,6 +129,13 @@ def test_state_round_trip_gives_identical_verdicts(split: int) -> None:
     assert head + tail == whole
 
 
+def test_old_state_version_is_rejected_with_a_hint() -> None:
+    state = SpikeDetector().to_state()
+    state["version"] = 1
+    with pytest.raises(ValueError, match="fresh detector"):
+        SpikeDetector.from_state(state)
+
+
 def test_state_round_trip_keeps_config() -> None:
     config = DetectorConfig(spike_z=7.5, timezone="UTC", calm_minutes=30)
     detector = SpikeDetector(config)
