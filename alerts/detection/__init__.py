@@ -7,12 +7,12 @@
 * ``baseline``     level + time-of-day + day-of-week expectation, robust noise scale;
 * ``small_counts`` exact tails where counts are small (learned over-dispersion, quiet-slot floor);
 * ``evidence``     spike (one bucket) and surge (trailing window) rules with volume floors;
-* ``incident``     open once, keep the peak, resolve after calm, severity;
+* ``burst``        open once, keep the peak, resolve after calm, severity;
 * ``series``/``report``  the ``timestamp,value`` CSV in and the ``shenava detect`` CSV out.
 """
 
+from alerts.detection.burst import Severity
 from alerts.detection.config import DetectorConfig, DetectorSettings
 from alerts.detection.detector import DetectorInputError, SpikeDetector, Verdict
-from alerts.detection.incident import Severity
 
 __all__ = ["DetectorConfig", "DetectorInputError", "DetectorSettings", "Severity", "SpikeDetector", "Verdict"]

@@ -3,7 +3,7 @@
 Feed it one bucket at a time with :meth:`SpikeDetector.update`; each call uses only the buckets seen so
 far. It stabilises the count's variance (:mod:`alerts.detection.transform`), compares it with a seasonal
 baseline (:mod:`alerts.detection.baseline`) and drives the incident lifecycle
-(:mod:`alerts.detection.incident`). ``to_state()``/``from_state()`` round-trip through JSON, so a restarted
+(:mod:`alerts.detection.burst`). ``to_state()``/``from_state()`` round-trip through JSON, so a restarted
 service continues with identical verdicts.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.detection.baseline import SeasonalBaseline
+from alerts.detection.burst import Burst, Severity, advance
 from alerts.detection.config import DetectorConfig
 from alerts.detection.evidence import TrailingWindow
-from alerts.detection.incident import Incident, Severity, advance
 from alerts.detection.small_counts import SmallCountTail
 from alerts.detection.transform import stabilise, unstabilise
 
@@ -66,7 +66,7 @@ class SpikeDetector:
         self.config = config or DetectorConfig()
         self._zone = ZoneInfo(self.config.timezone)
         self._baseline = SeasonalBaseline()
-        self._incident: Incident | None = None
+        self._incident: Burst | None = None
         self._first_ts: datetime | None = None
         self._last_ts: datetime | None = None
         self._window = TrailingWindow()
@@ -171,7 +171,7 @@ class SpikeDetector:
             detector._window = TrailingWindow.from_state(state["window"])
             detector._small = SmallCountTail.from_state(state["small_counts"])
             detector._bar = float(state["bar"])
-            detector._incident = None if incident is None else Incident.from_state(incident)
+            detector._incident = None if incident is None else Burst.from_state(incident)
             for name in ("first_ts", "last_ts"):
                 raw = state[name]
                 setattr(detector, f"_{name}", None if raw is None else datetime.fromisoformat(raw))

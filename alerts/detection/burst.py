@@ -1,4 +1,5 @@
-"""Incident lifecycle: open once, follow while elevated (keeping the peak), resolve after calm.
+"""The detector's own burst (``Burst``, not the stored ``alerts`` incident): open once, follow while elevated
+(keeping the peak), resolve after calm.
 
 One burst alerts once: the incident stays open until the series has been calm (evidence below
 ``calm_below``) for ``calm_minutes`` in a row, and only then can a new incident open.
@@ -32,7 +33,7 @@ class Severity(StrEnum):
 
 
 @dataclass
-class Incident:
+class Burst:
     """The open incident: when it started, its peak so far and how long it has been calm."""
 
     started_at: datetime
@@ -48,7 +49,7 @@ class Incident:
         return state
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> Incident:
+    def from_state(cls, state: dict[str, Any]) -> Burst:
         return cls(
             started_at=datetime.fromisoformat(state["started_at"]),
             peak=float(state["peak"]),
@@ -64,22 +65,22 @@ class Transition:
 
     opened: bool
     closed: bool
-    incident: Incident | None  # the incident open on this bucket (also the one that just closed)
+    incident: Burst | None  # the incident open on this bucket (also the one that just closed)
 
 
 def advance(
-    incident: Incident | None,
+    incident: Burst | None,
     ts: datetime,
     value: float,
     strength: float,
     may_open: bool,
     config: DetectorConfig,
-) -> tuple[Incident | None, Transition]:
+) -> tuple[Burst | None, Transition]:
     """Step the lifecycle by one bucket; returns the incident still open afterwards and the transition."""
     if incident is None:
         if not may_open:
             return None, Transition(opened=False, closed=False, incident=None)
-        opened = Incident(started_at=ts, peak=value, peak_at=ts, peak_strength=strength)
+        opened = Burst(started_at=ts, peak=value, peak_at=ts, peak_strength=strength)
         return opened, Transition(opened=True, closed=False, incident=opened)
 
     if value > incident.peak:
