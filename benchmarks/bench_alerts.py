@@ -32,8 +32,8 @@ _PROBS = {"negative": (0.85, 0.1, 0.05), "neutral": (0.1, 0.8, 0.1), "positive":
 
 def _labelled_items() -> tuple[list[tuple[Any, Any]], datetime]:
     """(raw mention, analysis from the sample's labels) in time order, and the outage's first complaint."""
+    from domain.analysis import MentionAnalysis, SentimentResult
     from listeners.mention_file import iter_file
-    from nlp.types import MentionAnalysis, SentimentResult
 
     items, outage = [], []
     for record in iter_file(SAMPLE, default_source="sample"):

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from listeners.base import Checkpoint, RawMention
-from nlp.types import MentionAnalysis, SentimentResult
+from domain.analysis import MentionAnalysis, SentimentResult
+from domain.checkpoint import Checkpoint
+from domain.mention import RawMention
 from storage.db import create_engine_from_url, init_db, normalize_url
 from storage.repository import MentionStore
 

@@ -1,6 +1,6 @@
 """The root settings model. Each package owns the model of its own section.
 
-Owners: ``brands``/``timezone``/``logging`` here; ``storage`` → storage/settings.py;
+Owners: ``timezone``/``logging`` here, ``brands`` → domain/brands.py; ``storage`` → storage/settings.py;
 ``sources`` → listeners/settings.py; ``nlp`` → nlp/settings.py; ``alerts``, ``notifications``
 and ``digest`` → alerts/settings.py. Every field carries a description (a test checks it).
 """
@@ -8,46 +8,15 @@ and ``digest`` → alerts/settings.py. Every field carries a description (a test
 from __future__ import annotations
 
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from alerts.settings import AlertsSettings, DigestSettings, NotificationsSettings
+from domain.brands import BrandSettings
+from domain.settings_base import StrictModel, known_timezone
 from listeners.settings import SourcesSettings
 from nlp.settings import NlpSettings
 from storage.settings import StorageSettings
-
-
-class StrictModel(BaseModel):
-    """Unknown keys are errors: a typo in the YAML must not be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class BrandSettings(StrictModel):
-    name: str = Field(max_length=64, description="Canonical brand name, used in storage, alerts and digests.")
-    aliases_fa: list[str] = Field(
-        default_factory=list, description="Aliases in Persian script, e.g. دیجی‌کالا."
-    )
-    aliases_latin: list[str] = Field(
-        default_factory=list, description="Aliases in Latin script, e.g. Digikala."
-    )
-    aliases_finglish: list[str] = Field(
-        default_factory=list, description="Persian written in Latin letters, e.g. dijikala."
-    )
-    handles: list[str] = Field(default_factory=list, description="Account handles without @ (X, Instagram).")
-    hashtags: list[str] = Field(default_factory=list, description="Hashtags without #, e.g. دیجی_کالا.")
-    exclude: list[str] = Field(
-        default_factory=list, description="Terms that mark a match as unrelated (e.g. a namesake)."
-    )
-    competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a brand needs a non-blank name")
-        return value.strip()
 
 
 class LoggingSettings(StrictModel):
@@ -85,11 +54,4 @@ class Settings(StrictModel):
             raise ValueError(f"brand names must be unique; repeated: {', '.join(repeated)}")
         return brands
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Tehran") from None
-        return value
+    _known_timezone = field_validator("timezone")(known_timezone)

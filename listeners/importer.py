@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from listeners.base import RawMention
+from domain.mention import RawMention
 from listeners.mention_file import IdDeriver, RecordError, iter_file
 
 DEFAULT_SOURCE = "import"

@@ -20,7 +20,10 @@ from typing import Any, ClassVar
 import instaloader
 from instaloader import exceptions as ie
 
-from listeners.base import Checkpoint, Listener, ListenerBatch, ListenerError, NotConfigured, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.errors import ListenerError, NotConfigured
+from domain.mention import RawMention
+from listeners.base import Listener
 from listeners.instagram_context import InstagramContext, RateLimited
 from listeners.settings import InstagramSettings
 

@@ -7,7 +7,7 @@ The format, one record per line:
   (an object of integer counts; in CSV a JSON object in one cell)
 - also understood: ``author_name``, ``conversation_id``; any other field is kept in ``raw``.
 
-A record without ``id`` gets one derived from its content (``MentionStore.content_id``), so
+A record without ``id`` gets one derived from its content (``domain.identity.content_id``), so
 reading the same file twice yields the same ids. A bad record raises ``RecordError`` naming
 its line; readers report it and go on with the rest.
 """
@@ -23,7 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from listeners.base import RawMention
+from domain.identity import content_id
+from domain.mention import RawMention
 
 REQUIRED_FIELDS = ("text", "created_at")
 OPTIONAL_FIELDS = ("source", "id", "url", "author", "author_followers", "lang", "metrics")
@@ -57,10 +58,8 @@ class FileRecord:
 
 
 def default_id_deriver() -> IdDeriver:
-    """The storage rule for content-derived ids (imported lazily: storage is heavier)."""
-    from storage.repository import MentionStore
-
-    return MentionStore.content_id
+    """The rule for content-derived ids, the same one storage applies."""
+    return content_id
 
 
 def file_format(path: Path) -> str:

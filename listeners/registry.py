@@ -13,7 +13,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from listeners.base import Listener, NotConfigured
+from domain.errors import NotConfigured
+from listeners.base import Listener
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
 from listeners.web.listeners import TelegramListener, WebListener

@@ -16,7 +16,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from listeners.base import Checkpoint, Listener, ListenerBatch, ListenerError, NotConfigured, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.errors import ListenerError, NotConfigured
+from domain.mention import RawMention
+from listeners.base import Listener
 from listeners.mention_file import FileRecord, IdDeriver, iter_file
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from listeners.base import CheckpointVersionError, NotConfigured
+from domain.checkpoint import CheckpointVersionError
+from domain.errors import NotConfigured
 from listeners.registry import describe_listeners
 
 CHECKPOINT_CHARS = 160

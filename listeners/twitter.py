@@ -20,7 +20,10 @@ import requests
 import tweepy
 
 from config.secrets import secret
-from listeners.base import Checkpoint, Listener, ListenerBatch, ListenerError, NotConfigured, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.errors import ListenerError, NotConfigured
+from domain.mention import RawMention
+from listeners.base import Listener
 from listeners.http import route_session, with_retries
 from listeners.settings import XSettings
 from listeners.twitter_query import build_queries

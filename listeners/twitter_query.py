@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.settings import BrandSettings
+from domain.brands import BrandSettings
 from listeners.settings import XSettings
 
 

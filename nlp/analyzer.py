@@ -12,14 +12,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.settings import BrandSettings, Settings
-from listeners.base import RawMention
+from config.settings import Settings
+from domain.analysis import LABELS, MentionAnalysis, SentimentModel, SentimentResult
+from domain.brands import BrandSettings
+from domain.mention import RawMention
 from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
 from nlp.language import detect_language
 from nlp.normalize import NormalizedText, normalize
 from nlp.settings import NlpSettings
-from nlp.types import LABELS, MentionAnalysis, SentimentModel, SentimentResult
 from nlp.urgency import UrgencyScorer
 
 #: Given to texts with nothing left to score (only a URL, only emoji with no polarity…); texts

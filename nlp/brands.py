@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from config.settings import BrandSettings
+from domain.brands import BrandSettings
 from nlp.morphology import LETTER, word_pattern
 from nlp.normalize import NormalizedText, normalize, normalize_for_search, unify_letters
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from listeners.base import Checkpoint, RawMention
-from nlp.types import MentionAnalysis
+from domain.analysis import MentionAnalysis
+from domain.checkpoint import Checkpoint
+from domain.mention import RawMention
 
 if TYPE_CHECKING:
     from config.settings import Settings
-    from nlp.types import SentimentModel
+    from domain.analysis import SentimentModel
     from storage.repository import MentionStore, SaveResult
 
 log = logging.getLogger("shenava.pipeline")

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from listeners.base import CheckpointVersionError, Listener, ListenerError
+from domain.checkpoint import CheckpointVersionError
+from domain.errors import ListenerError
+from listeners.base import Listener
 from shenava.logging_setup import redact
 from shenava.pipeline import Pipeline
 

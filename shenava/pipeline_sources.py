@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from listeners.base import Listener, NotConfigured
+from domain.errors import NotConfigured
+from listeners.base import Listener
 from listeners.replay import ReplayListener
 
 log = logging.getLogger("shenava.sources")

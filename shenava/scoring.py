@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from nlp.types import MentionAnalysis
+from domain.analysis import MentionAnalysis
 
 #: CSV fields may be long posts; the csv module's default limit (128 KiB) is too small.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024

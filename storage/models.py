@@ -122,7 +122,7 @@ class MentionAspect(_MentionTag, Base):
 
 
 class ListenerCheckpoint(Base):
-    """Where a listener resumes: versioned JSON state (see ``listeners.base.Checkpoint``)."""
+    """Where a listener resumes: versioned JSON state (see ``domain.checkpoint.Checkpoint``)."""
 
     __tablename__ = "listener_checkpoints"
 

@@ -7,8 +7,6 @@ identified by ``(source, external_id)`` and stored once, whoever saves it how of
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,8 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Insert, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from listeners.base import Checkpoint, RawMention
-from nlp.types import MentionAnalysis
+from domain.analysis import MentionAnalysis
+from domain.checkpoint import Checkpoint
+from domain.identity import content_id
+from domain.mention import RawMention
 from storage.db import session_factory
 from storage.models import (
     ListenerCheckpoint,
@@ -51,20 +51,6 @@ class SaveResult:
     inserted: int
     duplicates: int
     inserted_ids: list[int] = field(default_factory=list)
-
-
-def content_id(text: str, created_at: datetime, author: str | None) -> str:
-    """The external id of a mention whose source gives none: a stable hash of its content.
-
-    Whitespace runs and Unicode composition do not change it; the time is taken in UTC to the
-    second, so the same post seen twice (in any time zone) gets the same id.
-    """
-    if created_at.tzinfo is None:
-        raise ValueError("content_id needs a timezone-aware created_at")
-    body = " ".join(unicodedata.normalize("NFC", text).split())
-    stamp = created_at.astimezone(UTC).replace(microsecond=0).isoformat()
-    digest = hashlib.sha256("\x1f".join((author or "", stamp, body)).encode("utf-8", "replace"))
-    return "c:" + digest.hexdigest()[:32]
 
 
 def _insert(conn: Connection, table: Any) -> Insert:
@@ -229,7 +215,7 @@ class MentionStore:
     def load_checkpoint(self, key: str) -> Checkpoint | None:
         """The stored checkpoint of ``key``, or None before its first batch.
 
-        Raises ``listeners.base.CheckpointVersionError`` when it was written by an
+        Raises ``domain.checkpoint.CheckpointVersionError`` when it was written by an
         incompatible version (the listener then decides whether to start over).
         """
         with self.engine.connect() as conn:

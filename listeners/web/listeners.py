@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from listeners.base import Checkpoint, Listener, ListenerBatch, NotConfigured, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.errors import NotConfigured
+from domain.mention import RawMention
+from listeners.base import Listener
 from listeners.settings import FeedSource, PageSource, WebSettings
 from listeners.web.runner import CrawlResult, raise_first_error, run_crawl
 

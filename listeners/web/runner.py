@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from listeners.base import ListenerError
+from domain.errors import ListenerError
 from listeners.settings import WebSettings
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from importlib import resources
 
 import yaml
 
-from config.settings import BrandSettings
+from domain.brands import BrandSettings
 
 ZWNJ = "\u200c"
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.batching import EMPTY_RESULT
 from nlp.sentiment.preprocess import preprocess
-from nlp.types import LABELS, SentimentResult
 
 
 class TfidfBaselineSentimentModel:

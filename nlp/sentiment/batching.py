@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.preprocess import preprocess
-from nlp.types import LABELS, SentimentResult
 
 #: Text with nothing left after preprocessing is neutral by definition (no model call).
 EMPTY_RESULT = SentimentResult(

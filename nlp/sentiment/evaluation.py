@@ -6,8 +6,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.analysis import SentimentModel
 from nlp.sentiment.training.data import Example
-from nlp.types import SentimentModel
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:

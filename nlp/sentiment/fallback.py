@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.batching import EMPTY_RESULT
 from nlp.sentiment.preprocess import preprocess
-from nlp.types import LABELS, SentimentResult
 
 _POSITIVE = {
     "عالی",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from nlp.types import LABELS
+from domain.analysis import LABELS
 
 # Class names used by common Persian sentiment checkpoints (ParsBERT SnappFood/DigiKala/DeepSentiPers,
 # multilingual sentiment models) and by our own bundled model.

@@ -6,11 +6,11 @@ import logging
 import os
 from pathlib import Path
 
+from domain.analysis import SentimentModel
 from nlp.sentiment.fallback import LexiconFallbackSentimentModel
 from nlp.sentiment.labels import LabelMappingError
 from nlp.sentiment.onnx_backend import ONNX_FILE
 from nlp.settings import SentimentSettings
-from nlp.types import SentimentModel
 
 log = logging.getLogger(__name__)
 

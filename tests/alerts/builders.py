@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from listeners.base import RawMention
-from nlp.types import MentionAnalysis, SentimentResult
+from domain.analysis import MentionAnalysis, SentimentResult
+from domain.mention import RawMention
 from storage.models import Incident
 from storage.repository import MentionStore
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from config.settings import BrandSettings, Settings
+from config.settings import Settings
+from domain.brands import BrandSettings
 from storage.db import create_engine_from_url, init_db
 
 

@@ -6,7 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from config.settings import BrandSettings, Settings
+from config.settings import Settings
+from domain.brands import BrandSettings
 from shenava.api import create_app
 from shenava.api.auth import ApiKeyRing, hash_key
 from storage.repository import MentionStore

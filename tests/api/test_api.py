@@ -169,7 +169,8 @@ def test_bad_key_config_is_clear_and_never_echoes_keys(spec: str, message: str) 
 
 
 def test_database_down_is_a_503_not_a_crash(ring: ApiKeyRing) -> None:
-    from config.settings import BrandSettings, Settings
+    from config.settings import Settings
+    from domain.brands import BrandSettings
     from shenava.api import create_app
     from storage.db import create_engine_from_url
 

@@ -11,7 +11,8 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from config.settings import BrandSettings, Settings
+from config.settings import Settings
+from domain.brands import BrandSettings
 from shenava.api import create_app
 from shenava.api.auth import ApiKeyRing
 from storage.repository import MentionStore

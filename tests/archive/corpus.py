@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from listeners.base import RawMention
+from domain.analysis import MentionAnalysis, SentimentResult
+from domain.mention import RawMention
 from nlp.normalize import normalize_for_search
-from nlp.types import MentionAnalysis, SentimentResult
 from storage.models import Incident
 from storage.repository import MentionStore
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from config.settings import BrandSettings, Settings
+from config.settings import Settings
+from domain.brands import BrandSettings
 from storage.repository import MentionStore
 from tests.archive.corpus import corpus, save_corpus, save_incidents
 

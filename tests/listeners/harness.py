@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 import pytest
 
 from config.settings import Settings
-from listeners.base import Checkpoint, Listener, RawMention
+from domain.checkpoint import Checkpoint
+from domain.mention import RawMention
+from listeners.base import Listener
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
 from listeners.web.listeners import TelegramListener, WebListener

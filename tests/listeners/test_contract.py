@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from listeners.base import ListenerError, NotConfigured
+from domain.errors import ListenerError, NotConfigured
 from listeners.registry import build_listeners
 from tests.listeners.harness import Harness, drain
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from listeners.base import ListenerError, NotConfigured
+from domain.errors import ListenerError, NotConfigured
 from listeners.instagram import InstagramListener
 from tests.listeners.harness import HTTP, InstagramHarness, drain, open_harness, settings_with
 from tests.listeners.servers.instagram import InstagramServer

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from listeners.base import ListenerError
+from domain.errors import ListenerError
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
 from listeners.web.listeners import TelegramListener, WebListener

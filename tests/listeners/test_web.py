@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from listeners.base import ListenerError
+from domain.errors import ListenerError
 from listeners.web.listeners import TelegramListener, WebListener
 from tests.listeners.harness import HTTP, REVIEW_SELECTORS, drain, settings_with
 from tests.listeners.servers.web import WebSourceServer
@@ -113,7 +113,7 @@ def test_a_second_page_error_keeps_the_first_pages(site: WebSourceServer) -> Non
 
 
 def test_web_sources_are_off_without_targets(tmp_path: Path) -> None:
-    from listeners.base import NotConfigured
+    from domain.errors import NotConfigured
 
     with pytest.raises(NotConfigured, match="no feeds or pages"):
         WebListener.from_settings(settings_with({"web": {}}))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import BrandSettings
-from listeners.base import ListenerError, NotConfigured
+from domain.brands import BrandSettings
+from domain.errors import ListenerError, NotConfigured
 from listeners.settings import XSettings
 from listeners.twitter import TwitterListener
 from listeners.twitter_query import build_queries

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from config.settings import BrandSettings, Settings
-from listeners.base import RawMention
+from config.settings import Settings
+from domain.analysis import LABELS, SentimentResult
+from domain.brands import BrandSettings
+from domain.mention import RawMention
 from nlp.analyzer import EMPTY_SENTIMENT, Analyzer
 from nlp.sentiment import LexiconFallbackSentimentModel
 from nlp.settings import NlpSettings, SentimentSettings
-from nlp.types import LABELS, SentimentResult
 
 BRANDS = [
     BrandSettings(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.settings import BrandSettings
+from domain.brands import BrandSettings
 from nlp.brands import BrandMatcher
 from nlp.normalize import normalize
 

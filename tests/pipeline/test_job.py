@@ -9,7 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from listeners.base import Checkpoint, Listener, ListenerBatch, ListenerError, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.errors import ListenerError
+from domain.mention import RawMention
+from listeners.base import Listener
 from shenava.pipeline import Pipeline
 from shenava.pipeline_job import ListenerJob
 from storage.models import Mention

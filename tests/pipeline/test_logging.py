@@ -100,7 +100,8 @@ def test_json_lines_carry_batch_fields(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_secret_env_names_come_from_every_env_field_of_the_settings() -> None:
-    from config.settings import BrandSettings, Settings
+    from config.settings import Settings
+    from domain.brands import BrandSettings
 
     settings = Settings(brands=[BrandSettings(name="sabzino")])
     names = secret_env_names(settings)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.identity import content_id
 from listeners.mention_file import MAX_TEXT_CHARS, file_format, iter_file
-from storage.repository import content_id
 
 
 def write_jsonl(path: Path, records: list[object]) -> Path:

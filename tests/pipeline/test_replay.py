@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from listeners.base import Checkpoint, ListenerError, NotConfigured
+from domain.checkpoint import Checkpoint
+from domain.errors import ListenerError, NotConfigured
 from listeners.replay import ReplayListener
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
@@ -137,7 +138,8 @@ def test_missing_file_is_unavailable(tmp_path: Path) -> None:
 
 
 def test_from_settings_auto_mode(tmp_path: Path) -> None:
-    from config.settings import BrandSettings, Settings
+    from config.settings import Settings
+    from domain.brands import BrandSettings
 
     path = sample(tmp_path / "s.jsonl", [0])
     settings = Settings(

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from config.settings import Settings
-from listeners.base import Checkpoint, Listener, ListenerBatch, RawMention
+from domain.checkpoint import Checkpoint, ListenerBatch
+from domain.mention import RawMention
+from listeners.base import Listener
 from shenava.pipeline import Pipeline
 from shenava.scheduler import Service, listener_interval
 
@@ -74,7 +76,8 @@ def test_stop_event_ends_the_run_after_the_current_fetch(pipeline: Pipeline) -> 
 
 
 def test_listener_interval_prefers_the_listener_then_its_source_section() -> None:
-    from config.settings import BrandSettings, Settings
+    from config.settings import Settings
+    from domain.brands import BrandSettings
 
     settings = Settings(brands=[BrandSettings(name="sabzino")])
     listener = SlowListener()

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from domain.analysis import LABELS
 from nlp.sentiment import BUILTIN_DIR, load_sentiment_model
 from nlp.settings import SentimentSettings
-from nlp.types import LABELS
 
 TEXTS = [
     "غذا سرد بود و یک ساعت دیر رسید، دیگه سفارش نمیدم",

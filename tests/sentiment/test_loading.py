@@ -7,9 +7,9 @@ import math
 
 import pytest
 
+from domain.analysis import LABELS
 from nlp.sentiment import LexiconFallbackSentimentModel, SentimentModelError, load_sentiment_model
 from nlp.settings import SentimentSettings
-from nlp.types import LABELS
 from tests.sentiment.conftest import save_tiny_model
 
 TEXTS = ["عالی بود", "", "خیلی بد بود و دیر رسید", "سلام"]

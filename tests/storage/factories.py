@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from listeners.base import RawMention
-from nlp.types import MentionAnalysis, SentimentResult
+from domain.analysis import MentionAnalysis, SentimentResult
+from domain.mention import RawMention
 
 T0 = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from listeners.base import Checkpoint
+from domain.checkpoint import Checkpoint
 from storage.repository import MentionStore
 from tests.storage.factories import item
 
@@ -22,7 +22,7 @@ WRITER = textwrap.dedent(
     f"""
     import os, sys
     from sqlalchemy import event
-    from listeners.base import Checkpoint
+    from domain.checkpoint import Checkpoint
     from storage.db import create_engine_from_url
     from storage.repository import MentionStore
     from tests.storage.factories import item

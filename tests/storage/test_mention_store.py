@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, select
 
-from listeners.base import Checkpoint, CheckpointVersionError
-from nlp.types import SentimentResult
+from domain.analysis import SentimentResult
+from domain.checkpoint import Checkpoint, CheckpointVersionError
+from domain.identity import content_id
 from storage.models import ListenerCheckpoint, Mention, MentionAspect, MentionBrand
-from storage.repository import MentionStore, content_id
+from storage.repository import MentionStore
 from storage.sanitize import MAX_TEXT_CHARS
 from storage.types import NaiveDatetimeError
 from tests.storage.factories import T0, analysis, item, raw_mention

@@ -1,4 +1,4 @@
-"""Result types shared by the NLP stages, the pipeline and storage."""
+"""What NLP says about a mention: shared by the NLP stages, the pipeline and storage."""
 
 from __future__ import annotations
 

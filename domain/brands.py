@@ -1,0 +1,33 @@
+"""A brand (or competitor) to listen for: its names, handles and hashtags."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from domain.settings_base import StrictModel
+
+
+class BrandSettings(StrictModel):
+    name: str = Field(max_length=64, description="Canonical brand name, used in storage, alerts and digests.")
+    aliases_fa: list[str] = Field(
+        default_factory=list, description="Aliases in Persian script, e.g. دیجی‌کالا."
+    )
+    aliases_latin: list[str] = Field(
+        default_factory=list, description="Aliases in Latin script, e.g. Digikala."
+    )
+    aliases_finglish: list[str] = Field(
+        default_factory=list, description="Persian written in Latin letters, e.g. dijikala."
+    )
+    handles: list[str] = Field(default_factory=list, description="Account handles without @ (X, Instagram).")
+    hashtags: list[str] = Field(default_factory=list, description="Hashtags without #, e.g. دیجی_کالا.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Terms that mark a match as unrelated (e.g. a namesake)."
+    )
+    competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a brand needs a non-blank name")
+        return value.strip()
