@@ -3,7 +3,8 @@
 Loads N (default 1,000,000; env ``SHENAVA_BENCH_ARCHIVE_N``) generated Persian mentions over a
 year — realistic vocabulary, brands, touchpoints, sentiment, reach — through the real schema
 (Alembic migrations, FTS5 triggers / tsvector + GIN), then times typical analyst queries through
-``storage.search`` and prints p50/p95. Goal: p95 < 200 ms for keyword + brand + 30 days.
+``storage.search`` and ``storage.aggregates`` and prints p50/p95. Goal: p95 < 200 ms for keyword +
+brand + 30 days.
 
 The SQLite database is cached under ``var/bench/``; the PostgreSQL one stays on the server as
 ``shenava_bench_archive_<N>`` (env ``SHENAVA_BENCH_PG_URL`` names the server; default the test
@@ -28,9 +29,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from storage.aggregates import sentiment_share, share_of_voice, volume_by
 from storage.db import create_engine_from_url, init_db
 from storage.models import Mention
-from storage.search import MentionQuery, search_mentions, sentiment_share, share_of_voice, volume_by
+from storage.query import MentionQuery
+from storage.search import search_mentions
 
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("SHENAVA_BENCH_ARCHIVE_N", "1000000"))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from storage.search import MentionHit
+from storage.query import MentionHit
 
 FIELDS = (
     "id", "created_at", "source", "external_id", "url", "author_handle", "author_name", "author_followers",

@@ -1,5 +1,5 @@
 """Names of the full-text structures created by migration 0001 (the query layer is
-``storage.search_fts``/``storage.search``).
+``storage.search_fts``, ``storage.filters``, ``storage.search``).
 
 SQLite: the FTS5 table ``mentions_fts`` (external content = ``mentions``, rowid = ``mentions.id``,
 tokenizer ``unicode61 remove_diacritics 2``), kept in sync by insert/update/delete triggers.

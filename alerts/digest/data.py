@@ -1,4 +1,4 @@
-"""The figures of a digest, read through the archive query layer (``storage.search``).
+"""The figures of a digest, read through the archive query layer (``storage.aggregates``/``search``).
 
 Per brand: volume and sentiment against the previous period, a daily trend, share of voice
 against the competitors, complaint themes (touchpoints with example mentions, and keyphrases
@@ -16,20 +16,18 @@ from sqlalchemy.orm import Session
 
 from alerts.digest.period import DigestPeriod
 from alerts.workflow import DETECTOR, raised_at
-from storage.models import Incident
-from storage.search import (
-    MentionHit,
-    MentionQuery,
+from storage.aggregates import (
     SentimentShare,
     VoiceShare,
     VolumePoint,
-    iter_mentions,
-    search_mentions,
     sentiment_share,
     share_of_voice,
     touchpoint_counts,
     volume_by,
 )
+from storage.models import Incident
+from storage.query import MentionHit, MentionQuery
+from storage.search import iter_mentions, search_mentions
 
 #: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
 KEYPHRASE_SAMPLE = 2000

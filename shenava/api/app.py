@@ -14,7 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from shenava.api.auth import ApiKeyRing
 from shenava.api.metrics import ApiMetrics
-from storage.search import SearchError
+from storage.query import SearchError
 
 
 def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) -> FastAPI:

@@ -11,17 +11,9 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from shenava.api.deps import Analyst, SessionDep
-from storage.search import (
-    MAX_LIMIT,
-    MentionHit,
-    MentionQuery,
-    iter_mentions,
-    search_mentions,
-    sentiment_share,
-    share_of_voice,
-    touchpoint_counts,
-    volume_by,
-)
+from storage.aggregates import sentiment_share, share_of_voice, touchpoint_counts, volume_by
+from storage.query import MAX_LIMIT, MentionHit, MentionQuery
+from storage.search import iter_mentions, search_mentions
 
 router = APIRouter(prefix="/api/v1", tags=["archive"])
 

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         """Search the archive (Persian full text, normalised like stored text) and export or aggregate."""
         from pydantic import ValidationError
 
-        from storage.search import MentionQuery, SearchError
+        from storage.query import MentionQuery, SearchError
 
         settings = load_settings_or_exit(config)
         setup_logging(settings)
@@ -145,7 +145,7 @@ def _export(session: Any, query: Any, fmt: str, out: Path | None, limit: int | N
 def _aggregate(session: Any, query: Any, aggregate: str, fmt: str, out: Path | None) -> None:
     import json
 
-    from storage.search import sentiment_share, share_of_voice, volume_by
+    from storage.aggregates import sentiment_share, share_of_voice, volume_by
 
     rows: list[dict[str, Any]]
     if aggregate.startswith("volume"):

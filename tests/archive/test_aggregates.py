@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.search import MentionQuery, SearchError, sentiment_share, share_of_voice, volume_by
+from storage.aggregates import sentiment_share, share_of_voice, volume_by
+from storage.query import MentionQuery, SearchError
 
 
 def test_volume_by_local_day_fills_empty_days(engine: Engine, archive: dict[str, int]) -> None:

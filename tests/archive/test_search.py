@@ -7,7 +7,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from storage.search import MentionQuery, SearchError, search_mentions
+from storage.query import MentionQuery, SearchError
+from storage.search import search_mentions
 
 ALL = {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "b1", "c1", "c2", "c3", "c4", "c5", "d1"}
 

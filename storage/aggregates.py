@@ -1,0 +1,168 @@
+"""Counts over the mentions a ``MentionQuery`` matches, for the digest and the API: volume per
+local day or hour, sentiment share, share of voice between brands, touchpoint counts.
+
+Buckets are *local* days or hours in ``query.tz`` (Asia/Tehran by default).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Float, Integer, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from storage.filters import conditions, dialect
+from storage.models import Mention, MentionAspect, MentionBrand
+from storage.query import MentionQuery, SearchError
+
+#: aggregates group UTC instants into slots this wide, then map slots to local buckets in Python;
+#: every real time zone offset is a multiple of 15 minutes, so no slot straddles a local boundary
+_SLOT_SECONDS = 900
+
+
+def _slot_expr(session: Session) -> Any:
+    if dialect(session) == "postgresql":
+        return cast(func.floor(func.extract("epoch", Mention.created_at) / _SLOT_SECONDS), Integer)
+    return cast(func.strftime("%s", Mention.created_at), Integer) / _SLOT_SECONDS
+
+
+def _bucket_start(slot: int, bucket: str, zone: ZoneInfo) -> datetime:
+    local = datetime.fromtimestamp(slot * _SLOT_SECONDS, UTC).astimezone(zone)
+    if bucket == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class VolumePoint:
+    """Mentions in one local bucket (``start`` is the local bucket start, aware)."""
+
+    start: datetime
+    total: int
+    negative: int
+    neutral: int
+    positive: int
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+def volume_by(
+    session: Session, query: MentionQuery, bucket: Literal["day", "hour"] = "day", *, fill: bool = True
+) -> list[VolumePoint]:
+    """Mention counts per local day or hour, split by sentiment, oldest first.
+
+    With ``fill`` and both ``since``/``until`` set, empty buckets in the range are included.
+    """
+    if bucket not in ("day", "hour"):
+        raise SearchError(f"bucket must be 'day' or 'hour', not {bucket!r}")
+    zone = ZoneInfo(query.tz)
+    slot = _slot_expr(session).label("slot")
+    stmt = (
+        select(slot, Mention.sentiment_label, func.count())
+        .where(and_(True, *conditions(session, query)))
+        .group_by(slot, Mention.sentiment_label)
+    )
+    counts: dict[datetime, Counter[str]] = {}
+    for slot_value, label, count in session.execute(stmt):
+        start = _bucket_start(int(slot_value), bucket, zone)
+        counts.setdefault(start, Counter())[label] += count
+    if fill and query.since and query.until:
+        step = timedelta(hours=1) if bucket == "hour" else timedelta(days=1)
+        cursor = _bucket_start(int(query.since.timestamp()) // _SLOT_SECONDS, bucket, zone)
+        while cursor.astimezone(UTC) < query.until:
+            counts.setdefault(cursor, Counter())
+            # wall-clock stepping, re-attached to the zone: DST days stay one local day long
+            cursor = (cursor.replace(tzinfo=None) + step).replace(tzinfo=zone)
+    return [
+        VolumePoint(start, sum(c.values()), c["negative"], c["neutral"], c["positive"])
+        for start, c in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class SentimentShare:
+    total: int
+    negative: int
+    neutral: int
+    positive: int
+
+    def share(self, label: str) -> float:
+        return getattr(self, label) / self.total if self.total else 0.0
+
+    @property
+    def net(self) -> float:
+        """(positive − negative) / total, in [-1, 1]; 0 with no mentions."""
+        return (self.positive - self.negative) / self.total if self.total else 0.0
+
+
+def touchpoint_counts(session: Session, query: MentionQuery) -> list[tuple[str, int]]:
+    """How many matching mentions carry each touchpoint, most first (ties by name)."""
+    stmt = (
+        select(MentionAspect.aspect, func.count())
+        .join(Mention, Mention.id == MentionAspect.mention_id)
+        .where(and_(True, *conditions(session, query)))
+        .group_by(MentionAspect.aspect)
+    )
+    return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
+
+
+def sentiment_share(session: Session, query: MentionQuery) -> SentimentShare:
+    """How many matching mentions are negative, neutral and positive."""
+    stmt = (
+        select(Mention.sentiment_label, func.count())
+        .where(and_(True, *conditions(session, query)))
+        .group_by(Mention.sentiment_label)
+    )
+    c = Counter({label: n for label, n in session.execute(stmt)})
+    return SentimentShare(sum(c.values()), c["negative"], c["neutral"], c["positive"])
+
+
+@dataclass(frozen=True)
+class VoiceShare:
+    brand: str
+    mentions: int
+    share: float
+    net_sentiment: float
+
+
+def share_of_voice(
+    session: Session, query: MentionQuery, brands: Sequence[str] | None = None
+) -> list[VoiceShare]:
+    """Each brand's share of the brand mentions matching ``query``, largest first (ties by name).
+
+    ``brands`` (or ``query.brands``) names the brands compared; none: every brand seen. A mention
+    naming two brands counts for both, so shares are of brand mentions.
+    """
+    compared = list(brands or query.brands)
+    scoped = query.model_copy(update={"brands": []})
+    score = case(
+        (Mention.sentiment_label == "positive", 1), (Mention.sentiment_label == "negative", -1), else_=0
+    )
+    stmt = (
+        select(MentionBrand.brand, func.count(), func.sum(cast(score, Float)))
+        .join(Mention, Mention.id == MentionBrand.mention_id)
+        .where(and_(True, *conditions(session, scoped)))
+        .group_by(MentionBrand.brand)
+    )
+    if compared:
+        stmt = stmt.where(MentionBrand.brand.in_(compared))
+    if scoped.since:
+        stmt = stmt.where(MentionBrand.created_at >= scoped.since)
+    if scoped.until:
+        stmt = stmt.where(MentionBrand.created_at < scoped.until)
+    rows = {brand: (int(n), float(s or 0)) for brand, n, s in session.execute(stmt)}
+    for brand in compared:
+        rows.setdefault(brand, (0, 0.0))
+    total = sum(n for n, _ in rows.values())
+    shares = [
+        VoiceShare(brand, n, n / total if total else 0.0, s / n if n else 0.0)
+        for brand, (n, s) in rows.items()
+    ]
+    return sorted(shares, key=lambda v: (-v.mentions, v.brand))
