@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import time
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from alerts.detection.config import DetectorSettings
+from domain.settings_base import StrictModel, known_timezone
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
@@ -17,11 +17,7 @@ SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class UrgencySettings(_Strict):
+class UrgencySettings(StrictModel):
     threshold: float = Field(
         default=0.8,
         ge=0.0,
@@ -62,7 +58,7 @@ class UrgencySettings(_Strict):
     )
 
 
-class AlertsSettings(_Strict):
+class AlertsSettings(StrictModel):
     bucket_minutes: int = Field(default=5, ge=1, description="Width of a time bucket for spike detection.")
     min_volume: int = Field(
         default=5,
@@ -117,7 +113,7 @@ def _http_url(value: str) -> str:
     return value
 
 
-class _ChannelBase(_Strict):
+class _ChannelBase(StrictModel):
     name: str = Field(
         description="Unique channel name used by routing rules (letters, digits, _ . -; at most 32)."
     )
@@ -207,7 +203,7 @@ ChannelSettings = Annotated[
 ]
 
 
-class RouteRule(_Strict):
+class RouteRule(StrictModel):
     channels: list[str] = Field(min_length=1, description="Channel names that receive matching alerts.")
     brands: list[str] = Field(default_factory=list, description="Brands this rule covers; empty: all brands.")
     min_severity: Severity = Field(default="low", description="Lowest severity this rule forwards.")
@@ -227,7 +223,7 @@ class RouteRule(_Strict):
         return value
 
 
-class QuietHours(_Strict):
+class QuietHours(StrictModel):
     start: time = Field(description="Local start of quiet hours (HH:MM).")
     end: time = Field(description="Local end of quiet hours (HH:MM); may be past midnight.")
     timezone: str = Field(default="Asia/Tehran", description="Time zone of start/end.")
@@ -241,17 +237,10 @@ class QuietHours(_Strict):
         default=True, description="Urgent single mentions are delivered in quiet hours."
     )
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Tehran)") from None
-        return value
+    _known_zone = field_validator("timezone")(known_timezone)
 
 
-class OutboxSettings(_Strict):
+class OutboxSettings(StrictModel):
     max_attempts: int = Field(default=12, ge=1, description="Attempts before a delivery is given up (dead).")
     base_delay_s: float = Field(default=30.0, gt=0, description="First retry delay; doubles on each attempt.")
     max_delay_s: float = Field(default=3600.0, gt=0, description="Upper bound of the retry delay.")
@@ -261,7 +250,7 @@ class OutboxSettings(_Strict):
     batch_size: int = Field(default=50, ge=1, description="Rows claimed per dispatch call.")
 
 
-class NotificationsSettings(_Strict):
+class NotificationsSettings(StrictModel):
     console: bool = Field(
         default=True, description="Add a console channel named 'console' when no channel is configured."
     )
@@ -290,7 +279,7 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 Weekday = Literal["saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"]
 
 
-class DigestSettings(_Strict):
+class DigestSettings(StrictModel):
     """The marketing digest (owned by alerts/digest)."""
 
     enabled: bool = Field(default=True, description="Schedule the daily digest at `time` (local time).")

@@ -14,16 +14,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from domain.checkpoint import Checkpoint, ListenerBatch
 from domain.errors import ListenerError, NotConfigured
 from domain.mention import RawMention
 from listeners.base import Listener
 from listeners.mention_file import FileRecord, IdDeriver, iter_file
-
-if TYPE_CHECKING:
-    from config.settings import Settings
+from listeners.settings import ListenerSettingsView
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +70,9 @@ class ReplayListener(Listener):
         self.bad_lines: list[tuple[int, str]] = []
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, live_sources_configured: bool = False) -> list[Listener]:
+    def from_settings(
+        cls, settings: ListenerSettingsView, *, live_sources_configured: bool = False
+    ) -> list[Listener]:
         """The replay of ``sources.replay`` (a one-item list, as the registry expects).
 
         Raises ``NotConfigured`` when it is off or its file is missing.

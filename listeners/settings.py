@@ -7,16 +7,16 @@ environment variables that hold them.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from domain.brands import BrandSettings
+from domain.settings_base import StrictModel
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReplaySettings(_Strict):
+class ReplaySettings(StrictModel):
     enabled: str | bool = Field(
         default="auto",
         description="'auto' replays the file only when no API credentials are set; true/false force it.",
@@ -28,7 +28,7 @@ class ReplaySettings(_Strict):
     interval_seconds: float = Field(default=2.0, description="How often the replay job runs.")
 
 
-class HttpPolicy(_Strict):
+class HttpPolicy(StrictModel):
     """How hard a listener tries before it reports a source as unavailable."""
 
     timeout_seconds: float = Field(default=20.0, gt=0, description="Per-request timeout (connect and read).")
@@ -38,7 +38,7 @@ class HttpPolicy(_Strict):
     )
 
 
-class XSettings(_Strict):
+class XSettings(StrictModel):
     enabled: bool = Field(default=True, description="False turns the X listener off even with a token set.")
     base_url: str = Field(
         default="https://api.twitter.com", description="X API v2 host (a proxy or local server in tests)."
@@ -67,7 +67,7 @@ class XSettings(_Strict):
     http: HttpPolicy = Field(default_factory=HttpPolicy, description="Timeouts and retries.")
 
 
-class InstagramSettings(_Strict):
+class InstagramSettings(StrictModel):
     enabled: bool = Field(default=True, description="False turns the Instagram listener off.")
     web_url: str = Field(
         default="https://www.instagram.com", description="Where instaloader's www.instagram.com requests go."
@@ -100,7 +100,7 @@ class InstagramSettings(_Strict):
     http: HttpPolicy = Field(default_factory=HttpPolicy, description="Timeouts and retries.")
 
 
-class Selectors(_Strict):
+class Selectors(StrictModel):
     """CSS (default) or XPath (prefix ``xpath:``) selectors; fields are relative to ``item``."""
 
     item: str = Field(description="Selects each review/article/comment block on the page.")
@@ -111,24 +111,24 @@ class Selectors(_Strict):
     id: str | None = Field(default=None, description="A stable id; else derived from the content.")
 
 
-class FeedSource(_Strict):
+class FeedSource(StrictModel):
     name: str = Field(description="Short unique name; the checkpoint is web:feed:<name>.")
     url: str = Field(description="RSS 2.0 or Atom feed URL.")
 
 
-class PageSource(_Strict):
+class PageSource(StrictModel):
     name: str = Field(description="Short unique name; the checkpoint is web:page:<name>.")
     url: str = Field(description="The news or review page URL.")
     selectors: Selectors = Field(description="Where items, text, link, date and author are on the page.")
     next_page: str | None = Field(default=None, description="Selector of the next page link, if paged.")
 
 
-class TelegramSettings(_Strict):
+class TelegramSettings(StrictModel):
     base_url: str = Field(default="https://t.me", description="Host of channel previews (t.me/s/...).")
     channels: list[str] = Field(default_factory=list, description="Public channel usernames (without @).")
 
 
-class WebSettings(_Strict):
+class WebSettings(StrictModel):
     enabled: bool = Field(default=True, description="False turns every web source off.")
     feeds: list[FeedSource] = Field(default_factory=list, description="RSS/Atom feeds.")
     pages: list[PageSource] = Field(default_factory=list, description="HTML pages read by selectors.")
@@ -162,7 +162,7 @@ class WebSettings(_Strict):
         return self
 
 
-class SourcesSettings(_Strict):
+class SourcesSettings(StrictModel):
     replay: ReplaySettings = Field(default_factory=ReplaySettings, description="Replay of a mentions file.")
     x: XSettings = Field(default_factory=XSettings, description="X (Twitter) API v2 search and mentions.")
     instagram: InstagramSettings = Field(
@@ -179,3 +179,16 @@ class SourcesSettings(_Strict):
     @classmethod
     def _no_repeats(cls, value: list[str]) -> list[str]:
         return sorted(set(value))
+
+
+class ListenerSettingsView(Protocol):
+    """What listeners read of the root settings: the brands and the ``sources`` section.
+
+    ``config.settings.Settings`` is one; listeners never import config (config imports them).
+    """
+
+    @property
+    def brands(self) -> Sequence[BrandSettings]: ...
+
+    @property
+    def sources(self) -> SourcesSettings: ...

@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 import requests
 import tweepy
 
-from config.secrets import secret
 from domain.checkpoint import Checkpoint, ListenerBatch
 from domain.errors import ListenerError, NotConfigured
 from domain.mention import RawMention
+from domain.secrets import secret
 from listeners.base import Listener
 from listeners.http import route_session, with_retries
 from listeners.settings import XSettings

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from config.settings import Settings
 from domain.analysis import LABELS, MentionAnalysis, SentimentModel, SentimentResult
 from domain.brands import BrandSettings
 from domain.mention import RawMention
@@ -20,7 +19,7 @@ from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
 from nlp.language import detect_language
 from nlp.normalize import NormalizedText, normalize
-from nlp.settings import NlpSettings
+from nlp.settings import NlpSettings, NlpSettingsView
 from nlp.urgency import UrgencyScorer
 
 #: Given to texts with nothing left to score (only a URL, only emoji with no polarity…); texts
@@ -69,7 +68,9 @@ class Analyzer:
         self.urgency = UrgencyScorer.build(nlp_settings.urgency, crisis_words)
 
     @classmethod
-    def from_settings(cls, settings: Settings, sentiment_model: SentimentModel | None = None) -> Analyzer:
+    def from_settings(
+        cls, settings: NlpSettingsView, sentiment_model: SentimentModel | None = None
+    ) -> Analyzer:
         """Loads the configured sentiment model (``nlp.sentiment``) when none is given."""
         if sentiment_model is None:
             from nlp.sentiment import load_sentiment_model
@@ -135,6 +136,9 @@ class Analyzer:
         signals: dict[str, Any] = norm.signals()
         if item.lang_hint:
             signals["lang_hint"] = item.lang_hint
+        crisis_terms = self.urgency.crisis_terms(norm.text or norm.raw)
+        if crisis_terms:  # what alerts page on (``alerts.urgent``): decided here, not there
+            signals["crisis_terms"] = crisis_terms
         return MentionAnalysis(
             normalized_text=norm.text,
             lang=lang,

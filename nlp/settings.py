@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from domain.brands import BrandSettings
+from domain.settings_base import StrictModel
 
 
-class SentimentSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SentimentSettings(StrictModel):
     model: str = Field(
         default="builtin",
         description="'builtin' (the bundled model), a local directory, or a model id (needs network once).",
@@ -32,10 +34,8 @@ class SentimentSettings(BaseModel):
     )
 
 
-class AspectSettings(BaseModel):
+class AspectSettings(StrictModel):
     """Adjust the bundled touchpoint lexicon (nlp/data/aspects.yaml) without copying it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     extra_terms: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -48,10 +48,8 @@ class AspectSettings(BaseModel):
     disabled: list[str] = Field(default_factory=list, description="Touchpoints not to tag at all.")
 
 
-class UrgencyWeights(BaseModel):
+class UrgencyWeights(StrictModel):
     """Weights of the urgency score (see nlp/urgency.py): a weighted sum of components, capped at 1."""
-
-    model_config = ConfigDict(extra="forbid")
 
     negativity: float = Field(default=0.35, ge=0, le=1, description="Weight of p(negative) of the mention.")
     reach: float = Field(
@@ -76,9 +74,32 @@ class UrgencyWeights(BaseModel):
     )
 
 
-class NlpSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NlpSettings(StrictModel):
     sentiment: SentimentSettings = Field(default_factory=SentimentSettings, description="Sentiment model.")
     aspects: AspectSettings = Field(default_factory=AspectSettings, description="Touchpoint lexicon changes.")
     urgency: UrgencyWeights = Field(default_factory=UrgencyWeights, description="Urgency weights and cues.")
+
+
+class UrgentRulesView(Protocol):
+    @property
+    def crisis_words(self) -> list[str]: ...
+
+
+class AlertRulesView(Protocol):
+    @property
+    def urgent(self) -> UrgentRulesView: ...
+
+
+class NlpSettingsView(Protocol):
+    """What the analyzer reads of the root settings: the brands, the ``nlp`` section and the crisis
+    words of ``alerts.urgent``. ``config.settings.Settings`` is one; nlp never imports config or
+    alerts (both import nlp)."""
+
+    @property
+    def brands(self) -> Sequence[BrandSettings]: ...
+
+    @property
+    def nlp(self) -> NlpSettings: ...
+
+    @property
+    def alerts(self) -> AlertRulesView: ...

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from domain.settings_base import StrictModel
 
-class StorageSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
+class StorageSettings(StrictModel):
     url: str = Field(
         default="sqlite:///var/shenava.db",
         description="SQLAlchemy URL. SQLite (embedded default, path relative to the working directory) or "

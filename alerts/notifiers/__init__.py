@@ -43,7 +43,7 @@ __all__ = [
 
 def _secret(name: str) -> str | None:
     try:
-        from config.secrets import secret
+        from domain.secrets import secret
     except ImportError:  # config not loaded in a minimal install
         value = os.environ.get(name)
         return value or None

@@ -13,8 +13,8 @@ import yaml
 
 from config.loader import BUNDLED_CONFIG, ConfigError, dotted, load_settings
 from config.reference import EXAMPLES, SHIPPED, render_settings, shipped_yaml
-from config.secrets import MissingSecretError, redact, require_secret, secret
 from config.settings import Settings
+from domain.secrets import MissingSecretError, redact, require_secret, secret
 
 REPO = Path(__file__).resolve().parents[2]
 MINIMAL = "brands:\n  - name: sabzino\n    aliases_fa: [سبزینو]\n"
