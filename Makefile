@@ -24,9 +24,10 @@ run: $(STAMP)
 	$(BIN)/shenava init
 	$(BIN)/shenava run
 
-## Install dev dependencies, lint, and run the whole test suite.
+## Install dev dependencies, lint, check the package layers (pyproject [tool.importlinter]), run all tests.
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 system-deps:
