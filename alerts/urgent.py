@@ -1,8 +1,10 @@
 """Urgent single mentions: alert at once, once per brand and conversation.
 
-A mention is urgent when NLP's urgency score reaches the threshold, when a large account
-complains (negative, and about a touchpoint or tagging the brand), when it carries crisis
-words, or when a question to the brand stays unanswered by the brand's own handles for
+What a mention says is decided by NLP (``nlp.urgency``): its urgency score and the alert crisis
+words it contains (``signals["crisis_terms"]``). This module only applies the alert rules: a
+mention is urgent when its score reaches the threshold, when a large account complains
+(negative, and about a touchpoint or tagging the brand), when NLP found crisis words, or when a
+question to the brand stays unanswered by the brand's own handles for
 ``unanswered_question_minutes`` (judged on event time).
 Later mentions in the same conversation only bump the existing alert's ``mention_count``.
 """
@@ -10,9 +12,8 @@ Later mentions in the same conversation only bump the existing alert's ``mention
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -20,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.events import UrgentMention
+from alerts.settings import UrgencySettings
 from alerts.text import clean_text
 from alerts.workflow import OPEN, acknowledge
-from config.settings import Settings
+from domain.brands import BrandSettings
 from storage.models import DetectorState, Mention, UrgentAlert
 
 UNANSWERED_KEY = "alerts:unanswered"
@@ -31,31 +33,14 @@ _FIRST_LOOKBACK = timedelta(hours=6)
 _ID_CHUNK = 500
 
 
-def _folder() -> Callable[[str], str]:
-    try:
-        from nlp.normalize import normalize_for_search
-    except ImportError:  # pragma: no cover - nlp is part of every install
-        return lambda text: text.lower()
-    return normalize_for_search
-
-
-@lru_cache(maxsize=8)
-def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Crisis words in the stored text's normal form (normalising loads hazm: do it once)."""
-    fold = _folder()
-    return tuple(w for w in (fold(word).strip() for word in words) if w)
-
-
 def conversation_key(m: Mention) -> str:
     return f"{m.source}:{m.conversation_id or m.external_id}"
 
 
 class UrgentDetector:
-    def __init__(self, settings: Settings) -> None:
-        self.rules = settings.alerts.urgent
-        self.own = {b.name: b for b in settings.brands if not b.competitor}
-        self._fold = _folder()
-        self.crisis = _folded(tuple(self.rules.crisis_words))
+    def __init__(self, rules: UrgencySettings, brands: Sequence[BrandSettings]) -> None:
+        self.rules = rules
+        self.own = {b.name: b for b in brands if not b.competitor}
         self.handles = {name: {h.lower().lstrip("@") for h in b.handles} for name, b in self.own.items()}
 
     def reasons(self, m: Mention) -> list[str]:
@@ -68,8 +53,7 @@ class UrgentDetector:
         complaint = negative and (bool(m.aspects) or any(self._addressed(m, b) for b in self.own))
         if complaint and (m.author_followers or 0) >= self.rules.large_account_followers:
             reasons.append("large_account")
-        text = f" {self._fold(m.normalized_text or m.text or '')} "
-        if any(word in text for word in self.crisis):
+        if (m.signals or {}).get("crisis_terms"):
             reasons.append("crisis_words")
         return reasons
 

@@ -20,6 +20,11 @@ only half when the mention is not negative (p(negative) < 0.5): «کلاهبرد
 still deserves a glance but not a page. With the defaults, a clearly negative complaint with an
 order number, «هنوز» and «چرا…؟» scores ≈ 0.55 (≈ 0.7 from a 250k-follower account); with a
 crisis word it reaches ≈ 0.8, the default alert threshold (``alerts.urgent.threshold``).
+
+Urgency is decided here, once: besides the score, ``crisis_terms`` names the configured alert
+crisis words (``alerts.urgent.crisis_words``) a mention contains, matched as plain substrings of
+its search-normalised text. The analyzer stores them in the mention's ``signals``; the alert side
+only applies its rules to the score and these terms, it never matches text again.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from domain.metrics import metric_total
 from nlp.morphology import NOUN_SUFFIXES, VERB_SUFFIXES, word_pattern
 from nlp.normalize import normalize_for_search
 from nlp.settings import UrgencyWeights
@@ -69,15 +75,22 @@ class UrgencyScorer:
     weights: UrgencyWeights
     crisis_re: re.Pattern[str] | None
     cue_re: re.Pattern[str] | None
+    alert_terms: tuple[str, ...] = ()  # the alert crisis words, search-normalised
 
     @classmethod
     def build(cls, weights: UrgencyWeights | None = None, crisis_words: Iterable[str] = ()) -> UrgencyScorer:
         weights = weights or UrgencyWeights()
+        crisis_words = list(crisis_words)
         return cls(
             weights=weights,
             crisis_re=_term_regex([*CRISIS_WORDS, *crisis_words, *weights.extra_crisis_words]),
             cue_re=_term_regex([*COMPLAINT_CUES, *weights.extra_complaint_cues]),
+            alert_terms=alert_terms(crisis_words),
         )
+
+    def crisis_terms(self, text: str) -> list[str]:
+        """The alert crisis words in ``text`` (the normalised text, or the raw one when that is empty)."""
+        return find_alert_terms(text, self.alert_terms)
 
     def complaint_level(self, text: str, repeated_punct: int = 0) -> float:
         kinds = 0
@@ -110,6 +123,20 @@ class UrgencyScorer:
         )
 
 
+def alert_terms(crisis_words: Iterable[str]) -> tuple[str, ...]:
+    """Alert crisis words in the form they are looked for (normalising loads hazm: do it once)."""
+    return tuple(t for t in (normalize_for_search(w).strip() for w in crisis_words) if t)
+
+
+def find_alert_terms(text: str, terms: Iterable[str]) -> list[str]:
+    """The ``terms`` (from ``alert_terms``) that occur in ``text``'s search-normalised form."""
+    terms = tuple(terms)
+    if not terms:
+        return []
+    folded = normalize_for_search(text)
+    return [t for t in terms if t in folded]
+
+
 def reach_level(followers: int | None) -> float:
     return min(1.0, math.log10(max(0, followers or 0) + 1) / 6)
 
@@ -118,13 +145,11 @@ def engagement_level(metrics: Mapping[str, int] | None) -> float:
     if not metrics:
         return 0.0
 
-    def get(*names: str) -> int:
-        return sum(max(0, int(metrics.get(n) or 0)) for n in names)
-
+    # every name a source gives a metric counts (retweets and quotes are both reposts)
     total = (
-        get("likes", "like_count", "favorites")
-        + 2 * get("shares", "retweets", "retweet_count", "quotes", "quote_count", "forwards")
-        + 2 * get("replies", "reply_count", "comments")
+        metric_total(metrics, "likes")
+        + 2 * metric_total(metrics, "reposts")
+        + 2 * metric_total(metrics, "replies")
     )
     return min(1.0, math.log10(1 + total) / 4)
 

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alerts.settings import UrgencySettings
 from domain.analysis import MentionAnalysis, SentimentResult
 from domain.mention import RawMention
+from nlp.urgency import alert_terms, find_alert_terms
 from storage.models import Incident
 from storage.repository import MentionStore
 
@@ -21,6 +23,8 @@ _PROBS = {
     "neutral": {"negative": 0.1, "neutral": 0.8, "positive": 0.1},
     "positive": {"negative": 0.05, "neutral": 0.1, "positive": 0.85},
 }
+#: the default alert crisis words, as the analyzer looks for them
+_CRISIS = alert_terms(UrgencySettings().crisis_words)
 
 
 def mention(
@@ -51,6 +55,7 @@ def mention(
         metrics={"like_count": n % 7},
     )
     probs = _PROBS[label]
+    crisis_terms = find_alert_terms(text, _CRISIS)  # what the analyzer records for alerts
     analysis = MentionAnalysis(
         normalized_text=text,
         lang="fa",
@@ -58,7 +63,7 @@ def mention(
         sentiment=SentimentResult(label=label, score=probs["positive"] - probs["negative"], probs=probs),  # type: ignore[arg-type]
         aspects=list(aspects),
         urgency=urgency,
-        signals={},
+        signals={"crisis_terms": crisis_terms} if crisis_terms else {},
     )
     return raw, analysis
 
