@@ -29,11 +29,16 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from nlp.normalize import normalize_for_search
 from storage.aggregates import sentiment_share, share_of_voice, volume_by
 from storage.db import create_engine_from_url, init_db
 from storage.models import Mention
 from storage.query import MentionQuery
+from storage.query_normalizer import use_query_normalizer
 from storage.search import search_mentions
+
+# what the wiring does at start-up (shenava/__init__.py): search words are normalised like stored text
+use_query_normalizer(normalize_for_search)
 
 ROOT = Path(__file__).resolve().parent.parent
 N = int(os.environ.get("SHENAVA_BENCH_ARCHIVE_N", "1000000"))

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, literal, literal_column
 
+from storage.query_normalizer import query_normalizer
+
 #: a token: a run of letters/digits (what FTS5's unicode61 and PostgreSQL's parser both keep)
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _PART_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -39,14 +41,6 @@ class Clause:
     negated: bool = False
 
 
-def _normalizer():  # imported late: the NLP package is heavier than storage
-    try:
-        from nlp.normalize import normalize_for_search
-    except ImportError:  # pragma: no cover - only while nlp.normalize is not in the tree
-        return lambda text: text.lower()
-    return normalize_for_search
-
-
 def tokens(text: str) -> list[str]:
     """The index tokens of already-normalised text."""
     return _TOKEN_RE.findall(text.lower())
@@ -56,7 +50,7 @@ def parse_search(text: str) -> list[Clause]:
     """Clauses of a search text; [] for blank text. Raises SearchSyntaxError if nothing is searchable."""
     if not text or not text.strip():
         return []
-    normalize = _normalizer()
+    normalize = query_normalizer()
     clauses: list[Clause] = []
     for match in _PART_RE.finditer(text):
         negated_phrase, phrase, word = match.groups()

@@ -23,8 +23,13 @@ import pytest
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
+from nlp.normalize import normalize_for_search
 from storage.db import create_engine_from_url, init_db, normalize_url
+from storage.query_normalizer import use_query_normalizer
 from storage.repository import MentionStore
+
+# what the wiring does at start-up (shenava/__init__.py): search words are normalised like stored text
+use_query_normalizer(normalize_for_search)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
