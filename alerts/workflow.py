@@ -228,3 +228,58 @@ def response_report(
                 )
             )
     return stats
+
+
+def snooze(
+    session: Session, kind: Kind, item_id: int, *, until: datetime, by: str, at: datetime | None = None
+) -> Any:
+    """Move the item down the queue until ``until``; snoozing counts as acknowledging it."""
+    by, at = _actor(by), at or datetime.now(UTC)
+    item = get_item(session, kind, item_id)
+    if item.status == RESOLVED:
+        raise WorkflowError(f"{kind} #{item_id} is already resolved")
+    if until <= at:
+        raise WorkflowError("snooze until a time in the future")
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by, item.status = at, by, ACKNOWLEDGED
+    item.details = {**(item.details or {}), "snoozed_until": until.isoformat()}
+    _record(item, "snooze", by, at, until=until.isoformat())
+    return item
+
+
+def snoozed_until(item: Incident | UrgentAlert, now: datetime | None = None) -> datetime | None:
+    """When the snooze ends, or None when the item is not snoozed (any more)."""
+    value = (item.details or {}).get("snoozed_until")
+    until = datetime.fromisoformat(value) if value else None
+    return until if until and until > (now or datetime.now(UTC)) else None
+
+
+def add_note(
+    session: Session, kind: Kind, item_id: int, *, text: str, by: str, at: datetime | None = None
+) -> Any:
+    """An internal note in the item's history; the status does not change."""
+    by, at = _actor(by), at or datetime.now(UTC)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("a note needs some text")
+    item = get_item(session, kind, item_id)
+    _record(item, "note", by, at, note=text[:4000])
+    return item
+
+
+def not_relevant(
+    session: Session,
+    kind: Kind,
+    item_id: int,
+    *,
+    by: str,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> Any:
+    """Resolve as a false alarm. ``details["not_relevant"]`` is what the evaluation of the spike
+    detector and of urgency reads as a labelled false positive."""
+    at = at or datetime.now(UTC)
+    item = resolve(session, kind, item_id, by=by, note=note, at=at)
+    item.details = {**item.details, "not_relevant": {"by": by, "at": at.isoformat()}}
+    _record(item, "not_relevant", by, at)
+    return item

@@ -16,6 +16,7 @@ from domain.brands import BrandSettings
 from domain.settings_base import StrictModel, known_timezone
 from listeners.settings import SourcesSettings
 from nlp.settings import NlpSettings
+from shenava.web.settings import WebSettings
 from storage.settings import StorageSettings
 
 
@@ -41,6 +42,7 @@ class Settings(StrictModel):
         default_factory=NotificationsSettings, description="Channels and routing."
     )
     digest: DigestSettings = Field(default_factory=DigestSettings, description="Daily/weekly digest.")
+    web: WebSettings = Field(default_factory=WebSettings, description="Web app: language, login, cookies.")
     logging: LoggingSettings = Field(
         default_factory=LoggingSettings, description="Log level and format; secrets are always redacted."
     )

@@ -35,6 +35,9 @@ def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) ->
     app.middleware("http")(metrics.middleware)
     app.include_router(routes_mentions.router)
     app.include_router(routes_support.router)
+    from shenava.web.app import mount_web  # the pages (support inbox) share the app, its database and port
+
+    mount_web(app, settings)
 
     @app.get("/health", tags=["ops"], summary="Liveness and database reachability")
     def health() -> JSONResponse:

@@ -1,0 +1,148 @@
+"""What the detail page of one inbox item shows: the explanation, the burst chart, the mentions
+(representative ones for an incident, the conversation for an urgent mention) and the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alerts.digest.charts import bar_chart
+from alerts.workflow import WorkflowError, get_item, raised_at
+from shenava.web.queue import InboxItem, _incident, _urgent
+from storage import audit
+from storage.models import Incident, Mention, MentionBrand, UrgentAlert
+
+CHART_HOURS_BEFORE = 12
+CHART_HOURS_AFTER = 6
+CHART_MAX_HOURS = 72
+THREAD_LIMIT = 20
+
+
+@dataclass
+class HistoryLine:
+    at: datetime
+    actor: str
+    action: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Detail:
+    item: InboxItem
+    explanation: dict[str, Any]
+    chart: Markup | None
+    mentions: list[dict[str, Any]]
+    history: list[HistoryLine]
+
+
+def _mention_view(m: Mention) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "source": m.source,
+        "text": m.text,
+        "url": m.url,
+        "author": m.author_handle or m.author_name,
+        "followers": m.author_followers,
+        "created_at": m.created_at,
+        "aspects": list(m.aspects or []),
+    }
+
+
+def _hourly_negative(session: Session, row: Incident, tz: str, title: str) -> Markup:
+    peak = (
+        datetime.fromisoformat(row.details["peak_at"])
+        if (row.details or {}).get("peak_at")
+        else row.opened_at
+    )
+    start = (row.opened_at - timedelta(hours=CHART_HOURS_BEFORE)).replace(minute=0, second=0, microsecond=0)
+    end = min(
+        max(peak, row.opened_at) + timedelta(hours=CHART_HOURS_AFTER),
+        start + timedelta(hours=CHART_MAX_HOURS),
+    )
+    query = (
+        select(Mention.created_at, Mention.aspects)
+        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
+        .where(
+            MentionBrand.brand == row.brand,
+            MentionBrand.created_at >= start,
+            MentionBrand.created_at < end,
+            Mention.sentiment_label == "negative",
+        )
+    )
+    hours = int((end - start).total_seconds() // 3600) + 1
+    counts = [0] * hours
+    for created_at, aspects in session.execute(query):
+        if row.touchpoint and row.touchpoint not in (aspects or []):
+            continue
+        counts[int((created_at - start).total_seconds() // 3600)] += 1
+    zone = ZoneInfo(tz)
+    # newest first: bar_chart draws the first point at the right edge, and time runs right to left
+    points = [
+        ((start + timedelta(hours=h)).astimezone(zone).strftime("%H"), float(counts[h])) for h in range(hours)
+    ]
+    return Markup(bar_chart(points, title, colour="#d64545"))
+
+
+def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:
+    """The audit log of the item, plus workflow history written outside the web app (CLI, API,
+    a brand's reply), so nothing a colleague did is missing."""
+    lines = [HistoryLine(raised_at(row), "shenava", "raised", {})]
+    seen = set()
+    for entry in audit.history(session, target):
+        values = {**(entry.old_value or {}), **(entry.new_value or {})}
+        lines.append(HistoryLine(entry.at, entry.actor, entry.action, values))
+        seen.add((entry.action, entry.actor, entry.at.replace(microsecond=0)))
+    for step in (row.details or {}).get("history", []):
+        at = datetime.fromisoformat(step["at"])
+        key = (step.get("action"), step.get("by"), at.replace(microsecond=0))
+        if key in seen or (key[0], key[1], (at + timedelta(seconds=1)).replace(microsecond=0)) in seen:
+            continue
+        extra = {k: v for k, v in step.items() if k not in ("action", "by", "at")}
+        lines.append(HistoryLine(at, step.get("by") or "?", step.get("action") or "?", extra))
+    lines.sort(key=lambda line: line.at)
+    return lines
+
+
+def load(session: Session, kind: str, item_id: int, tz: str, chart_title: str) -> Detail:
+    """Raises ``WorkflowError`` when the item does not exist."""
+    row = get_item(session, kind, item_id)  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+    if isinstance(row, Incident):
+        explanation = dict((row.details or {}).get("explanation") or {})
+        mentions = list(explanation.get("mentions") or [])
+        for m in mentions:
+            if isinstance(m.get("created_at"), str):
+                m["created_at"] = datetime.fromisoformat(m["created_at"])
+        return Detail(
+            _incident(row, now),
+            explanation,
+            _hourly_negative(session, row, tz, chart_title),
+            mentions,
+            _history(session, f"incident:{item_id}", row),
+        )
+    if not isinstance(row, UrgentAlert):
+        raise WorkflowError(f"{kind} #{item_id} does not exist")
+    thread = [row.mention] if row.mention else []
+    if row.mention is not None and row.mention.conversation_id:
+        query = (
+            select(Mention)
+            .where(
+                Mention.source == row.mention.source, Mention.conversation_id == row.mention.conversation_id
+            )
+            .order_by(Mention.created_at)
+            .limit(THREAD_LIMIT)
+        )
+        thread = list(session.scalars(query)) or thread
+    return Detail(
+        _urgent(row, now),
+        {},
+        None,
+        [_mention_view(m) for m in thread],
+        _history(session, f"urgent:{item_id}", row),
+    )

@@ -1,0 +1,207 @@
+"""Every string the web pages show, Persian first and English beside it (``web.language``).
+
+One table, so a missing translation is a test failure rather than an English word in a Persian
+page. Placeholders use ``str.format`` names; values are escaped by the templates, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = ("fa", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app.name": ("شنوا", "Shenava"),
+    "app.tagline": ("صندوق پشتیبانی", "Support inbox"),
+    "nav.inbox": ("صندوق", "Inbox"),
+    "nav.logout": ("خروج", "Log out"),
+    "nav.skip": ("پرش به محتوا", "Skip to content"),
+    "nav.signed_in_as": ("وارد شده با", "Signed in as"),
+    # login
+    "login.title": ("ورود به شنوا", "Log in to Shenava"),
+    "login.name": ("نام کاربری", "User name"),
+    "login.password": ("گذرواژه", "Password"),
+    "login.submit": ("ورود", "Log in"),
+    "login.failed": ("نام کاربری یا گذرواژه درست نیست.", "Wrong user name or password."),
+    "login.limited": (
+        "تلاش‌های ناموفق زیاد بود. چند دقیقهٔ دیگر دوباره امتحان کنید.",
+        "Too many failed attempts. Try again in a few minutes.",
+    ),
+    "login.expired": ("نشست شما تمام شد؛ دوباره وارد شوید.", "Your session ended; please log in again."),
+    "login.help": (
+        "گذرواژه را فراموش کرده‌اید؟ مدیر می‌تواند با دستور زیر آن را بازنشانی کند:",
+        "Forgot your password? An admin can reset it with:",
+    ),
+    # errors
+    "error.title": ("خطا", "Error"),
+    "error.csrf": (
+        "فرم منقضی شده یا از جای دیگری فرستاده شده است. صفحه را دوباره باز کنید.",
+        "The form expired or came from elsewhere. Reload the page and try again.",
+    ),
+    "error.forbidden": ("این کار به نقش «{role}» نیاز دارد.", "This needs the {role} role."),
+    "error.not_found": ("پیدا نشد.", "Not found."),
+    "error.conflict": ("این کار انجام نشد: {detail}", "Not done: {detail}"),
+    "error.back": ("بازگشت به صندوق", "Back to the inbox"),
+    # inbox
+    "inbox.title": ("صندوق پشتیبانی", "Support inbox"),
+    "inbox.empty": ("موردی نیست.", "Nothing here."),
+    "inbox.count": ("{count} مورد", "{count} items"),
+    "inbox.live": ("به‌روزرسانی زنده", "Live updates"),
+    "inbox.live_off": ("اتصال زنده قطع است؛ دوباره تلاش می‌شود…", "Live updates paused; reconnecting…"),
+    "inbox.filter": ("اعمال فیلتر", "Apply filters"),
+    "inbox.clear": ("پاک کردن فیلترها", "Clear filters"),
+    "inbox.any": ("همه", "Any"),
+    "inbox.mine": ("فقط موارد من", "Only mine"),
+    "inbox.unassigned": ("بدون مسئول", "Unassigned"),
+    "inbox.snoozed_until": ("به تعویق تا {when}", "Snoozed until {when}"),
+    "inbox.updated": ("صندوق به‌روز شد", "Inbox updated"),
+    # fields
+    "field.brand": ("برند", "Brand"),
+    "field.touchpoint": ("نقطهٔ تماس", "Touchpoint"),
+    "field.source": ("منبع", "Source"),
+    "field.status": ("وضعیت", "Status"),
+    "field.assignee": ("مسئول", "Assignee"),
+    "field.severity": ("شدت", "Severity"),
+    "field.kind": ("نوع", "Kind"),
+    "field.raised": ("زمان ثبت", "Raised"),
+    "field.age": ("سن", "Age"),
+    "field.summary": ("خلاصه", "Summary"),
+    # kinds
+    "kind.incident": ("رخداد", "Incident"),
+    "kind.urgent": ("اشارهٔ فوری", "Urgent mention"),
+    # statuses
+    "status.open": ("باز", "Open"),
+    "status.acknowledged": ("دیده‌شده", "Acknowledged"),
+    "status.resolved": ("حل‌شده", "Resolved"),
+    "status.active": ("فعال (باز یا دیده‌شده)", "Active (open or acknowledged)"),
+    "status.snoozed": ("به تعویق‌افتاده", "Snoozed"),
+    # severities
+    "severity.low": ("کم", "Low"),
+    "severity.medium": ("متوسط", "Medium"),
+    "severity.high": ("زیاد", "High"),
+    "severity.critical": ("بحرانی", "Critical"),
+    # touchpoints (the NLP aspect names)
+    "touchpoint.delivery": ("ارسال و تحویل", "Delivery"),
+    "touchpoint.price": ("قیمت", "Price"),
+    "touchpoint.support": ("پشتیبانی", "Support"),
+    "touchpoint.quality": ("کیفیت", "Quality"),
+    "touchpoint.app": ("اپلیکیشن", "App"),
+    "touchpoint.payment": ("پرداخت", "Payment"),
+    "touchpoint.staff": ("کارکنان", "Staff"),
+    "touchpoint.none": ("کل برند", "Whole brand"),
+    # urgency reasons (alerts.urgent)
+    "reason.crisis_words": ("واژهٔ بحران", "Crisis words"),
+    "reason.large_account": ("حساب پرمخاطب", "Large account"),
+    "reason.urgency": ("فوریت بالا", "High urgency"),
+    "reason.unanswered_question": ("پرسش بی‌پاسخ", "Unanswered question"),
+    # summaries
+    "summary.incident": (
+        "{count} اشارهٔ منفی در برابر معمول {expected}",
+        "{count} negative mentions against a usual {expected}",
+    ),
+    "summary.urgent": ("اشارهٔ فوری از {author}", "Urgent mention by {author}"),
+    # detail
+    "detail.explanation": ("چرا هشدار داده شد", "Why this alerted"),
+    "detail.count_vs_usual": (
+        "{count} اشارهٔ منفی در پنجره؛ معمولاً {expected} ({ratio} برابر)",
+        "{count} negative mentions in the window; usually {expected} ({ratio}×)",
+    ),
+    "detail.negative_share": (
+        "سهم منفی اکنون {now}، معمولاً {usual}",
+        "Negative share now {now}, usually {usual}",
+    ),
+    "detail.touchpoints": ("نقاط تماس", "Touchpoints"),
+    "detail.terms": ("واژه‌های رو به افزایش", "Rising terms"),
+    "detail.chart": ("نمودار انفجار", "The burst"),
+    "detail.chart_title": ("اشاره‌های منفی {brand} در هر ساعت", "Negative mentions of {brand} per hour"),
+    "detail.mentions": ("اشاره‌های نمونه", "Representative mentions"),
+    "detail.mention": ("اشاره", "Mention"),
+    "detail.open_link": ("باز کردن در منبع", "Open at the source"),
+    "detail.history": ("تاریخچه", "History"),
+    "detail.no_history": ("هنوز کاری انجام نشده است.", "No action yet."),
+    "detail.reasons": ("دلیل‌ها", "Reasons"),
+    "detail.followers": ("{count} دنبال‌کننده", "{count} followers"),
+    "detail.thread": ("{count} اشاره در این گفت‌وگو", "{count} mentions in this conversation"),
+    "detail.not_relevant": ("نامرتبط علامت خورده است", "Marked not relevant"),
+    # actions
+    "action.acknowledge": ("دیدم", "Acknowledge"),
+    "action.assign": ("واگذاری", "Assign"),
+    "action.assign_to": ("واگذاری به", "Assign to"),
+    "action.assign_me": ("به خودم", "To me"),
+    "action.snooze": ("تعویق", "Snooze"),
+    "action.snooze_minutes": ("دقیقه", "minutes"),
+    "action.resolve": ("حل شد", "Resolve"),
+    "action.reason": ("دلیل یا کاری که انجام شد", "Reason or what was done"),
+    "action.note": ("یادداشت داخلی", "Internal note"),
+    "action.add_note": ("افزودن یادداشت", "Add note"),
+    "action.not_relevant": ("نامرتبط", "Not relevant"),
+    "action.done": ("انجام شد.", "Done."),
+    # history lines (audit actions)
+    "audit.acknowledge": ("دید", "acknowledged"),
+    "audit.assign": ("واگذار کرد به {to}", "assigned to {to}"),
+    "audit.snooze": ("تا {until} به تعویق انداخت", "snoozed until {until}"),
+    "audit.resolve": ("حل‌شده اعلام کرد", "resolved"),
+    "audit.note": ("یادداشت گذاشت", "added a note"),
+    "audit.not_relevant": ("نامرتبط اعلام کرد", "marked not relevant"),
+    "audit.raised": ("هشدار ثبت شد", "alert raised"),
+    # time
+    "time.minutes_ago": ("{n} دقیقه پیش", "{n} min ago"),
+    "time.hours_ago": ("{n} ساعت پیش", "{n} h ago"),
+    "time.days_ago": ("{n} روز پیش", "{n} d ago"),
+    "time.just_now": ("همین حالا", "just now"),
+}
+
+MONTHS = {
+    "fa": (
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+    ),
+    "en": (
+        "Farvardin",
+        "Ordibehesht",
+        "Khordad",
+        "Tir",
+        "Mordad",
+        "Shahrivar",
+        "Mehr",
+        "Aban",
+        "Azar",
+        "Dey",
+        "Bahman",
+        "Esfand",
+    ),
+}
+
+
+class MissingMessage(KeyError):
+    """A template asked for a key that is not in the catalogue."""
+
+
+def translator(language: str) -> Callable[..., str]:
+    """``t(key, **values)`` in ``language`` (fa or en)."""
+    index = LANGUAGES.index(language)
+
+    def t(key: str, **values: object) -> str:
+        try:
+            text = MESSAGES[key][index]
+        except KeyError:
+            raise MissingMessage(key) from None
+        return text.format(**values) if values else text
+
+    return t
+
+
+def label(language: str, group: str, value: str | None) -> str:
+    """A code (``severity.high``, ``touchpoint.delivery``) in words; the code itself if unknown."""
+    entry = MESSAGES.get(f"{group}.{value}")
+    return entry[LANGUAGES.index(language)] if entry else (value or "")

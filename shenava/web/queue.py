@@ -1,0 +1,210 @@
+"""The inbox queue: incidents and urgent mentions in one list, filtered and ordered for triage.
+
+Order (until per-brand SLAs exist): active items first; among them snoozed ones last; then the
+higher severity first, then the one waiting longest. Resolved items (when asked for) follow,
+newest resolution first. An urgent mention's severity is the one its alert carried: critical
+when several reasons fired, high otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from alerts.workflow import ACTIVE_STATUSES, raised_at, snoozed_until
+from storage.models import Incident, Mention, UrgentAlert
+
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+STATUSES = ("active", "open", "acknowledged", "snoozed", "resolved", "all")
+FETCH_LIMIT = 500  # rows read per kind before filtering in Python
+SHOW_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    brand: str | None = None
+    touchpoint: str | None = None
+    source: str | None = None
+    status: str = "active"
+    assignee: str | None = None  # a name, or "-" for unassigned
+    mine: bool = False
+
+    @classmethod
+    def from_query(cls, params: Any) -> Filters:
+        def one(name: str, limit: int = 128) -> str | None:
+            value = (params.get(name) or "").strip()
+            return value[:limit] or None
+
+        status = one("status") or "active"
+        return cls(
+            brand=one("brand"),
+            touchpoint=one("touchpoint", 64),
+            source=one("source", 64),
+            status=status if status in STATUSES else "active",
+            assignee=one("assignee"),
+            mine=params.get("mine") in ("1", "on", "true"),
+        )
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        pairs = {k: v for k, v in self.__dict__.items() if v not in (None, False, "")}
+        if pairs.get("mine"):
+            pairs["mine"] = "1"
+        return urlencode(pairs)
+
+
+@dataclass
+class InboxItem:
+    kind: str  # incident | urgent
+    id: int
+    brand: str
+    status: str
+    severity: str
+    raised_at: datetime
+    touchpoints: list[str]
+    sources: list[str]
+    assigned_to: str | None
+    acknowledged_by: str | None
+    snoozed_until: datetime | None
+    not_relevant: bool
+    count: float = 0.0  # incident: negative mentions in the window; urgent: mentions in the thread
+    expected: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+    text: str | None = None  # urgent: the mention's text
+    author: str | None = None
+    url: str | None = None
+    resolved_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+def _incident(row: Incident, now: datetime) -> InboxItem:
+    details = row.details or {}
+    explanation = details.get("explanation") or {}
+    touchpoints = list(details.get("touchpoints") or ([row.touchpoint] if row.touchpoint else []))
+    sources = sorted({m.get("source") for m in explanation.get("mentions", []) if m.get("source")})
+    return InboxItem(
+        kind="incident",
+        id=row.id,
+        brand=row.brand,
+        status=row.status,
+        severity=row.severity,
+        raised_at=raised_at(row),
+        touchpoints=touchpoints,
+        sources=sources,
+        assigned_to=row.assigned_to,
+        acknowledged_by=row.acknowledged_by,
+        snoozed_until=snoozed_until(row, now),
+        not_relevant=bool(details.get("not_relevant")),
+        count=float(explanation.get("count", row.peak_count)),
+        expected=float(explanation.get("expected", row.baseline)),
+        resolved_at=row.resolved_at,
+    )
+
+
+def _urgent(row: UrgentAlert, now: datetime) -> InboxItem:
+    details = row.details or {}
+    reasons = list(details.get("reasons") or [])
+    m: Mention | None = row.mention
+    return InboxItem(
+        kind="urgent",
+        id=row.id,
+        brand=row.brand,
+        status=row.status,
+        severity="critical" if len(reasons) > 1 else "high",
+        raised_at=raised_at(row),
+        touchpoints=list(m.aspects or []) if m else [],
+        sources=[m.source] if m else [],
+        assigned_to=row.assigned_to,
+        acknowledged_by=row.acknowledged_by,
+        snoozed_until=snoozed_until(row, now),
+        not_relevant=bool(details.get("not_relevant")),
+        count=float(row.mention_count),
+        reasons=reasons,
+        text=m.text if m else None,
+        author=(m.author_handle or m.author_name) if m else None,
+        url=m.url if m else None,
+        resolved_at=row.resolved_at,
+    )
+
+
+def _status_clause(model: type[Incident] | type[UrgentAlert], status: str) -> Any:
+    if status in ("active", "snoozed"):
+        return model.status.in_(ACTIVE_STATUSES)
+    if status in ("open", "acknowledged", "resolved"):
+        return model.status == status
+    return None
+
+
+def _matches(item: InboxItem, f: Filters, user_name: str | None) -> bool:
+    if f.touchpoint and f.touchpoint not in item.touchpoints:
+        return False
+    if f.source and f.source not in item.sources:
+        return False
+    if f.status == "snoozed" and item.snoozed_until is None:
+        return False
+    return not (f.mine and item.assigned_to != user_name)
+
+
+def sort_key(item: InboxItem) -> tuple[Any, ...]:
+    if item.active:
+        return (0, item.snoozed_until is not None, -SEVERITY_RANK.get(item.severity, 1), item.raised_at)
+    resolved = (item.resolved_at or item.raised_at).timestamp()
+    return (1, False, 0, -resolved)
+
+
+def load(
+    session: Session, f: Filters, user_name: str | None = None, now: datetime | None = None
+) -> list[InboxItem]:
+    """The queue for these filters, ordered for triage (at most ``SHOW_LIMIT`` items)."""
+    now = now or datetime.now(UTC)
+    items: list[InboxItem] = []
+    for model, convert in ((Incident, _incident), (UrgentAlert, _urgent)):
+        query = select(model).order_by(model.id.desc()).limit(FETCH_LIMIT)
+        if model is UrgentAlert:
+            query = query.options(joinedload(UrgentAlert.mention))
+        clause = _status_clause(model, f.status)
+        if clause is not None:
+            query = query.where(clause)
+        if f.brand:
+            query = query.where(model.brand == f.brand)
+        if f.assignee == "-":
+            query = query.where(model.assigned_to.is_(None))
+        elif f.assignee:
+            query = query.where(model.assigned_to == f.assignee)
+        items += [convert(row, now) for row in session.scalars(query)]  # type: ignore[operator]
+    chosen = [i for i in items if _matches(i, f, user_name)]
+    chosen.sort(key=sort_key)
+    return chosen[:SHOW_LIMIT]
+
+
+def choices(session: Session, brands: list[str]) -> dict[str, list[str]]:
+    """Values offered in the filter menus: configured brands, known touchpoints, sources, assignees."""
+    assignees: set[str] = set()
+    for model in (Incident, UrgentAlert):
+        assignees |= {a for a in session.scalars(select(model.assigned_to).distinct()) if a}
+    # the listeners' sources; a distinct over a million mentions would cost more than the page
+    sources = sorted({"x", "instagram", "telegram", "web"} | _alert_sources(session))
+    return {
+        "brands": brands,
+        "touchpoints": ["delivery", "price", "support", "quality", "app", "payment", "staff"],
+        "sources": sources,
+        "assignees": sorted(assignees),
+        "statuses": list(STATUSES),
+    }
+
+
+def _alert_sources(session: Session) -> set[str]:
+    query = select(Mention.source).join(UrgentAlert, UrgentAlert.mention_id == Mention.id).distinct()
+    return {s for s in session.scalars(query) if s}

@@ -1,0 +1,103 @@
+"""The inbox pages: the queue (full page and htmx partial), the live stream, the detail page and
+the actions. Reading needs any role; acting needs support (as with API keys)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from alerts.workflow import WorkflowError
+from shenava.web import actions, detail, queue
+from shenava.web.deps import AnyUser, Db, PostedForm, SupportUser
+from shenava.web.errors import Conflict, NotFound
+from shenava.web.messages import translator
+from shenava.web.security import client_ip
+from shenava.web.sessions import current
+from shenava.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Kind = Annotated[str, Path(pattern="^(incident|urgent)$")]
+ItemId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+def _queue_context(request: Request, session: Db, login: AnyUser) -> dict[str, object]:
+    web = request.app.state.web
+    filters = queue.Filters.from_query(request.query_params)
+    return {
+        "login": login,
+        "filters": filters,
+        "items": queue.load(session, filters, login.user.name),
+        "choices": queue.choices(session, web.brands),
+        "active": "inbox",
+    }
+
+
+@router.get("/inbox")
+def inbox(request: Request, session: Db, login: AnyUser) -> Response:
+    return render(request, "inbox.html", **_queue_context(request, session, login))
+
+
+@router.get("/inbox/queue")
+def inbox_queue(request: Request, session: Db, login: AnyUser) -> Response:
+    """Only the queue (what live updates and the filter form swap in)."""
+    context = _queue_context(request, session, login)
+    response = render(request, "_queue.html", **context)
+    query = context["filters"].query_string()  # type: ignore[attr-defined]
+    response.headers["HX-Push-Url"] = "/inbox" + (f"?{query}" if query else "")
+    return response
+
+
+@router.get("/inbox/events")
+async def inbox_events(request: Request) -> Response:
+    """Server-sent events: ``change`` whenever the inbox changed, in any process."""
+    web = request.app.state.web
+
+    def logged_in() -> bool:  # its own short session: a stream must not hold a pooled connection
+        with request.app.state.sessions() as session:
+            return current(session, request, web.settings) is not None
+
+    import anyio
+
+    if not await anyio.to_thread.run_sync(logged_in):
+        return Response(status_code=401)
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(web.watcher.stream(), media_type="text/event-stream", headers=headers)
+
+
+@router.get("/inbox/{kind}/{item_id}")
+def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login: AnyUser) -> Response:
+    web = request.app.state.web
+    t = translator(web.settings.language)
+    try:
+        item = detail.load(session, kind, item_id, web.tz, t("detail.chart_title", brand=""))
+    except WorkflowError:
+        raise NotFound() from None
+    return render(
+        request, "item.html", login=login, d=item, active="inbox", done=request.query_params.get("done")
+    )
+
+
+@router.post("/inbox/{kind}/{item_id}/{action}")
+def act(
+    request: Request,
+    kind: Kind,
+    item_id: ItemId,
+    action: str,
+    session: Db,
+    login: SupportUser,
+    form: PostedForm,
+) -> Response:
+    try:
+        actions.perform(session, kind, item_id, action, form, actor=login.user.name, ip=client_ip(request))
+        session.commit()
+    except actions.ActionError as exc:
+        session.rollback()
+        if "does not exist" in str(exc):
+            raise NotFound() from None
+        raise Conflict(str(exc)) from None
+    back = form.get("back")
+    if isinstance(back, str) and back.startswith("/inbox") and not back.startswith("//"):
+        return RedirectResponse(back, status_code=303)
+    return RedirectResponse(f"/inbox/{kind}/{item_id}?done={action}", status_code=303)

@@ -1,0 +1,39 @@
+"""Settings of the ``web`` section (owned by shenava/web/): the support inbox in the browser."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from domain.settings_base import StrictModel
+
+
+class WebSettings(StrictModel):
+    language: Literal["fa", "en"] = Field(
+        default="fa", description="Language of the web pages: fa (Persian, right to left) or en (English)."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8080",
+        max_length=300,
+        description="Address people open the web app at; printed on first start and used in alert links.",
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, le=24 * 30, description="Hours a login lasts without activity before it expires."
+    )
+    secure_cookies: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Mark session cookies Secure: auto (when the request came over HTTPS), always or never.",
+    )
+    login_attempts: int = Field(
+        default=5, ge=1, le=1000, description="Failed logins allowed per account and per address per window."
+    )
+    login_window_minutes: float = Field(
+        default=15.0, gt=0, le=24 * 60, description="Window (minutes) in which failed logins are counted."
+    )
+    live_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often the server looks for new alerts and colleagues' actions to push to pages.",
+    )
