@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from alerts.settings import Severity
+from alerts.severity import Severity
 
 INCIDENT_OPENED = "incident_opened"
 INCIDENT_GREW = "incident_grew"
@@ -121,9 +121,3 @@ class DeliveryFailed(AlertEvent):
     channel: str
     event_key: str
     error: str = ""
-
-
-def severity_rank(severity: str) -> int:
-    """low=0 … critical=3; unknown names rank lowest."""
-    order = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-    return order.get(severity, 0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from alerts.events import URGENT_MENTION, severity_rank
+from alerts.events import URGENT_MENTION
 from alerts.settings import NotificationsSettings, QuietHours
+from alerts.severity import severity_rank
 
 
 class Router:

@@ -9,10 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from alerts.detection.config import DetectorSettings
+from alerts.severity import Severity
 from domain.settings_base import StrictModel, known_timezone
-
-Severity = Literal["low", "medium", "high", "critical"]
-SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 

@@ -73,8 +73,9 @@ def send_digest(settings: Settings, rendered: RenderedDigest) -> list[str]:
     Raises ``DigestNotConfigured`` when no e-mail channel is set up and
     ``alerts.notifiers.DeliveryError`` when SMTP fails.
     """
-    from alerts.notifiers import EmailNotifier, NotConfigured, build_notifier
+    from alerts.notifiers import EmailNotifier, build_notifier
     from alerts.settings import EmailChannel
+    from domain.errors import NotConfigured
 
     channels = [c for c in settings.notifications.channels if isinstance(c, EmailChannel) and c.enabled]
     wanted = settings.digest.channel

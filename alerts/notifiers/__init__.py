@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-import os
-
-from alerts.notifiers.base import DeliveryError, NotConfigured, Notifier
-from alerts.notifiers.console import ConsoleNotifier, FileNotifier
+from alerts.notifiers.base import DeliveryError, Notifier
+from alerts.notifiers.console import ConsoleNotifier
 from alerts.notifiers.email import EmailNotifier
+from alerts.notifiers.file import FileNotifier
 from alerts.notifiers.slack import SlackNotifier
 from alerts.notifiers.telegram import TelegramNotifier
 from alerts.notifiers.webhook import WebhookNotifier
@@ -24,13 +23,14 @@ from alerts.settings import (
     TelegramChannel,
     WebhookChannel,
 )
+from domain.errors import NotConfigured
+from domain.secrets import secret
 
 __all__ = [
     "ConsoleNotifier",
     "DeliveryError",
     "EmailNotifier",
     "FileNotifier",
-    "NotConfigured",
     "Notifier",
     "SlackNotifier",
     "TelegramNotifier",
@@ -41,17 +41,8 @@ __all__ = [
 ]
 
 
-def _secret(name: str) -> str | None:
-    try:
-        from domain.secrets import secret
-    except ImportError:  # config not loaded in a minimal install
-        value = os.environ.get(name)
-        return value or None
-    return secret(name)
-
-
 def _required(name: str, channel: str) -> str:
-    value = _secret(name)
+    value = secret(name)
     if not value:
         raise NotConfigured(f"channel {channel!r} is off: environment variable {name} is not set")
     return value
@@ -86,8 +77,8 @@ def build_notifier(channel: ChannelSettings) -> Notifier:
             sender=channel.sender,
             recipients=channel.recipients,
             security=channel.security,
-            username=_secret(channel.username_env) if channel.username_env else None,
-            password=_secret(channel.password_env) if channel.password_env else None,
+            username=secret(channel.username_env) if channel.username_env else None,
+            password=secret(channel.password_env) if channel.password_env else None,
             timeout_s=channel.timeout_s,
             ca_file=channel.ca_file,
         )

@@ -1,7 +1,8 @@
 """The notifier interface and its errors.
 
 A notifier renders one stored event (its JSON) for its channel and sends it. It raises
-``DeliveryError`` saying whether trying again can help; the outbox decides when.
+``DeliveryError`` saying whether trying again can help; the outbox decides when. A channel that
+lacks a secret is not built at all (``domain.errors.NotConfigured``, raised by ``build_notifier``).
 """
 
 from __future__ import annotations
@@ -10,10 +11,6 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 import httpx
-
-
-class NotConfigured(Exception):
-    """The channel lacks what it needs (a secret in the environment); it is skipped, once, with a reason."""
 
 
 class DeliveryError(Exception):

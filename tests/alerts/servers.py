@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from aiosmtpd.controller import Controller
 
 
 @dataclass
@@ -179,3 +182,35 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (a channel that is down)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpInbox:
+    """An aiosmtpd handler that keeps every message; ``rcpt_reply`` refuses recipients with that reply."""
+
+    def __init__(self, rcpt_reply: str | None = None) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.rcpt_reply = rcpt_reply
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def smtp_server(handler: SmtpInbox, **kwargs: Any) -> Controller:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, started; stop it with ``.stop()``."""
+    controller = Controller(handler, hostname="127.0.0.1", port=closed_port(), **kwargs)
+    controller.start()
+    return controller

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from alerts.engine import AlertEngine
-from alerts.events import INCIDENT_GREW, INCIDENT_OPENED, INCIDENT_RESOLVED, AlertEvent, severity_rank
+from alerts.events import INCIDENT_GREW, INCIDENT_OPENED, INCIDENT_RESOLVED, AlertEvent
+from alerts.severity import severity_rank
 from alerts.workflow import resolve
 from config.settings import Settings
 from storage.db import create_engine_from_url, init_db

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import ssl
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,7 +15,6 @@ from aiosmtpd.controller import Controller
 from alerts.notifiers import (
     DeliveryError,
     EmailNotifier,
-    NotConfigured,
     SlackNotifier,
     TelegramNotifier,
     WebhookNotifier,
@@ -25,13 +22,17 @@ from alerts.notifiers import (
 )
 from alerts.notifiers.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from alerts.settings import TelegramChannel
+from domain.errors import NotConfigured
 from tests.alerts.events_fixtures import incident_event, urgent_event
 from tests.alerts.servers import (
     Received,
     ScriptedServer,
+    SmtpInbox,
+    closed_port,
     json_reply,
     self_signed_cert,
     slack_webhook,
+    smtp_server,
     telegram_bot_api,
     telegram_too_many_requests,
     text_reply,
@@ -72,12 +73,6 @@ def hook() -> Iterator[ScriptedServer]:
     server.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_telegram_sends_html_message(telegram: ScriptedServer) -> None:
     notifier = TelegramNotifier("tg", token=TOKEN, chat_id="-1001", base_url=telegram.url)
     notifier.send(incident_event(), delivery_key="k1")
@@ -104,7 +99,7 @@ def test_telegram_wrong_token_is_permanent_and_never_leaks_the_token(telegram: S
 
 def test_telegram_down_is_retryable_and_message_hides_token() -> None:
     notifier = TelegramNotifier(
-        "tg", token=TOKEN, chat_id="1", base_url=f"http://127.0.0.1:{_closed_port()}", timeout_s=2
+        "tg", token=TOKEN, chat_id="1", base_url=f"http://127.0.0.1:{closed_port()}", timeout_s=2
     )
     with pytest.raises(DeliveryError) as info:
         notifier.send(urgent_event(), delivery_key="k")
@@ -186,28 +181,6 @@ def test_missing_secret_means_not_configured(monkeypatch: pytest.MonkeyPatch) ->
 # -- SMTP ------------------------------------------------------------------------------------
 
 
-class _Inbox:
-    def __init__(self, rcpt_reply: str | None = None) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-        self.rcpt_reply = rcpt_reply
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _smtp(handler: _Inbox, **kwargs: Any) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=_closed_port(), **kwargs)
-    controller.start()
-    return controller
-
-
 def _email(port: int, security: str = "none", ca_file: str | None = None) -> EmailNotifier:
     return EmailNotifier(
         "mail",
@@ -222,8 +195,8 @@ def _email(port: int, security: str = "none", ca_file: str | None = None) -> Ema
 
 
 def test_email_html_rtl_with_text_alternative() -> None:
-    inbox = _Inbox()
-    controller = _smtp(inbox)
+    inbox = SmtpInbox()
+    controller = smtp_server(inbox)
     try:
         _email(controller.port).send(incident_event(), delivery_key="incident:7:opened->mail")
     finally:
@@ -241,8 +214,8 @@ def test_email_html_rtl_with_text_alternative() -> None:
 
 
 def test_email_send_html_for_other_callers() -> None:
-    inbox = _Inbox()
-    controller = _smtp(inbox)
+    inbox = SmtpInbox()
+    controller = smtp_server(inbox)
     try:
         _email(controller.port).send_html(
             "گزارش روزانه", "<p dir='rtl'>سلام</p>", "سلام", ["a@x.test", "b@x.test"]
@@ -256,8 +229,8 @@ def test_email_over_starttls_and_implicit_tls(tmp_path: Path) -> None:
     cert, key = self_signed_cert(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    inbox = _Inbox()
-    starttls = _smtp(inbox, tls_context=context, require_starttls=True)
+    inbox = SmtpInbox()
+    starttls = smtp_server(inbox, tls_context=context, require_starttls=True)
     try:
         _email(starttls.port, "starttls", str(cert)).send(urgent_event(), delivery_key="k1")
         with pytest.raises(DeliveryError) as info:  # refusing plain text is a server rule, not an outage
@@ -265,7 +238,7 @@ def test_email_over_starttls_and_implicit_tls(tmp_path: Path) -> None:
         assert not info.value.retryable
     finally:
         starttls.stop()
-    implicit = Controller(inbox, hostname="127.0.0.1", port=_closed_port(), ssl_context=context)
+    implicit = Controller(inbox, hostname="127.0.0.1", port=closed_port(), ssl_context=context)
     implicit.start()
     try:
         _email(implicit.port, "ssl", str(cert)).send(urgent_event(), delivery_key="k3")
@@ -278,7 +251,7 @@ def test_email_over_starttls_and_implicit_tls(tmp_path: Path) -> None:
     ("reply", "retryable"), [("451 4.3.0 try later", True), ("550 5.1.1 no such user", False)]
 )
 def test_email_smtp_reply_codes(reply: str, retryable: bool) -> None:
-    controller = _smtp(_Inbox(rcpt_reply=reply))
+    controller = smtp_server(SmtpInbox(rcpt_reply=reply))
     try:
         with pytest.raises(DeliveryError) as info:
             _email(controller.port).send(urgent_event(), delivery_key="k")
@@ -289,5 +262,5 @@ def test_email_smtp_reply_codes(reply: str, retryable: bool) -> None:
 
 def test_email_server_down_is_retryable() -> None:
     with pytest.raises(DeliveryError) as info:
-        _email(_closed_port()).send(urgent_event(), delivery_key="k")
+        _email(closed_port()).send(urgent_event(), delivery_key="k")
     assert info.value.retryable
