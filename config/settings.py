@@ -1,8 +1,9 @@
 """The root settings model. Each package owns the model of its own section.
 
-Owners: ``timezone``/``logging`` here, ``brands`` → domain/brands.py; ``storage`` → storage/settings.py;
-``sources`` → listeners/settings.py; ``nlp`` → nlp/settings.py; ``alerts``, ``notifications``
-and ``digest`` → alerts/settings.py. Every field carries a description (a test checks it).
+Owners: ``timezone``/``logging`` here; ``web`` → config/web.py; ``brands`` → domain/brands.py;
+``storage`` → storage/settings.py; ``sources`` → listeners/settings.py; ``nlp`` → nlp/settings.py;
+``alerts``, ``notifications`` and ``digest`` → alerts/settings.py. Every field carries a description
+(a test checks it).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from alerts.settings import AlertsSettings, DigestSettings, NotificationsSettings
+from config.web import WebSettings
 from domain.brands import BrandSettings
 from domain.settings_base import StrictModel, known_timezone
 from listeners.settings import SourcesSettings
 from nlp.settings import NlpSettings
-from shenava.web.settings import WebSettings
 from storage.settings import StorageSettings
 
 

@@ -1,4 +1,5 @@
 """The web app (support inbox; later the analysts' workspace), served with the API by ``shenava serve``.
 
-Kept import-free: ``config.settings`` imports ``shenava.web.settings`` without loading the pages.
+Its settings section is ``config.web.WebSettings`` (config assembles the settings and never imports
+the wiring).
 """

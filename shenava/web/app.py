@@ -10,12 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from config.web import WebSettings
 from shenava.web.errors import Conflict, NotFound
 from shenava.web.live import ChangeWatcher
 from shenava.web.messages import translator
 from shenava.web.security import security_headers
 from shenava.web.sessions import CsrfRejected, Forbidden, LoginRequired
-from shenava.web.settings import WebSettings
 from shenava.web.templating import render
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -25,7 +25,7 @@ from shenava.web.accounts import User, as_user
 from storage.accounts import Account, WebSession
 
 if TYPE_CHECKING:
-    from shenava.web.settings import WebSettings
+    from config.web import WebSettings
 
 COOKIE = "shenava_session"
 LOGIN_CSRF_COOKIE = "shenava_login_csrf"

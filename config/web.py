@@ -1,4 +1,7 @@
-"""Settings of the ``web`` section (owned by shenava/web/): the support inbox in the browser."""
+"""Settings of the ``web`` section, read by shenava/web/ (the support inbox in the browser).
+
+Kept in config, like ``logging``: config assembles the settings and must not import the wiring.
+"""
 
 from __future__ import annotations
 
