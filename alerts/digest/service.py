@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -14,11 +15,26 @@ from sqlalchemy.orm import Session
 from alerts.digest.data import Digest, build_digest
 from alerts.digest.period import DigestPeriod
 from alerts.digest.render import render_html, render_text, subject
-
-if TYPE_CHECKING:
-    from config.settings import Settings
+from alerts.settings import DigestSettings, NotificationsSettings
+from domain.brands import BrandSettings
 
 log = logging.getLogger("shenava.digest")
+
+
+class Settings(Protocol):
+    """What the digest reads of the root settings (``config.settings.Settings`` is one)."""
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def brands(self) -> Sequence[BrandSettings]: ...
+
+    @property
+    def digest(self) -> DigestSettings: ...
+
+    @property
+    def notifications(self) -> NotificationsSettings: ...
 
 
 class DigestNotConfigured(Exception):
