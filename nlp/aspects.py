@@ -20,6 +20,7 @@ import yaml
 
 from nlp.morphology import NOUN_SUFFIXES, VERB_PREFIXES, VERB_SUFFIXES
 from nlp.normalize import normalize_for_search
+from nlp.settings import NlpSettings
 
 TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
 
@@ -153,9 +154,9 @@ class AspectTagger:
         return tuple(p for base in self._bases(token) for p in self._phrases.get(base, ()))
 
     @classmethod
-    def from_settings(cls, nlp_settings: Any = None) -> AspectTagger:
+    def from_settings(cls, nlp_settings: NlpSettings | None = None) -> AspectTagger:
         """From ``NlpSettings`` (its ``aspects`` section), or the bundled defaults when None."""
-        aspects = getattr(nlp_settings, "aspects", None)
+        aspects = nlp_settings.aspects if nlp_settings is not None else None
         data = load_default_lexicon()
         if aspects is not None:
             data = merge_lexicon(data, aspects.extra_terms, aspects.replace_terms, aspects.disabled)
