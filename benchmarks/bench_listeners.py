@@ -14,7 +14,8 @@ from pathlib import Path
 
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
-from listeners.web.listeners import TelegramListener, WebListener
+from listeners.web.sites import WebListener
+from listeners.web.telegram import TelegramListener
 from tests.listeners.harness import drain, settings_with
 from tests.listeners.servers.instagram import InstagramServer
 from tests.listeners.servers.web import WebSourceServer

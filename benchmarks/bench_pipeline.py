@@ -38,7 +38,7 @@ def _settings(tmp: Path, **replay: object):  # type: ignore[no-untyped-def]
 
 def throughput() -> None:
     from listeners.mention_file import iter_file
-    from shenava.pipeline import Pipeline
+    from shenava.service.pipeline import Pipeline
     from storage.db import init_db
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,9 +71,9 @@ def throughput() -> None:
 
 
 def time_to_first_incident(timeout_s: float = 300.0) -> None:
-    from shenava.pipeline import Pipeline
-    from shenava.pipeline_sources import build_service_listeners
-    from shenava.scheduler import Service
+    from shenava.service.pipeline import Pipeline
+    from shenava.service.scheduler import Service
+    from shenava.service.sources import build_service_listeners
     from storage.db import init_db
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.mention import RawMention
-from listeners.mention_file import IdDeriver, RecordError, iter_file
+from listeners.line_records import RecordError
+from listeners.mention_file import IdDeriver, iter_file
 
 DEFAULT_SOURCE = "import"
 

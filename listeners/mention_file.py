@@ -1,4 +1,4 @@
-"""Reading mention files (JSONL or CSV, one mention per line): shared by import and replay.
+"""The mention-file format (JSONL or CSV, one mention per line), read by import and replay.
 
 The format, one record per line:
 
@@ -9,12 +9,12 @@ The format, one record per line:
 
 A record without ``id`` gets one derived from its content (``domain.identity.content_id``), so
 reading the same file twice yields the same ids. A bad record raises ``RecordError`` naming
-its line; readers report it and go on with the rest.
+its line; readers report it and go on with the rest. Lines and formats are read by
+``listeners.line_records`` (as for ``shenava score``); this module checks the fields.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +25,7 @@ from typing import Any
 
 from domain.identity import content_id
 from domain.mention import RawMention
+from listeners.line_records import HeaderError, RecordError, file_format, open_records
 
 REQUIRED_FIELDS = ("text", "created_at")
 OPTIONAL_FIELDS = ("source", "id", "url", "author", "author_followers", "lang", "metrics")
@@ -39,15 +40,6 @@ _NUL = "\x00"
 IdDeriver = Callable[[str, datetime, str | None], str]
 
 
-class RecordError(ValueError):
-    """One bad record; ``line`` is its 1-based line number in the file."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.reason = message
-
-
 @dataclass(frozen=True)
 class FileRecord:
     """A parsed record: the mention, or the error that stopped it."""
@@ -60,67 +52,6 @@ class FileRecord:
 def default_id_deriver() -> IdDeriver:
     """The rule for content-derived ids, the same one storage applies."""
     return content_id
-
-
-def file_format(path: Path) -> str:
-    """``jsonl`` or ``csv``: by suffix, else by the first non-blank character."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "jsonl" if head.startswith(b"{") else "csv"
-
-
-def iter_raw_records(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
-    """Yield ``(line, record-or-error)`` in file order; blank lines are skipped."""
-    if file_format(path) == "jsonl":
-        yield from _iter_jsonl(path)
-    else:
-        yield from _iter_csv(path)
-
-
-def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
-    with path.open("rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            if line_no == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                yield line_no, RecordError(line_no, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-                continue
-            except json.JSONDecodeError as exc:
-                yield line_no, RecordError(line_no, f"not valid JSON ({exc.msg}, column {exc.colno})")
-                continue
-            if not isinstance(obj, dict):
-                yield line_no, RecordError(line_no, f"expected a JSON object, got {type(obj).__name__}")
-                continue
-            yield line_no, obj
-
-
-def _iter_csv(path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordError]]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=delimiter)
-        missing = [f for f in REQUIRED_FIELDS if f not in (reader.fieldnames or [])]
-        if missing:
-            yield 1, RecordError(1, f"CSV header lacks required column(s): {', '.join(missing)}")
-            return
-        start = reader.line_num + 1
-        try:
-            for row in reader:
-                if None in row:  # more cells than header columns
-                    yield start, RecordError(start, "more cells than header columns")
-                elif any(v for v in row.values()):
-                    yield start, {k: v for k, v in row.items() if v not in (None, "")}
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            yield start, RecordError(start, f"unreadable CSV ({exc}); the rest of the file is skipped")
 
 
 def parse_record(
@@ -159,15 +90,22 @@ def parse_record(
 def iter_file(path: Path, *, default_source: str, derive_id: IdDeriver | None = None) -> Iterator[FileRecord]:
     """Every record of ``path`` parsed, in file order, errors included (never raised)."""
     derive = derive_id or default_id_deriver()
-    for line, item in iter_raw_records(path):
-        if isinstance(item, RecordError):
-            yield FileRecord(line, None, item)
-            continue
-        try:
-            mention = parse_record(item, line=line, default_source=default_source, derive_id=derive)
-            yield FileRecord(line, mention)
-        except RecordError as exc:
-            yield FileRecord(line, None, exc)
+    # an empty CSV cell is an absent field, as a missing JSON key is
+    blank_is_absent = file_format(path) == "csv"
+    try:
+        for line, item in open_records(path, required=REQUIRED_FIELDS):
+            if isinstance(item, RecordError):
+                yield FileRecord(line, None, item)
+                continue
+            if blank_is_absent:
+                item = {k: v for k, v in item.items() if v != ""}
+            try:
+                mention = parse_record(item, line=line, default_source=default_source, derive_id=derive)
+                yield FileRecord(line, mention)
+            except RecordError as exc:
+                yield FileRecord(line, None, exc)
+    except HeaderError as exc:
+        yield FileRecord(exc.line, None, exc)
 
 
 def _parse_created_at(value: Any, line: int) -> datetime:

@@ -1,4 +1,5 @@
-"""What ``shenava status`` reports, as plain data: counts, listener health, open incidents."""
+"""What ``shenava status`` reports, as plain data: counts, listener health (the one read model,
+``shenava.service.health``), open incidents."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Incident, ListenerCheckpoint, ListenerState, Mention, MentionBrand, UrgentAlert
+from shenava.service.health import listener_health
+from storage.models import Incident, Mention, MentionBrand, UrgentAlert
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -40,26 +42,22 @@ def collect_status(engine: Engine) -> dict[str, Any]:
             by_brand[brand][label] = count
             by_brand[brand]["total"] += count
         newest = session.scalar(select(func.max(Mention.created_at)))
-        checkpoints = {cp.key: cp for cp in session.scalars(select(ListenerCheckpoint))}
-        states = {st.key: st for st in session.scalars(select(ListenerState))}
-        listeners = []
-        for key in sorted(set(checkpoints) | set(states)):
-            st, cp = states.get(key), checkpoints.get(key)
-            listeners.append(
-                {
-                    "key": key,
-                    "source": st.source if st else None,
-                    "last_run_at": _iso(st.last_run_at) if st else None,
-                    "last_ok_at": _iso(st.last_ok_at) if st else None,
-                    "items_total": st.items_total if st else 0,
-                    "consecutive_failures": st.consecutive_failures if st else 0,
-                    "last_error_kind": st.last_error_kind if st else None,
-                    "last_error": st.last_error if st else None,
-                    "last_error_at": _iso(st.last_error_at) if st else None,
-                    "checkpoint": cp.state if cp else None,
-                    "checkpoint_at": _iso(cp.updated_at) if cp else None,
-                }
-            )
+        listeners = [
+            {
+                "key": h.key,
+                "source": h.source,
+                "last_run_at": _iso(h.last_run_at),
+                "last_ok_at": _iso(h.last_ok_at),
+                "items_total": h.items_total,
+                "consecutive_failures": h.consecutive_failures,
+                "last_error_kind": h.last_error_kind,
+                "last_error": h.last_error,
+                "last_error_at": _iso(h.last_error_at),
+                "checkpoint": h.checkpoint,
+                "checkpoint_at": _iso(h.checkpoint_at),
+            }
+            for h in listener_health(session)
+        ]
         incidents = [
             {
                 "id": inc.id,

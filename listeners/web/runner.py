@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,12 @@ class CrawlResult:
     items: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     done: dict[str, Any] = field(default_factory=dict)
+
+
+def item_time(item: dict[str, Any]) -> datetime:
+    """When a crawled item was published. An undated item is dated when first seen: the
+    listener's seen-ids checkpoint keeps that stable."""
+    return datetime.fromisoformat(item["date"]) if item.get("date") else datetime.now(UTC)
 
 
 def policy_of(settings: WebSettings) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from shenava.api.deps import Admin, Analyst, SessionDep, Support
 
@@ -120,10 +119,11 @@ def resolve_incident(
 
 @router.get("/listeners", response_model=list[ListenerOut], summary="Listener health")
 def listeners(session: SessionDep, _: Analyst) -> list[ListenerOut]:
-    from storage.models import ListenerState
+    from shenava.service.health import listener_health
 
-    rows = session.scalars(select(ListenerState).order_by(ListenerState.key))
-    return [ListenerOut.model_validate(r) for r in rows]
+    # the one health read model (as `shenava status`), limited to listeners that have run
+
+    return [ListenerOut.model_validate(h) for h in listener_health(session) if h.has_run]
 
 
 @router.get("/keys", summary="Configured API keys: names and roles, never keys (admin)")

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         from listeners.importer import import_file
-        from shenava.pipeline import Pipeline
+        from shenava.service.pipeline import Pipeline
         from storage.db import init_db
 
         init_db(settings.storage.url)

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
             init_db(settings.storage.url)
         console.print(f"[green]✓[/] storage ready: {_safe_url(settings.storage.url)}")
 
-        from shenava.pipeline_sources import build_service_listeners
+        from shenava.service.sources import build_service_listeners
 
         listeners, notes = build_service_listeners(settings)
         for listener in listeners:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import threading
 
     from config.settings import Settings
-    from shenava.scheduler import Service
+    from shenava.service.scheduler import Service
 
 log = logging.getLogger("shenava.run")
 
@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
 
         import threading
 
-        from shenava.scheduler import stop_on_signals
+        from shenava.service.scheduler import stop_on_signals
 
         # a signal during start-up (migrations, model loading) also ends the run cleanly
         stop = threading.Event()
@@ -72,9 +72,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_seconds: float | None) -> int:
-    from shenava.pipeline import Pipeline
-    from shenava.pipeline_sources import build_service_listeners
-    from shenava.scheduler import Service
+    from listeners.replay import ReplayListener
+    from shenava.service.pipeline import Pipeline
+    from shenava.service.scheduler import Service
+    from shenava.service.sources import build_service_listeners
     from storage.db import init_db
 
     init_db(settings.storage.url)  # idempotent: a run never meets an old schema
@@ -91,11 +92,12 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
         f"[green]✓[/] models ready in {time.perf_counter() - started:.1f} s "
         f"(sentiment: {pipeline.analyzer.sentiment_model.name})"
     )
-    replaying = any(lst.source == "replay" for lst in listeners)
+    replaying = any(isinstance(lst, ReplayListener) for lst in listeners)
     if not replaying:
         pipeline.clock_mode = "wall"
     for lst in listeners:
-        speed = getattr(lst, "speed", None)
+        # the replay's speed is its settings' (after any --speed override)
+        speed = settings.sources.replay.speed if isinstance(lst, ReplayListener) else None
         console.print(f"[green]▶[/] listening: {lst.key}" + (f" at {speed:g}× speed" if speed else ""))
     service = Service(
         settings,
@@ -151,10 +153,10 @@ class _Progress:
             )
         self.last_count = count
         for event in alerts[self.shown_alerts :]:
-            console.print(f"[bold red]ALERT[/] {getattr(event, 'title', event)}")
+            console.print(f"[bold red]ALERT[/] {event.title}")
         self.shown_alerts = len(alerts)
         for job in service.jobs:
-            if getattr(job.listener, "exhausted", False) and job.key not in self.said_finished:
+            if job.listener.exhausted and job.key not in self.said_finished:
                 self.said_finished.add(job.key)
                 console.print(
                     f"[green]✓[/] {job.key}: the whole file is replayed; still listening "

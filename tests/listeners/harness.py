@@ -19,7 +19,8 @@ from domain.mention import RawMention
 from listeners.base import Listener
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
-from listeners.web.listeners import TelegramListener, WebListener
+from listeners.web.sites import WebListener
+from listeners.web.telegram import TelegramListener
 from tests.listeners.servers.base import WireServer
 from tests.listeners.servers.instagram import InstagramServer
 from tests.listeners.servers.web import WebSourceServer

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import ListenerError, NotConfigured
-from listeners.registry import build_listeners
+from shenava.service.sources import build_listeners
 from tests.listeners.harness import Harness, drain
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from listeners.registry import build_listeners
 from listeners.twitter import TwitterListener
 from nlp.analyzer import Analyzer
 from nlp.sentiment.fallback import LexiconFallbackSentimentModel
 from shenava.cli import app
-from shenava.pipeline import Pipeline
-from shenava.pipeline_job import ListenerJob
+from shenava.service.listener_job import ListenerJob
+from shenava.service.pipeline import Pipeline
+from shenava.service.sources import build_listeners
 from storage.db import create_engine_from_url, init_db
 from storage.repository import MentionStore
 from tests.listeners.harness import BRANDS, HTTP

@@ -14,7 +14,8 @@ import pytest
 from domain.errors import ListenerError
 from listeners.instagram import InstagramListener
 from listeners.twitter import TwitterListener
-from listeners.web.listeners import TelegramListener, WebListener
+from listeners.web.sites import WebListener
+from listeners.web.telegram import TelegramListener
 from tests.listeners.harness import drain, settings_with
 
 pytestmark = [

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ListenerError
-from listeners.web.listeners import TelegramListener, WebListener
+from listeners.web.sites import WebListener
+from listeners.web.telegram import TelegramListener
 from tests.listeners.harness import HTTP, REVIEW_SELECTORS, drain, settings_with
 from tests.listeners.servers.web import WebSourceServer
 

@@ -13,7 +13,7 @@ from config.loader import BUNDLED_CONFIG, load_settings
 from config.settings import Settings
 from nlp.analyzer import Analyzer
 from nlp.sentiment import LexiconFallbackSentimentModel
-from shenava.pipeline import Pipeline
+from shenava.service.pipeline import Pipeline
 from storage.repository import MentionStore
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from listeners.importer import import_file
-from shenava.pipeline import Pipeline
+from shenava.service.pipeline import Pipeline
 from storage.models import Mention
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from domain.checkpoint import Checkpoint, ListenerBatch
 from domain.errors import ListenerError
 from domain.mention import RawMention
 from listeners.base import Listener
-from shenava.pipeline import Pipeline
-from shenava.pipeline_job import ListenerJob
+from shenava.service.listener_job import ListenerJob
+from shenava.service.pipeline import Pipeline
 from storage.models import Mention
 
 T0 = datetime(2026, 10, 3, 10, 0, tzinfo=UTC)

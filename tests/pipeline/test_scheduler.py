@@ -11,8 +11,8 @@ from config.settings import Settings
 from domain.checkpoint import Checkpoint, ListenerBatch
 from domain.mention import RawMention
 from listeners.base import Listener
-from shenava.pipeline import Pipeline
-from shenava.scheduler import Service, listener_interval
+from shenava.service.pipeline import Pipeline
+from shenava.service.scheduler import Service, listener_interval
 
 
 class SlowListener(Listener):

@@ -17,15 +17,19 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from listeners.base import Listener
-from shenava.pipeline import Pipeline
-from shenava.pipeline_job import ListenerJob
+from shenava.service.listener_job import ListenerJob
+from shenava.service.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from alerts.events import AlertEvent
+    from alerts.outbox import DispatchReport
 
 log = logging.getLogger("shenava.scheduler")
 
@@ -37,17 +41,18 @@ class ServiceStats:
     """What the service has done so far (read by the console progress line)."""
 
     started: float = field(default_factory=time.monotonic)
-    alerts: list[Any] = field(default_factory=list)
+    alerts: list[AlertEvent] = field(default_factory=list)
     detect_passes: int = 0
     dispatched: int = 0
 
 
 def listener_interval(listener: Listener, settings: Any) -> float:
     """The listener's own ``interval_seconds``, else its source section's, else a minute."""
-    own = getattr(listener, "interval_seconds", None)
-    if own:
-        return float(own)
-    section = getattr(getattr(settings, "sources", None), listener.source, None)
+    if listener.interval_seconds:
+        return float(listener.interval_seconds)
+    # ``sources`` has one section per source name; a source without one (or no settings) gets
+    # the default
+    section = getattr(settings.sources, listener.source, None) if settings is not None else None
     return float(getattr(section, "interval_seconds", None) or DEFAULT_LISTENER_INTERVAL)
 
 
@@ -84,18 +89,26 @@ class Service:
 
     # -- jobs ------------------------------------------------------------------------------------
 
-    def detect_once(self) -> list[Any]:
-        events = self.pipeline.detect()
+    def detect_once(self) -> list[AlertEvent]:
+        """One detection pass of the alert engine, up to the pipeline's detection time."""
+        alerts, until = self.pipeline.alerts, self.pipeline.detection_time(datetime.now(UTC))
+        events: list[AlertEvent] = []
+        if alerts is not None and until is not None:  # nothing to judge before any data
+            with self.pipeline.alerts_lock:
+                events = alerts.detect(until)
         self.stats.detect_passes += 1
         for event in events:
             self.stats.alerts.append(event)
-            log.info("alert: %s", getattr(event, "title", event))
+            log.info("alert: %s", event.title)
         return events
 
-    def dispatch_once(self) -> Any:
-        report = self.pipeline.dispatch()
-        sent = getattr(report, "sent", 0) or 0
-        self.stats.dispatched += int(sent) if isinstance(sent, int) else len(sent)
+    def dispatch_once(self) -> DispatchReport | None:
+        """Send the outbox rows that are due. Not under ``alerts_lock``: the outbox claims rows in
+        its own short transactions, so a slow or down channel never holds up detection."""
+        if self.pipeline.alerts is None:
+            return None
+        report = self.pipeline.alerts.dispatch(datetime.now(UTC))
+        self.stats.dispatched += report.sent
         return report
 
     def _guarded(self, name: str, fn: Callable[[], Any]) -> Callable[[], None]:

@@ -1,10 +1,13 @@
 """The generic listener job: what the scheduler runs for every listener, every interval.
 
-load checkpoint → fetch → per batch: analyse, store with the batch's checkpoint (one
-transaction), urgent alerts → record the run. A ``ListenerError`` is recorded (kind and
-message) and the job backs off (the source's ``retry_after`` when it gave one, else
-exponential) instead of hammering a failing source; any other exception is recorded the same
-way, so one broken listener never stops the others or crash-loops the service.
+It owns a listener's whole checkpoint lifecycle: load the stored checkpoint → ``fetch`` after
+it → per batch, ``Pipeline.process`` (analyse; store the mentions with the batch's checkpoint in
+one transaction; urgent check) → record the run (``listener_states``).
+
+A ``ListenerError`` is recorded (kind and message) and the job backs off (the source's
+``retry_after`` when it gave one, else exponential) instead of hammering a failing source; any
+other exception is recorded the same way, so one broken listener never stops the others or
+crash-loops the service.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from domain.checkpoint import CheckpointVersionError
 from domain.errors import ListenerError
 from listeners.base import Listener
 from shenava.logging_setup import redact
-from shenava.pipeline import Pipeline
+from shenava.service.pipeline import Pipeline
 
 log = logging.getLogger("shenava.job")
 
@@ -70,10 +73,8 @@ class ListenerJob:
     @property
     def idle(self) -> bool:
         """Nothing left to do for now: a replay that reached its end, or a live listener that ran."""
-        exhausted = getattr(self.listener, "exhausted", None)
-        if exhausted is not None:
-            return bool(exhausted)
-        return self.runs > 0
+        exhausted = self.listener.exhausted
+        return self.runs > 0 if exhausted is None else exhausted
 
     def __call__(self) -> RunReport:
         report = RunReport(self.key)
@@ -83,7 +84,7 @@ class ListenerJob:
         store = self.pipeline.store
         self.running = True
         try:
-            checkpoint = store.load_checkpoint(self.key)
+            checkpoint = store.load_checkpoint(self.key)  # None before the first stored batch
             for batch in self.listener.fetch(checkpoint):
                 done = self.pipeline.process(self.key, batch.mentions, batch.checkpoint)
                 report.batches += 1

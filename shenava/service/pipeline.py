@@ -1,8 +1,15 @@
-"""The pipeline stages, as plain functions over batches.
+"""The per-batch pipeline: a listener batch through NLP into storage and the urgent check.
 
-listener batch → ``analyse`` → ``store`` (mentions + checkpoint, one transaction) →
-``alerts_on_stored`` (urgent mentions, bucket counts) → ``detect`` (up to the event-time
-watermark) → ``dispatch`` (the notification outbox).
+One mention's path through the service (each step names the module that holds it):
+
+1. ``shenava.service.scheduler`` runs each listener's job on its interval;
+2. ``shenava.service.listener_job`` loads the checkpoint, fetches batches, and records the run;
+3. here, per batch: ``analyse`` (``nlp.analyzer``) → ``store`` (mentions + the batch's
+   checkpoint, one transaction) → ``check_urgent`` (``AlertEngine.on_stored``: urgent single
+   mentions);
+4. on its own timers the scheduler calls the alert engine's two other entry points:
+   ``AlertEngine.detect`` (spike detection up to ``Pipeline.detection_time``) and
+   ``AlertEngine.dispatch`` (the notification outbox).
 
 Each stage takes plain inputs and returns plain outputs (mentions, analyses, ids, timestamps),
 never ORM objects, so any stage could later run as a Celery task over PostgreSQL and
@@ -17,7 +24,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.analysis import MentionAnalysis
@@ -25,6 +32,8 @@ from domain.checkpoint import Checkpoint
 from domain.mention import RawMention
 
 if TYPE_CHECKING:
+    from alerts.engine import AlertEngine
+    from alerts.events import AlertEvent
     from config.settings import Settings
     from domain.analysis import SentimentModel
     from storage.repository import MentionStore, SaveResult
@@ -55,25 +64,11 @@ def store(
     return mention_store.save_batch(list(zip(mentions, analyses, strict=True)), checkpoint)
 
 
-def alerts_on_stored(alert_engine: Any, mention_ids: Sequence[int]) -> list[Any]:
-    """Urgent single mentions among the new rows; feeds the spike detector's bucket counts."""
+def check_urgent(alert_engine: AlertEngine | None, mention_ids: Sequence[int]) -> list[AlertEvent]:
+    """Urgent single mentions among the new rows (one alert per brand and conversation)."""
     if alert_engine is None or not mention_ids:
         return []
     return list(alert_engine.on_stored(list(mention_ids)))
-
-
-def detect(alert_engine: Any, watermark: datetime) -> list[Any]:
-    """Close detection buckets up to the event-time ``watermark``; open/update/resolve incidents."""
-    if alert_engine is None:
-        return []
-    return list(alert_engine.detect(watermark))
-
-
-def dispatch(alert_engine: Any, now: datetime) -> Any:
-    """Send the outbox rows that are due (retries with backoff live in the outbox)."""
-    if alert_engine is None:
-        return None
-    return alert_engine.dispatch(now)
 
 
 # -- wiring -----------------------------------------------------------------------------------
@@ -129,9 +124,12 @@ class BatchReport:
 class Pipeline:
     """The stages bound to their long-lived components."""
 
-    def __init__(self, mention_store: MentionStore, analyzer: Any, alert_engine: Any = None) -> None:
+    def __init__(
+        self, mention_store: MentionStore, analyzer: Any, alert_engine: AlertEngine | None = None
+    ) -> None:
         self.store = mention_store
         self.analyzer = analyzer
+        #: None: mentions are stored and analysed, nobody is alerted (``shenava import``)
         self.alerts = alert_engine
         self.watermark = Watermark()
         #: "event": detection follows the newest stored ``created_at`` (replays, imports);
@@ -139,7 +137,10 @@ class Pipeline:
         self.clock_mode = "event"
         # One batch at a time through the model: two cores gain nothing from parallel inference.
         self._analyse_lock = threading.Lock()
-        self._alerts_lock = threading.Lock()
+        #: held around every call that changes the alert engine's incidents (the urgent check
+        #: here, detection in the scheduler), so an urgent alert is never folded into an
+        #: incident that a detection pass is closing at the same moment
+        self.alerts_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -159,7 +160,7 @@ class Pipeline:
     def process(
         self, key: str, mentions: Sequence[RawMention], checkpoint: Checkpoint | None, *, alerts: bool = True
     ) -> BatchReport:
-        """analyse → store → alerts_on_stored for one batch; the batch log line is written here."""
+        """analyse → store → check_urgent for one batch; the batch log line is written here."""
         report = BatchReport(key=key, fetched=len(mentions))
         t0 = time.perf_counter()
         with self._analyse_lock:
@@ -168,8 +169,8 @@ class Pipeline:
         saved = store(self.store, mentions, analyses, checkpoint)
         t2 = time.perf_counter()
         self.watermark.advance(max((m.created_at for m in mentions), default=None))
-        with self._alerts_lock:
-            events = alerts_on_stored(self.alerts if alerts else None, saved.inserted_ids)
+        with self.alerts_lock:
+            events = check_urgent(self.alerts if alerts else None, saved.inserted_ids)
         t3 = time.perf_counter()
         report.inserted, report.duplicates = saved.inserted, saved.duplicates
         report.inserted_ids = list(saved.inserted_ids)
@@ -187,19 +188,10 @@ class Pipeline:
         report = self.process("import", mentions, None, alerts=False)
         return report.inserted, report.duplicates
 
-    def detect(self, now: datetime | None = None) -> list[Any]:
-        """One detection pass up to the watermark (see ``clock_mode``); nothing before any data."""
-        now = now or datetime.now(UTC)
+    def detection_time(self, now: datetime) -> datetime | None:
+        """Where the next detection pass closes buckets up to (see ``clock_mode``); None before
+        any data in event time."""
         watermark = self.watermark.value
         if self.clock_mode == "wall":
-            watermark = max(watermark, now) if watermark else now
-        if watermark is None:
-            return []
-        with self._alerts_lock:
-            return detect(self.alerts, watermark)
-
-    def dispatch(self, now: datetime | None = None) -> Any:
-        # No _alerts_lock: the outbox claims rows in its own short transactions, so a slow or
-        # down channel never holds up detection (AlertEngine.dispatch is safe beside detect).
-        return dispatch(self.alerts, now or datetime.now(UTC))
-
+            return max(watermark, now) if watermark else now
+        return watermark
