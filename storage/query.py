@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.settings_base import known_timezone
 from storage.models import Mention
 from storage.search_dates import DEFAULT_TZ, parse_instant
 
@@ -80,11 +80,7 @@ class MentionQuery(BaseModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        tz = data.get("tz") or DEFAULT_TZ
-        try:
-            ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {tz!r}") from None
+        tz = known_timezone(data.get("tz") or DEFAULT_TZ)
         for key in ("since", "until"):
             value = data.get(key)
             if value in (None, ""):
