@@ -19,6 +19,7 @@ from domain.analysis import MentionAnalysis
 from domain.checkpoint import Checkpoint
 from domain.identity import content_id
 from domain.mention import RawMention
+from domain.metrics import metric_count
 from storage.db import session_factory
 from storage.models import (
     ListenerCheckpoint,
@@ -38,12 +39,6 @@ from storage.sanitize import (
 from storage.types import require_aware
 
 MAX_ERROR_CHARS = 2_000
-#: metric names copied into the integer columns (sources name them differently)
-_METRIC_ALIASES = {
-    "likes": ("likes", "like_count", "favorite_count"),
-    "replies": ("replies", "reply_count", "comments", "comment_count"),
-    "reposts": ("reposts", "retweet_count", "retweets", "shares", "quote_count"),
-}
 
 
 @dataclass(frozen=True)
@@ -56,14 +51,6 @@ class SaveResult:
 def _insert(conn: Connection, table: Any) -> Insert:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
-
-
-def _metric(metrics: dict[str, Any], column: str) -> int:
-    for name in _METRIC_ALIASES[column]:
-        value = metrics.get(name)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return int(value)
-    return 0
 
 
 def _tags(values: Sequence[str], column: Any) -> list[str]:
@@ -99,9 +86,10 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         # ids are keys (urgent alerts dedup on the conversation): same rule as external_id
         "conversation_id": clean_id(raw.conversation_id) if raw.conversation_id is not None else None,
         "metrics": metrics,
-        "likes": _metric(metrics, "likes"),
-        "replies": _metric(metrics, "replies"),
-        "reposts": _metric(metrics, "reposts"),
+        # one number per metric, whatever name its source gives it (domain.metrics)
+        "likes": metric_count(metrics, "likes"),
+        "replies": metric_count(metrics, "replies"),
+        "reposts": metric_count(metrics, "reposts"),
         "brands": _tags(analysis.brands, MentionBrand.__table__.c.brand),
         "sentiment_label": analysis.sentiment.label,
         "sentiment_score": float(analysis.sentiment.score),
