@@ -105,3 +105,25 @@ def test_every_message_has_both_languages() -> None:
     assert not missing
     persian = [key for key, (fa, _) in MESSAGES.items() if not any("\u0600" <= c <= "\u06ff" for c in fa)]
     assert persian == [], "Persian strings without Persian letters (English left in?)"
+
+
+def _attempt(client: TestClient, name: str, password: str) -> int:
+    from tests.web.conftest import csrf_of
+
+    page = client.get("/login")
+    data = {"name": name, "password": password, "csrf_token": csrf_of(page.text)}
+    return client.post("/login", data=data, follow_redirects=False).status_code
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_login_is_rate_limited_per_account_and_per_address(engine: Engine) -> None:
+    add_people(engine)
+    app = create_app(web_settings(login_attempts=3), engine, ApiKeyRing.parse(""))
+    with TestClient(app) as client:
+        assert [_attempt(client, "sara", "wrong-password") for _ in range(3)] == [401, 401, 401]
+        assert _attempt(client, "sara", "sara-password-1") == 429  # even the right password, for now
+    # another address may still log in as someone else; this one is now limited for every name
+    with TestClient(app, client=("10.0.0.9", 50000)) as other:
+        assert _attempt(other, "ali", "ali-password-12") == 303
+    with TestClient(app) as client:
+        assert _attempt(client, "root", "root-password-1") == 429
