@@ -53,6 +53,8 @@ class Filters:
         from urllib.parse import urlencode
 
         pairs = {k: v for k, v in self.__dict__.items() if v not in (None, False, "")}
+        if pairs.get("status") == "active":  # the default
+            del pairs["status"]
         if pairs.get("mine"):
             pairs["mine"] = "1"
         return urlencode(pairs)

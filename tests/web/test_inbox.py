@@ -1,0 +1,135 @@
+"""The inbox through the real app and database (both backends): queue order and filters, the
+detail page, actions through alerts.workflow with their audit rows, CSRF and roles, hostile text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from storage.accounts import AuditEntry
+from storage.models import Incident, UrgentAlert
+from storage.repository import MentionStore
+from tests.web.conftest import log_in
+from tests.web.inbox_data import fill_inbox
+
+
+@pytest.fixture
+def ids(engine: Engine, store: MentionStore) -> dict[str, int]:
+    return fill_inbox(engine, store)
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'data-key="([a-z]+:\d+)"', html)
+
+
+def test_queue_orders_by_severity_then_age_and_filters(web: TestClient, ids: dict[str, int]) -> None:
+    log_in(web, "sara")
+    page = web.get("/inbox")
+    assert page.status_code == 200
+    # critical first (the incident is older than the critical urgent question), then high
+    assert _rows(page.text) == [
+        f"incident:{ids['incident']}",
+        f"urgent:{ids['question']}",
+        f"urgent:{ids['hostile']}",
+    ]
+    assert "۳ مورد" in page.text and "ارسال و تحویل" in page.text and "بحرانی" in page.text
+    assert _rows(web.get("/inbox/queue?brand=nobank").text) == [f"urgent:{ids['question']}"]
+    assert _rows(web.get("/inbox/queue?source=instagram").text) == [f"urgent:{ids['hostile']}"]
+    assert _rows(web.get("/inbox/queue?touchpoint=support").text) == [f"urgent:{ids['question']}"]
+    assert _rows(web.get("/inbox/queue?status=resolved").text) == []
+    assert _rows(web.get("/inbox/queue?mine=1").text) == []
+    partial = web.get("/inbox/queue?brand=nobank")
+    assert partial.headers["hx-push-url"] == "/inbox?brand=nobank" and "<html" not in partial.text
+
+
+def test_acknowledge_is_done_through_the_workflow_and_audited(
+    web: TestClient, ids: dict[str, int], engine: Engine
+) -> None:
+    csrf = log_in(web, "sara")
+    url = f"/inbox/incident/{ids['incident']}/acknowledge"
+    response = web.post(url, data={"csrf_token": csrf, "back": "/inbox"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/inbox"
+    with Session(engine) as session:
+        incident = session.get(Incident, ids["incident"])
+        assert incident.status == "acknowledged" and incident.acknowledged_by == "sara"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "acknowledge")).one()
+    assert entry.actor == "sara" and entry.target == f"incident:{ids['incident']}"
+    assert entry.old_value["status"] == "open" and entry.new_value["status"] == "acknowledged"
+    page = web.get(f"/inbox/incident/{ids['incident']}")
+    assert "<bdi>sara</bdi>" in page.text and "دید" in page.text  # the history names who
+
+
+def test_every_action_with_its_values(web: TestClient, ids: dict[str, int], engine: Engine) -> None:
+    csrf = log_in(web, "sara")
+    base = f"/inbox/urgent/{ids['question']}"
+    for action, data in (
+        ("assign", {"to": "ali"}),
+        ("snooze", {"minutes": "30"}),
+        ("note", {"text": "با مشتری تماس گرفتم"}),
+        ("resolve", {"text": "کارت باز شد"}),
+    ):
+        response = web.post(f"{base}/{action}", data={"csrf_token": csrf, **data}, follow_redirects=False)
+        assert response.status_code == 303, (action, response.text[:300])
+    with Session(engine) as session:
+        alert = session.get(UrgentAlert, ids["question"])
+        assert alert.status == "resolved" and alert.assigned_to == "ali" and alert.resolved_by == "sara"
+        actions = [
+            e.action
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.target == f"urgent:{ids['question']}")
+            )
+        ]
+    assert actions == ["assign", "snooze", "note", "resolve"]
+    page = web.get(base).text
+    assert "با مشتری تماس گرفتم" in page and "کارت باز شد" in page and "واگذار کرد به" in page
+    again = web.post(f"{base}/acknowledge", data={"csrf_token": csrf})
+    assert again.status_code == 409  # already resolved: said, not hidden
+    response = web.post(f"/inbox/urgent/{ids['hostile']}/not_relevant", data={"csrf_token": csrf})
+    assert response.status_code == 200  # followed the redirect to the detail page
+    with Session(engine) as session:
+        hostile = session.get(UrgentAlert, ids["hostile"])
+        assert hostile.status == "resolved" and hostile.details["not_relevant"]["by"] == "sara"
+
+
+def test_posts_without_the_csrf_token_or_the_role_are_refused(
+    web: TestClient, ids: dict[str, int], engine: Engine
+) -> None:
+    log_in(web, "sara")
+    url = f"/inbox/incident/{ids['incident']}/acknowledge"
+    assert web.post(url, data={}).status_code == 403
+    assert web.post(url, data={"csrf_token": "x" * 43}).status_code == 403
+    web.cookies.clear()
+    csrf = log_in(web, "ali")  # analyst: reads, does not act
+    assert web.get("/inbox").status_code == 200
+    assert web.post(url, data={"csrf_token": csrf}).status_code == 403
+    with Session(engine) as session:
+        assert session.get(Incident, ids["incident"]).status == "open"
+    assert web.post("/inbox/incident/999999/acknowledge", data={"csrf_token": csrf}).status_code == 403
+
+
+def test_detail_page_explains_the_incident(web: TestClient, ids: dict[str, int]) -> None:
+    log_in(web, "sara")
+    page = web.get(f"/inbox/incident/{ids['incident']}")
+    assert page.status_code == 200
+    text = page.text
+    assert "۳۰ اشارهٔ منفی در پنجره؛ معمولاً ۴٫۵" in text and "۸۰٪" in text and "۳۰٪" in text
+    assert "<svg" in text and "<rect" in text  # the burst, drawn on the server
+    assert 'href="https://example.com/n1"' in text and "javascript:alert" not in text
+    assert "<b>bold" not in text and "bold" in text  # a term is text, never markup
+    assert web.get("/inbox/incident/999999").status_code == 404
+    assert web.get("/inbox/other/1").status_code in (404, 422)
+
+
+def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:
+    log_in(web, "sara")
+    for url in ("/inbox", f"/inbox/urgent/{ids['hostile']}"):
+        page = web.get(url)
+        body = page.text
+        assert "<script>document" not in body and "<img src=x" not in body
+        assert "&lt;" in body and "pwned" in body and "\u202e" not in body  # shown as text
+        assert len(page.content) < 100_000, (url, len(page.content))  # the megabyte was cut
+        assert '<bdi dir="ltr">https://sabzino.ir/o?a=1&amp;b=2</bdi>' in body
