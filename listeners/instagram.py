@@ -25,7 +25,7 @@ from domain.errors import ListenerError, NotConfigured
 from domain.mention import RawMention
 from listeners.base import Listener
 from listeners.instagram_context import InstagramContext, RateLimited
-from listeners.settings import InstagramSettings
+from listeners.settings import InstagramSettings, ListenerSettingsView
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class InstagramListener(Listener):
         self.interval_seconds = settings.interval_seconds
 
     @classmethod
-    def from_settings(cls, settings: Any) -> list[Listener]:
+    def from_settings(cls, settings: ListenerSettingsView) -> list[Listener]:
         ins: InstagramSettings = settings.sources.instagram
         if not ins.enabled:
             raise NotConfigured("Instagram listener is switched off (sources.instagram.enabled: false)")

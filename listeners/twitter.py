@@ -25,7 +25,7 @@ from domain.mention import RawMention
 from domain.secrets import secret
 from listeners.base import Listener
 from listeners.http import route_session, with_retries
-from listeners.settings import XSettings
+from listeners.settings import ListenerSettingsView, XSettings
 from listeners.twitter_query import build_queries
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ class TwitterListener(Listener):
         self.interval_seconds = settings.interval_seconds
 
     @classmethod
-    def from_settings(cls, settings: Any) -> list[Listener]:
+    def from_settings(cls, settings: ListenerSettingsView) -> list[Listener]:
         xs: XSettings = settings.sources.x
         if not xs.enabled:
             raise NotConfigured("X listener is switched off (sources.x.enabled: false)")

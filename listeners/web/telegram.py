@@ -13,7 +13,7 @@ from domain.checkpoint import Checkpoint, ListenerBatch
 from domain.errors import NotConfigured
 from domain.mention import RawMention
 from listeners.base import Listener
-from listeners.settings import WebSettings
+from listeners.settings import ListenerSettingsView, WebSettings
 from listeners.web.runner import CrawlResult, item_time, raise_first_error, run_crawl
 
 
@@ -33,7 +33,7 @@ class TelegramListener(Listener):
         self.interval_seconds = settings.interval_seconds  # read by the scheduler
 
     @classmethod
-    def from_settings(cls, settings: Any) -> list[Listener]:
+    def from_settings(cls, settings: ListenerSettingsView) -> list[Listener]:
         web: WebSettings = settings.sources.web
         if not web.enabled:
             raise NotConfigured("Telegram listener is switched off (sources.web.enabled: false)")

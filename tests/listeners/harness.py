@@ -1,6 +1,7 @@
-"""One harness per listener: its local server, its settings, and how to add content to it.
+"""One harness per listener: its local server (or file), its settings, and how to add content to it.
 
-The contract suite (test_contract.py) runs the same tests over every harness.
+The contract suite (test_contract.py) runs the same tests over every harness; the tests of a
+source's wire failures (``wire`` marker) over those with a server.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from domain.checkpoint import Checkpoint
 from domain.mention import RawMention
 from listeners.base import Listener
 from listeners.instagram import InstagramListener
+from listeners.replay import ReplayListener
 from listeners.twitter import TwitterListener
 from listeners.web.sites import WebListener
 from listeners.web.telegram import TelegramListener
@@ -62,7 +64,10 @@ def drain(
 class Harness:
     name: ClassVar[str]
     cls: ClassVar[type]
-    server: WireServer
+    #: the listener's local wire-format server; None for a listener that reads a file
+    server: WireServer | None
+    #: whether the source is reached over the wire (the ``wire`` contract tests apply)
+    wire: ClassVar[bool] = True
     #: how many times a fault must repeat before retries are exhausted
     attempts = HTTP["retries"] + 1
 
@@ -232,14 +237,58 @@ class TelegramHarness(WebHarness):
         return f"sabzino_news/{n}"
 
 
+class ReplayHarness(Harness):
+    """The replay of a real mention file (JSONL), appended to as the source "publishes"."""
+
+    name, cls = "replay", ReplayListener
+    server = None
+    wire = False
+    #: every line at one moment, so the replay's simulated clock releases them all at once
+    created_at = "2026-10-03T18:20:00+03:30"
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        super().__init__(monkeypatch, tmp_path)
+        monkeypatch.delenv("SHENAVA_X_BEARER_TOKEN", raising=False)  # no live source besides
+        self.file = tmp_path / "mentions.jsonl"
+        self.file.write_text("", encoding="utf-8")
+        self.count = 0
+
+    def replay(self, enabled: bool) -> Settings:
+        return settings_with({"replay": {"enabled": enabled, "file": str(self.file)}})
+
+    def settings(self) -> Settings:
+        return self.replay(True)
+
+    def unconfigured(self) -> Settings:
+        return self.replay(False)
+
+    def add(self, n: int) -> list[str]:
+        ids = [f"post-{self.count + i}" for i in range(n)]
+        self.count += n
+        lines = [
+            json.dumps(
+                {"id": i, "text": f"سبزینو امروز {i}", "created_at": self.created_at}, ensure_ascii=False
+            )
+            for i in ids
+        ]
+        with self.file.open("a", encoding="utf-8") as handle:
+            handle.write("".join(line + "\n" for line in lines))
+        return ids
+
+
 #: one harness per listener class and page kind (Atom shares the feed spider with RSS; see test_web.py)
 HARNESSES: dict[str, type[Harness]] = {
-    h.name: h for h in (XHarness, InstagramHarness, RssHarness, HtmlHarness, TelegramHarness)
+    h.name: h for h in (XHarness, InstagramHarness, RssHarness, HtmlHarness, TelegramHarness, ReplayHarness)
 }
+#: the harnesses with a wire-format server (the others read files)
+WIRE_HARNESSES = sorted(name for name, h in HARNESSES.items() if h.wire)
 
 
 def open_harness(name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Harness]:
     harness = HARNESSES[name](monkeypatch, tmp_path)
+    if harness.server is None:
+        yield harness
+        return
     harness.server.stall_seconds = 1.0
     with harness.server:
         yield harness

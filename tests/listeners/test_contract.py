@@ -1,4 +1,5 @@
-"""The listener contract, run over every listener against its local wire-format server.
+"""The listener contract, run over every listener against its local wire-format server (the
+replay against its real file).
 
 Every listener resumes after the last item it saw, never repeats across pages or restarts,
 reports failures with the same ``ListenerError`` kinds, and turns itself off when unconfigured.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import ListenerError, NotConfigured
-from shenava.service.sources import build_listeners
+from shenava.service.sources import build_service_listeners
 from tests.listeners.harness import Harness, drain
 
 
@@ -46,6 +47,7 @@ def test_a_crash_after_the_first_batch_loses_and_repeats_nothing(harness: Harnes
     assert sorted(ids(first) + ids(rest)) == sorted(expected)
 
 
+@pytest.mark.wire
 def test_rate_limit_is_reported_with_retry_after(harness: Harness) -> None:
     harness.add(3)
     harness.server.fail("429")
@@ -55,6 +57,7 @@ def test_rate_limit_is_reported_with_retry_after(harness: Harness) -> None:
     assert caught.value.retry_after is not None and caught.value.retry_after > 0
 
 
+@pytest.mark.wire
 def test_one_server_error_is_retried(harness: Harness) -> None:
     expected = harness.add(4)
     harness.server.fail("500")
@@ -62,6 +65,7 @@ def test_one_server_error_is_retried(harness: Harness) -> None:
     assert sorted(ids(mentions)) == sorted(expected)
 
 
+@pytest.mark.wire
 def test_persistent_server_errors_become_unavailable(harness: Harness) -> None:
     harness.add(3)
     harness.server.fail(*["500"] * harness.attempts)
@@ -70,6 +74,7 @@ def test_persistent_server_errors_become_unavailable(harness: Harness) -> None:
     assert caught.value.kind == "unavailable"
 
 
+@pytest.mark.wire
 def test_timeouts_become_unavailable(harness: Harness) -> None:
     harness.add(3)
     harness.server.fail(*["timeout"] * harness.attempts)
@@ -78,6 +83,7 @@ def test_timeouts_become_unavailable(harness: Harness) -> None:
     assert caught.value.kind == "unavailable"
 
 
+@pytest.mark.wire
 def test_broken_payload_is_bad_payload(harness: Harness) -> None:
     harness.add(3)
     harness.server.fail(*["broken"] * harness.attempts)
@@ -91,4 +97,4 @@ def test_unconfigured_listener_turns_itself_off(harness: Harness) -> None:
     with pytest.raises(NotConfigured) as caught:
         harness.cls.from_settings(settings)
     assert str(caught.value)
-    assert not [lst for lst in build_listeners(settings) if lst.source == harness.cls.source]
+    assert not [lst for lst in build_service_listeners(settings)[0] if lst.source == harness.cls.source]
