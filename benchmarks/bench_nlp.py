@@ -77,15 +77,14 @@ def language_report(name: str, items: Sequence[LangItem]) -> None:
 def sample_report() -> None:
     """B's bundled sample (data/sample, generated from B's own templates and labels): a second,
     independently written check. Its labels are template-level, so aspect agreement is rough."""
-    import json
-
     from config.loader import load_settings
+    from listeners.line_records import open_records
 
     path = ROOT / "data" / "sample" / "mentions.jsonl"
     if not path.is_file():
         print("bundled sample: data/sample/mentions.jsonl not found, skipped")
         return
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for _, row in open_records(path) if isinstance(row, dict)]
     settings = load_settings(ROOT / "config" / "shenava.yaml")
     matcher, tagger = BrandMatcher(settings.brands), AspectTagger.from_settings(settings.nlp)
     lang_ok = brand_hit = brand_n = extra = aspect_hit = aspect_n = 0
