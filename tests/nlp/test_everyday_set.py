@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nlp.eval.everyday import DOMAINS, EMOTIONS, LABELS, TAGS, everyday_set, slices
+from nlp.sentiment.training import neutral_rule
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
@@ -33,9 +34,11 @@ def _strings(value: object) -> list[str]:
 
 def _project_training_texts() -> list[str]:
     """Every string field of every JSONL file the training code keeps or writes (committed data,
-    ``.gpu/data`` from ``prepare``), one text per field."""
+    ``.gpu/data`` from ``prepare``), one text per field, and the rule-selected neutral sentences."""
     files = [*(ROOT / "nlp" / "sentiment" / "training").rglob("*.jsonl"), *(ROOT / ".gpu").rglob("*.jsonl")]
     texts: list[str] = []
+    if neutral_rule.UNLABELLED_DIR.is_dir():
+        texts.extend(neutral_rule.load_texts())
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
