@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Run the service on the embedded default (SQLite; the bundled sample when no API credentials are set).
+## Run the service on the embedded default (SQLite; the bundled sample when no API credentials are set),
+## with the web app and API beside it (`shenava serve`, stopped with the service).
 run: $(STAMP)
 	$(BIN)/shenava init
-	$(BIN)/shenava run
+	$(BIN)/shenava serve & SERVE=$$!; trap 'kill $$SERVE 2>/dev/null' EXIT; $(BIN)/shenava run
 
 ## Install dev dependencies, lint, check the package layers (pyproject [tool.importlinter]), run all tests.
 test: $(STAMP) system-deps

@@ -28,6 +28,10 @@ def register(app: typer.Typer) -> None:
         with console.status("running storage migrations…"):
             init_db(settings.storage.url)
         console.print(f"[green]✓[/] storage ready: {_safe_url(settings.storage.url)}")
+        from shenava.web.first_start import create_first_admin
+        from storage.db import create_engine_from_url
+
+        create_first_admin(create_engine_from_url(settings.storage.url), settings, console)
 
         from shenava.service.sources import build_service_listeners
 
