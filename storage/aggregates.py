@@ -14,9 +14,10 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Float, Integer, and_, case, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from storage.filters import conditions, dialect
+from storage.limits import check_bucket_count, check_bucket_span
 from storage.models import Mention, MentionAspect, MentionBrand
 from storage.query import MentionQuery, SearchError
 
@@ -62,6 +63,7 @@ def volume_by(
     """
     if bucket not in ("day", "hour"):
         raise SearchError(f"bucket must be 'day' or 'hour', not {bucket!r}")
+    check_bucket_span(query.since, query.until, bucket)
     zone = ZoneInfo(query.tz)
     slot = _slot_expr(session).label("slot")
     stmt = (
@@ -73,6 +75,7 @@ def volume_by(
     for slot_value, label, count in session.execute(stmt):
         start = _bucket_start(int(slot_value), bucket, zone)
         counts.setdefault(start, Counter())[label] += count
+    check_bucket_count(len(counts), bucket)
     if fill and query.since and query.until:
         step = timedelta(hours=1) if bucket == "hour" else timedelta(days=1)
         cursor = _bucket_start(int(query.since.timestamp()) // _SLOT_SECONDS, bucket, zone)
@@ -104,11 +107,14 @@ class SentimentShare:
 
 def touchpoint_counts(session: Session, query: MentionQuery) -> list[tuple[str, int]]:
     """How many matching mentions carry each touchpoint, most first (ties by name)."""
+    # an alias: a touchpoint filter's EXISTS over mention_aspects must not correlate with these rows
+    # (it would be left with no FROM of its own: "returned no FROM clauses due to auto-correlation")
+    tag = aliased(MentionAspect)
     stmt = (
-        select(MentionAspect.aspect, func.count())
-        .join(Mention, Mention.id == MentionAspect.mention_id)
+        select(tag.aspect, func.count())
+        .join(Mention, Mention.id == tag.mention_id)
         .where(and_(True, *conditions(session, query)))
-        .group_by(MentionAspect.aspect)
+        .group_by(tag.aspect)
     )
     return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
 

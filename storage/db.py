@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.limits import clear_deadline, install_progress_handler
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -68,6 +70,10 @@ def create_engine_from_url(url: str | URL, **kwargs: Any) -> Engine:
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, **kwargs.pop("connect_args", {})}
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
+        # the time limit of storage.limits: a per-connection progress handler, deadlines per checkout
+        event.listen(engine, "connect", install_progress_handler)
+        event.listen(engine, "checkout", clear_deadline)
+        event.listen(engine, "checkin", clear_deadline)
         return engine
     connect_args = {"options": "-c TimeZone=UTC", **kwargs.pop("connect_args", {})}
     kwargs.setdefault("pool_pre_ping", True)

@@ -22,6 +22,9 @@ Sort = Literal["newest", "oldest", "relevance", "reach", "urgency"]
 SentimentName = Literal["negative", "neutral", "positive"]
 SORTS: tuple[str, ...] = ("newest", "oldest", "relevance", "reach", "urgency")
 MAX_LIMIT = 1000
+#: the caps storage.limits documents: rows a page may skip, and a reach above any real audience
+MAX_OFFSET = 100_000
+MAX_FOLLOWERS = 10**12
 
 
 class SearchError(ValueError):
@@ -68,10 +71,12 @@ class MentionQuery(BaseModel):
     until: datetime | None = Field(
         default=None, description="Up to this instant (exclusive) or local day (inclusive)."
     )
-    min_followers: int | None = Field(default=None, ge=0, description="Minimum author followers (reach).")
+    min_followers: int | None = Field(
+        default=None, ge=0, le=MAX_FOLLOWERS, description="Minimum author followers (reach)."
+    )
     sort: Sort = Field(default="newest", description="newest, oldest, relevance, reach or urgency.")
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Page size.")
-    offset: int = Field(default=0, ge=0, description="Rows to skip.")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
     tz: str = Field(default=DEFAULT_TZ, description="Time zone of bare dates and of aggregate buckets.")
 
     @model_validator(mode="before")

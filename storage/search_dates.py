@@ -58,7 +58,10 @@ def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_d
     zone = ZoneInfo(tz)
     if isinstance(text, datetime):
         moment = text if text.tzinfo else text.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise DateParseError(f"{text.isoformat()!r} is out of range once in UTC") from None
     if isinstance(text, str) and ("T" in text or " " in text.strip()):
         try:
             moment = datetime.fromisoformat(text.strip().translate(_DIGITS))
@@ -66,9 +69,12 @@ def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_d
             raise DateParseError(f"{text!r} is not an ISO timestamp") from None
         return parse_instant(moment, tz)
     day = parse_day(text)
-    if end_of_day:
-        day += timedelta(days=1)
-    return datetime.combine(day, time(0), zone).astimezone(UTC)
+    try:
+        if end_of_day:
+            day += timedelta(days=1)
+        return datetime.combine(day, time(0), zone).astimezone(UTC)
+    except OverflowError:  # 9999-12-31 (its end) or 0001-01-01 (east of UTC) leave datetime's range
+        raise DateParseError(f"{text!r} is out of the range of dates the archive can compare") from None
 
 
 def day_range(day: date, days: int = 1, tz: str = DEFAULT_TZ) -> DayRange:

@@ -9,16 +9,27 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from shenava.api.auth import ApiKeyRing
+from shenava.api.limits import RequestLimits
+from shenava.api.limits import install as install_limits
 from shenava.api.metrics import ApiMetrics
+from storage.limits import REQUEST_TIME_LIMIT_S, is_timeout, time_limit_message
 from storage.query import SearchError
 
 
-def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) -> FastAPI:
-    """An app over ``engine``; ``keys`` default to ``SHENAVA_API_KEYS`` from the environment."""
+def create_app(
+    settings: Any,
+    engine: Engine,
+    keys: ApiKeyRing | None = None,
+    *,
+    limits: RequestLimits | None = None,
+    time_limit_s: float = REQUEST_TIME_LIMIT_S,
+) -> FastAPI:
+    """An app over ``engine``; ``keys`` default to ``SHENAVA_API_KEYS`` from the environment;
+    ``limits`` (request sizes and rates) and ``time_limit_s`` (per request) default to the documented caps."""
     from shenava.api import routes_mentions, routes_support
 
     app = FastAPI(
@@ -31,6 +42,8 @@ def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) ->
     app.state.engine = engine
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.keys = keys if keys is not None else ApiKeyRing.from_env()
+    app.state.time_limit_s = time_limit_s
+    install_limits(app, limits)  # inside the metrics middleware: refused requests are counted too
     metrics = ApiMetrics(engine)
     app.middleware("http")(metrics.middleware)
     app.include_router(routes_mentions.router)
@@ -56,10 +69,18 @@ def create_app(settings: Any, engine: Engine, keys: ApiKeyRing | None = None) ->
     async def unsearchable(request: Request, exc: SearchError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # a value the database cannot hold (validation should have caught it): the caller's input
+        return JSONResponse({"detail": "a value is out of the range the archive can store"}, status_code=422)
+
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
         import logging
 
+        if is_timeout(exc):
+            return JSONResponse({"detail": time_limit_message(time_limit_s)}, status_code=400)
         logging.getLogger("shenava.api").warning(
             "database unavailable on %s: %s", request.url.path, type(exc.orig)
         )

@@ -10,12 +10,15 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from shenava.api.auth import ApiKey, ApiKeyRing
+from storage.limits import limit_time
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Your Shenava API key.")
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """A session whose first transaction has the request time limit (storage.limits)."""
     with request.app.state.sessions() as session:
+        limit_time(session, request.app.state.time_limit_s)
         yield session
 
 

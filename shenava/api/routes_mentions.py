@@ -11,11 +11,20 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from shenava.api.deps import Analyst, SessionDep
+from shenava.api.responses import ARCHIVE
 from storage.aggregates import sentiment_share, share_of_voice, touchpoint_counts, volume_by
-from storage.query import MAX_LIMIT, MentionHit, MentionQuery
+from storage.limits import (
+    EXPORT_TIME_LIMIT_S,
+    MAX_EXPORT_ROWS,
+    MAX_FOLLOWERS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    limit_time,
+)
+from storage.query import MentionHit, MentionQuery
 from storage.search import iter_mentions, search_mentions
 
-router = APIRouter(prefix="/api/v1", tags=["archive"])
+router = APIRouter(prefix="/api/v1", tags=["archive"], responses=ARCHIVE)
 
 
 def mention_query(
@@ -30,10 +39,10 @@ def mention_query(
     author: Annotated[str | None, Query(max_length=200, description="Author handle.")] = None,
     since: Annotated[str | None, Query(description="Jalali 1403-09-01, ISO date or timestamp.")] = None,
     until: Annotated[str | None, Query(description="Inclusive day, or an exclusive timestamp.")] = None,
-    min_followers: Annotated[int | None, Query(ge=0)] = None,
+    min_followers: Annotated[int | None, Query(ge=0, le=MAX_FOLLOWERS)] = None,
     sort: Annotated[str, Query(description="newest, oldest, relevance, reach, urgency.")] = "newest",
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     return dict(
         text=text, brands=brand or [], sources=source or [], sentiments=sentiment or [],
@@ -80,13 +89,33 @@ def list_mentions(request: Request, params: QueryParams, session: SessionDep, _:
     )  # fmt: skip
 
 
-@router.get("/mentions/export", summary="Export mentions (CSV or JSON Lines, streamed)")
+@router.get(
+    "/mentions/export",
+    summary="Export mentions (CSV or JSON Lines, streamed)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The matching mentions as CSV (UTF-8) or JSON Lines, streamed.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def export_mentions(
     request: Request,
     params: QueryParams,
     _: Analyst,
     format: Annotated[Literal["csv", "jsonl"], Query(description="csv or jsonl")] = "csv",
-    max_rows: Annotated[int | None, Query(ge=1, description="Stop after this many rows; none: all.")] = None,
+    max_rows: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=MAX_EXPORT_ROWS,
+            description=f"Stop after this many rows; none: all (cap {MAX_EXPORT_ROWS:,}).",
+        ),
+    ] = None,
 ) -> StreamingResponse:
     from storage.export import iter_csv, iter_jsonl
 
@@ -94,7 +123,8 @@ def export_mentions(
     sessions = request.app.state.sessions
     session: Session = sessions()
     try:  # validate before the 200 goes out: later errors could only cut the stream
-        hits = iter_mentions(session, query, limit=max_rows)
+        limit_time(session, EXPORT_TIME_LIMIT_S)
+        hits = iter_mentions(session, query, limit=max_rows or MAX_EXPORT_ROWS)
         first = next(hits, None)
     except Exception:  # SearchError → 400, database down → 503 (app handlers); never a leaked session
         session.close()

@@ -9,8 +9,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shenava.api.deps import Admin, Analyst, SessionDep, Support
+from shenava.api.responses import INCIDENT, KEYED
 
-router = APIRouter(prefix="/api/v1", tags=["support"])
+router = APIRouter(prefix="/api/v1", tags=["support"], responses=KEYED)
 ItemId = Annotated[int, Path(ge=1, le=2**62, description="Incident id.")]
 
 
@@ -87,28 +88,40 @@ def list_incidents(
                                                                limit=limit)]  # fmt: skip
 
 
-@router.get("/incidents/{item_id}", response_model=IncidentOut, summary="One incident")
+@router.get("/incidents/{item_id}", response_model=IncidentOut, summary="One incident", responses=INCIDENT)
 def get_incident(item_id: ItemId, session: SessionDep, _: Analyst) -> IncidentOut:
     from alerts.workflow import get_item
 
     return _workflow_call(session, lambda s, kind, i: get_item(s, kind, i), item_id)
 
 
-@router.post("/incidents/{item_id}/acknowledge", response_model=IncidentOut, summary="Acknowledge (support)")
+@router.post(
+    "/incidents/{item_id}/acknowledge",
+    response_model=IncidentOut,
+    summary="Acknowledge (support)",
+    responses=INCIDENT,
+)
 def acknowledge_incident(item_id: ItemId, session: SessionDep, key: Support) -> IncidentOut:
     from alerts.workflow import acknowledge
 
     return _workflow_call(session, acknowledge, item_id, by=key.name)
 
 
-@router.post("/incidents/{item_id}/assign", response_model=IncidentOut, summary="Assign (support)")
+@router.post(
+    "/incidents/{item_id}/assign", response_model=IncidentOut, summary="Assign (support)", responses=INCIDENT
+)
 def assign_incident(item_id: ItemId, body: AssignBody, session: SessionDep, key: Support) -> IncidentOut:
     from alerts.workflow import assign
 
     return _workflow_call(session, assign, item_id, to=body.to, by=key.name)
 
 
-@router.post("/incidents/{item_id}/resolve", response_model=IncidentOut, summary="Resolve (support)")
+@router.post(
+    "/incidents/{item_id}/resolve",
+    response_model=IncidentOut,
+    summary="Resolve (support)",
+    responses=INCIDENT,
+)
 def resolve_incident(
     item_id: ItemId, session: SessionDep, key: Support, body: ResolveBody | None = None
 ) -> IncidentOut:

@@ -1,0 +1,137 @@
+"""Request limits in front of every route: header and body size (431/413) and a rate limit per
+API key and per client address (429).
+
+The rate limit is a token bucket kept in this process's memory: behind several worker processes
+(or hosts) each keeps its own buckets, so the effective limit is per process times their number.
+Buckets of keys and addresses not seen for a while are forgotten, so the table stays bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """The limits one app enforces (``create_app(limits=…)``; tests raise or lower them)."""
+
+    max_header_bytes: int = 16 * 1024
+    max_body_bytes: int = 1024 * 1024
+    #: requests per second, and the burst allowed on top, per API key
+    key_rate: float = 20.0
+    key_burst: int = 200
+    #: the same per client address (all its keys, and no key, together)
+    ip_rate: float = 40.0
+    ip_burst: int = 400
+    #: paths that count against the rate limit (the API; the web login has its own limit)
+    rate_limited_prefix: str = "/api/"
+    #: how many distinct keys/addresses are remembered at most (least recently seen forgotten)
+    max_tracked: int = 10_000
+
+
+class TokenBuckets:
+    """One bucket per name: ``rate`` tokens a second up to ``burst``; a request takes one."""
+
+    def __init__(self, rate: float, burst: int, max_tracked: int) -> None:
+        self.rate, self.burst, self.max_tracked = rate, burst, max_tracked
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, name: str, now: float | None = None) -> float:
+        """0 when the request may go ahead, else the seconds until a token is free."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.pop(name, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[name] = (tokens - 1 if wait == 0 else tokens, now)
+            while len(self._buckets) > self.max_tracked:
+                self._buckets.popitem(last=False)
+        return wait
+
+
+async def _answer(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestLimitMiddleware:
+    """Pure ASGI (a streamed body is counted as it arrives, never buffered here)."""
+
+    def __init__(self, app: ASGIApp, limits: RequestLimits | None = None) -> None:
+        self.app = app
+        self.limits = limits or RequestLimits()
+        self.by_key = TokenBuckets(self.limits.key_rate, self.limits.key_burst, self.limits.max_tracked)
+        self.by_ip = TokenBuckets(self.limits.ip_rate, self.limits.ip_burst, self.limits.max_tracked)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limits = self.limits
+        headers: list[tuple[bytes, bytes]] = scope.get("headers") or []
+        if sum(len(k) + len(v) + 4 for k, v in headers) > limits.max_header_bytes:
+            await _answer(send, 431, f"request headers over {limits.max_header_bytes:,} bytes")
+            return
+        declared = next((v for k, v in headers if k == b"content-length"), None)
+        if declared is not None and (not declared.isdigit() or int(declared) > limits.max_body_bytes):
+            await _answer(send, 413, f"request body over {limits.max_body_bytes:,} bytes")
+            return
+        if scope.get("path", "").startswith(limits.rate_limited_prefix):
+            wait = self._rate_wait(scope, headers)
+            if wait:
+                await _answer(
+                    send, 429, "too many requests; slow down", {"Retry-After": str(max(1, math.ceil(wait)))}
+                )
+                return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limits.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except BodyTooLarge:
+            if not started:
+                await _answer(send, 413, f"request body over {limits.max_body_bytes:,} bytes")
+
+    def _rate_wait(self, scope: Scope, headers: list[tuple[bytes, bytes]]) -> float:
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        wait = self.by_ip.take(f"ip:{address}")
+        key = next((v for k, v in headers if k == b"x-api-key"), None)
+        if key:  # by digest: the table never holds a key
+            wait = max(wait, self.by_key.take("key:" + hashlib.sha256(key).hexdigest()))
+        return wait
+
+
+def install(app: Any, limits: RequestLimits | None = None) -> None:
+    app.add_middleware(RequestLimitMiddleware, limits=limits)
