@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from alerts.notifiers.base import Notifier, post, raise_for_http
+from alerts.notifiers.broadcast import neutralise_payload
 from alerts.render import render_slack
 
 
@@ -27,7 +28,8 @@ class SlackNotifier(Notifier):
             self._url,
             f"{self.flavor} webhook",
             secret=self._url,
-            json=render_slack(event, self.flavor),
+            # quoted mentions must not page a whole channel (@all, @here, <!channel>…)
+            json=neutralise_payload(render_slack(event, self.flavor)),
         )
         raise_for_http(response, f"{self.flavor} webhook")
 
