@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.raised": ("زمان ثبت", "Raised"),
     "field.age": ("سن", "Age"),
     "field.summary": ("خلاصه", "Summary"),
+    # roles
+    "role.analyst": ("تحلیلگر", "analyst"),
+    "role.support": ("پشتیبانی", "support"),
+    "role.admin": ("مدیر", "admin"),
     # kinds
     "kind.incident": ("رخداد", "Incident"),
     "kind.urgent": ("اشارهٔ فوری", "Urgent mention"),
