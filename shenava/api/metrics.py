@@ -13,6 +13,8 @@ from sqlalchemy import Engine, func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
+
 
 class ArchiveCollector:
     """Mentions stored, active incidents, listener failures: cheap queries, run on each scrape."""
@@ -21,15 +23,18 @@ class ArchiveCollector:
         self.engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from storage.models import Incident, ListenerState, Mention
+        from sqlalchemy.orm import Session
+
+        from shenava.service.health import listener_health
+        from storage.models import Incident, Mention
 
         try:
-            with self.engine.connect() as conn:
-                mentions = conn.execute(select(func.max(Mention.id))).scalar() or 0
-                active = conn.execute(
+            with Session(self.engine) as session:
+                mentions = session.execute(select(func.max(Mention.id))).scalar() or 0
+                active = session.execute(
                     select(func.count()).select_from(Incident).where(Incident.status != "resolved")
                 ).scalar_one()
-                states = conn.execute(select(ListenerState.key, ListenerState.consecutive_failures)).all()
+                states = [(h.key, h.consecutive_failures) for h in listener_health(session) if h.has_run]
         except Exception:  # the database being down is what /health reports; metrics stay up
             up = GaugeMetricFamily("shenava_database_up", "1 when the archive database answered the scrape.")
             up.add_metric([], 0)
@@ -82,5 +87,7 @@ class ApiMetrics:
             route = request.scope.get("route")
             # the route template (/api/v1/incidents/{item_id}), never the raw path: bounded labels
             name = getattr(route, "path", "unmatched")
-            self.requests.labels(request.method, name, str(status)).inc()
+            # any string can be sent as a method: only the standard ones become labels
+            method = request.method if request.method in HTTP_METHODS else "other"
+            self.requests.labels(method, name, str(status)).inc()
             self.latency.labels(name).observe(time.perf_counter() - start)

@@ -30,6 +30,7 @@ from shenava.service.pipeline import Pipeline
 if TYPE_CHECKING:
     from alerts.events import AlertEvent
     from alerts.outbox import DispatchReport
+    from config.settings import Settings
 
 log = logging.getLogger("shenava.scheduler")
 
@@ -46,7 +47,7 @@ class ServiceStats:
     dispatched: int = 0
 
 
-def listener_interval(listener: Listener, settings: Any) -> float:
+def listener_interval(listener: Listener, settings: Settings | None) -> float:
     """The listener's own ``interval_seconds``, else its source section's, else a minute."""
     if listener.interval_seconds:
         return float(listener.interval_seconds)
@@ -57,11 +58,15 @@ def listener_interval(listener: Listener, settings: Any) -> float:
 
 
 class Service:
-    """Listener jobs + detection + dispatch on one background scheduler."""
+    """Listener jobs + detection + dispatch on one background scheduler.
+
+    Without ``settings`` (tests, benchmarks) every listener needs its own ``interval_seconds``
+    (else a minute) and the digest jobs are not scheduled.
+    """
 
     def __init__(
         self,
-        settings: Any,
+        settings: Settings | None,
         pipeline: Pipeline,
         listeners: Sequence[Listener],
         *,
