@@ -160,6 +160,13 @@ def aspect_report() -> None:
         print(f"    {tagger.tag(text)!s:28s} {text}")
 
 
+def finglish_report() -> None:
+    """Finglish → Persian transliteration on the hand-written parallel set (nlp/eval/transliteration.py)."""
+    from nlp.eval.transliteration import print_report
+
+    print_report()
+
+
 URGENCY_EXAMPLES = (
     ("ممنون، همه چی عالی بود", 0.02, 300, {}),
     ("سفارشم هنوز نرسیده", 0.70, 300, {}),
@@ -231,6 +238,7 @@ def main() -> None:
     brand_report()
     sample_report()
     aspect_report()
+    finglish_report()
     urgency_examples()
     keyphrase_example()
 
