@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
 from alerts.workflow import WorkflowError, get_item, raised_at
+from shenava.web.formatting import Formatter
 from shenava.web.queue import InboxItem, _incident, _urgent
 from storage import audit
 from storage.models import Incident, Mention, MentionBrand, UrgentAlert
@@ -54,7 +54,7 @@ def _mention_view(m: Mention) -> dict[str, Any]:
     }
 
 
-def _hourly_negative(session: Session, row: Incident, tz: str, title: str) -> Markup:
+def _hourly_negative(session: Session, row: Incident, fmt: Formatter, title: str) -> Markup:
     peak = (
         datetime.fromisoformat(row.details["peak_at"])
         if (row.details or {}).get("peak_at")
@@ -81,10 +81,10 @@ def _hourly_negative(session: Session, row: Incident, tz: str, title: str) -> Ma
         if row.touchpoint and row.touchpoint not in (aspects or []):
             continue
         counts[int((created_at - start).total_seconds() // 3600)] += 1
-    zone = ZoneInfo(tz)
-    # newest first: bar_chart draws the first point at the right edge, and time runs right to left
+    # oldest first: bar_chart draws the first point at the right edge (time runs right to left)
     points = [
-        ((start + timedelta(hours=h)).astimezone(zone).strftime("%H"), float(counts[h])) for h in range(hours)
+        (fmt.digits(fmt.local(start + timedelta(hours=h)).strftime("%H")), float(counts[h]))
+        for h in range(hours)
     ]
     return Markup(bar_chart(points, title, colour="#d64545"))
 
@@ -109,7 +109,7 @@ def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:
     return lines
 
 
-def load(session: Session, kind: str, item_id: int, tz: str, chart_title: str) -> Detail:
+def load(session: Session, kind: str, item_id: int, fmt: Formatter, chart_title: str) -> Detail:
     """Raises ``WorkflowError`` when the item does not exist."""
     row = get_item(session, kind, item_id)  # type: ignore[arg-type]
     now = datetime.now(UTC)
@@ -122,7 +122,7 @@ def load(session: Session, kind: str, item_id: int, tz: str, chart_title: str) -
         return Detail(
             _incident(row, now),
             explanation,
-            _hourly_negative(session, row, tz, chart_title),
+            _hourly_negative(session, row, fmt, chart_title),
             mentions,
             _history(session, f"incident:{item_id}", row),
         )

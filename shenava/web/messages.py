@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.touchpoints": ("نقاط تماس", "Touchpoints"),
     "detail.terms": ("واژه‌های رو به افزایش", "Rising terms"),
     "detail.chart": ("نمودار انفجار", "The burst"),
-    "detail.chart_title": ("اشاره‌های منفی {brand} در هر ساعت", "Negative mentions of {brand} per hour"),
+    "detail.chart_title": ("اشاره‌های منفی در هر ساعت", "Negative mentions per hour"),
     "detail.mentions": ("اشاره‌های نمونه", "Representative mentions"),
     "detail.mention": ("اشاره", "Mention"),
     "detail.open_link": ("باز کردن در منبع", "Open at the source"),

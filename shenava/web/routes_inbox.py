@@ -12,6 +12,7 @@ from alerts.workflow import WorkflowError
 from shenava.web import actions, detail, queue
 from shenava.web.deps import AnyUser, Db, PostedForm, SupportUser
 from shenava.web.errors import Conflict, NotFound
+from shenava.web.formatting import Formatter
 from shenava.web.messages import translator
 from shenava.web.security import client_ip
 from shenava.web.sessions import current
@@ -71,7 +72,9 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     web = request.app.state.web
     t = translator(web.settings.language)
     try:
-        item = detail.load(session, kind, item_id, web.tz, t("detail.chart_title", brand=""))
+        item = detail.load(
+            session, kind, item_id, Formatter(web.settings.language, web.tz), t("detail.chart_title")
+        )
     except WorkflowError:
         raise NotFound() from None
     return render(
