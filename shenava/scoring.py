@@ -8,7 +8,6 @@ was read: a run that stops on a malformed line never leaves a plausible-looking 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import math
@@ -20,9 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from domain.analysis import MentionAnalysis
-
-#: CSV fields may be long posts; the csv module's default limit (128 KiB) is too small.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
+from domain.metrics import METRIC_ALIASES
+from listeners.line_records import HeaderError, Record, RecordError, delimiter_for, read_records, sniff_format
 
 
 class ScoreError(Exception):
@@ -33,12 +31,6 @@ class ScoreError(Exception):
         self.exit_code = exit_code
 
 
-class BadLine(Exception):
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}")
-        self.line = line
-
-
 @dataclass
 class ScoreReport:
     written: int = 0
@@ -46,72 +38,13 @@ class ScoreReport:
     skipped_lines: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Record:
-    line: int
-    data: dict[str, Any]
-
-
-def _check_text(line: int, data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise BadLine(line, f"expected a JSON object, got {type(data).__name__}")
+def _scorable(line: int, data: Record) -> tuple[int, Record] | RecordError:
+    """A record ``score`` can take: it has a ``text`` string (empty is fine)."""
     if "text" not in data:
-        raise BadLine(line, 'no "text" field')
+        return RecordError(line, 'no "text" field')
     if not isinstance(data["text"], str):
-        raise BadLine(line, f'"text" must be a string, got {type(data["text"]).__name__}')
-    return data
-
-
-def read_jsonl(stream: IO[bytes]) -> Iterator[Record | BadLine]:
-    for number, raw in enumerate(stream, start=1):
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            yield BadLine(number, f"not UTF-8 ({exc.reason} at byte {exc.start})")
-            continue
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            yield BadLine(number, f"not valid JSON ({reason})")
-            continue
-        try:
-            yield Record(number, _check_text(number, data))
-        except BadLine as bad:
-            yield bad
-
-
-def read_csv(stream: IO[bytes]) -> Iterator[Record | BadLine]:
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise ScoreError(f"line 1: unreadable CSV header ({exc})") from None
-    if "text" not in header:
-        raise ScoreError(f"line 1: the CSV header has no 'text' column (columns: {', '.join(header)[:200]})")
-    start = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield BadLine(start, f"unreadable CSV ({exc})")
-            start = reader.line_num + 1
-            continue
-        line, start = start, reader.line_num + 1
-        if not row or (len(row) == 1 and not row[0].strip() and len(header) > 1):
-            continue
-        if len(row) != len(header):
-            yield BadLine(line, f"{len(row)} fields where the header has {len(header)}")
-            continue
-        yield Record(line, dict(zip(header, row, strict=True)))
+        return RecordError(line, f'"text" must be a string, got {type(data["text"]).__name__}')
+    return line, data
 
 
 def _as_int(value: Any) -> int | None:
@@ -129,16 +62,7 @@ def _as_int(value: Any) -> int | None:
 def _metrics(data: dict[str, Any]) -> dict[str, int]:
     source = data.get("metrics") if isinstance(data.get("metrics"), dict) else data
     out = {}
-    for key in (
-        "likes",
-        "like_count",
-        "retweets",
-        "retweet_count",
-        "shares",
-        "replies",
-        "reply_count",
-        "comments",
-    ):
+    for key in (name for names in METRIC_ALIASES.values() for name in names):
         value = _as_int(source.get(key))
         if value is not None:
             out[key] = value
@@ -180,14 +104,9 @@ def _detect_format(path: str, stream: IO[bytes], requested: str) -> str:
         return requested
     if requested != "auto":
         raise ScoreError(f"--format must be auto, jsonl or csv (got {requested!r})", exit_code=2)
-    suffix = Path(path).suffix.lower() if path != "-" else ""
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".jsonl", ".json", ".ndjson"):
-        return "jsonl"
+    # peek() sniffs stdin without consuming it
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "jsonl" if not stripped or stripped[:1] in (b"{", b"[", b'"') else "csv"
+    return sniff_format(path if path != "-" else "", head)
 
 
 def build_analyzer(config: str | None) -> Any:
@@ -266,33 +185,38 @@ def run_score(
     report = ScoreReport()
     with _open_input(input_path) as source, _open_output(output_path) as sink:
         fmt = _detect_format(input_path, source, input_format)
-        records = read_csv(source) if fmt == "csv" else read_jsonl(source)
-        batch: list[Record] = []
+        delimiter = delimiter_for(input_path if input_path != "-" else "")
+        records = read_records(source, fmt, delimiter=delimiter, required=("text",))
+        batch: list[tuple[int, Record]] = []
 
         def flush() -> None:
             inputs = [
                 TextInput(
-                    text=r.data["text"],
-                    followers=_as_int(r.data.get("author_followers", r.data.get("followers"))),
-                    metrics=_metrics(r.data),
+                    text=data["text"],
+                    followers=_as_int(data.get("author_followers", data.get("followers"))),
+                    metrics=_metrics(data),
                 )
-                for r in batch
+                for _, data in batch
             ]
-            for record, analysis in zip(batch, analyzer.analyze_inputs(inputs), strict=True):
-                sink.write(_dumps({**record.data, **result_fields(analysis)}))
+            for (_, data), analysis in zip(batch, analyzer.analyze_inputs(inputs), strict=True):
+                sink.write(_dumps({**data, **result_fields(analysis)}))
             report.written += len(batch)
             batch.clear()
 
-        for item in records:
-            if isinstance(item, BadLine):
-                if not skip_bad:
-                    raise ScoreError(str(item))
-                report.skipped += 1
-                report.skipped_lines.append(item.line)
-                continue
-            batch.append(item)
-            if len(batch) >= batch_size:
-                flush()
+        try:
+            for line, data in records:
+                item = data if isinstance(data, RecordError) else _scorable(line, data)
+                if isinstance(item, RecordError):
+                    if not skip_bad:
+                        raise ScoreError(str(item))
+                    report.skipped += 1
+                    report.skipped_lines.append(item.line)
+                    continue
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    flush()
+        except HeaderError as exc:
+            raise ScoreError(str(exc)) from None
         if batch:
             flush()
     return report
