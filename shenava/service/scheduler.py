@@ -151,6 +151,10 @@ class Service:
 
             # daily/weekly digest on the wall clock (Asia/Tehran), beside the pipeline jobs
             register_digest_jobs(self._scheduler, self.settings, self.pipeline.store.engine)
+            from shenava.service.retention_job import register_retention_job
+
+            # storage.retention rules (issue 15): old mentions deleted (daily counts kept) or anonymised
+            register_retention_job(self._scheduler, self.settings, self.pipeline.store.engine, self._guarded)
         self._scheduler.add_job(
             self._guarded("dispatch", self.dispatch_once),
             IntervalTrigger(seconds=self.dispatch_interval),

@@ -165,3 +165,25 @@ def test_retention_window_is_by_mention_date(store: MentionStore, engine: Engine
     store.save_batch([item(0, created_at=datetime(2020, 1, 1, tzinfo=UTC))], None)
     (outcome,) = apply_retention(_sessions(engine), [RetentionRule(days=36_500)], now=T0)
     assert outcome.mentions == 0
+
+
+def test_the_service_job_applies_the_rules(store: MentionStore, engine: Engine) -> None:
+    from config.settings import Settings
+    from shenava.service.retention_job import register_retention_job, retention_pass
+
+    now = datetime.now(UTC)
+    store.save_batch([item(0, created_at=now - timedelta(days=3)), item(1, created_at=now)], None)
+    settings = Settings(brands=[{"name": "sabzino"}], storage={"retention": {"rules": [{"days": 2}]}})
+
+    added: list[str] = []
+
+    class Jobs:
+        def add_job(self, fn: object, trigger: object, *, id: str, next_run_time: datetime) -> None:
+            added.append(id)
+            assert next_run_time > datetime.now(UTC) + timedelta(hours=23)  # not at start
+
+    register_retention_job(Jobs(), settings, engine, lambda name, fn: fn)
+    assert added == ["retention"]
+    retention_pass(settings, engine)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Mention)) == 1
