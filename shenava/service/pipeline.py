@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from alerts.events import AlertEvent
     from config.settings import Settings
     from domain.analysis import SentimentModel
+    from nlp.analyzer import Analyzer
     from storage.repository import MentionStore, SaveResult
 
 log = logging.getLogger("shenava.pipeline")
@@ -44,7 +45,7 @@ log = logging.getLogger("shenava.pipeline")
 # -- the stages ------------------------------------------------------------------------------
 
 
-def analyse(analyzer: Any, mentions: Sequence[RawMention]) -> list[MentionAnalysis]:
+def analyse(analyzer: Analyzer, mentions: Sequence[RawMention]) -> list[MentionAnalysis]:
     """NLP over one batch: normalise, language, brands, sentiment, touchpoints, urgency."""
     if not mentions:
         return []
@@ -125,7 +126,7 @@ class Pipeline:
     """The stages bound to their long-lived components."""
 
     def __init__(
-        self, mention_store: MentionStore, analyzer: Any, alert_engine: AlertEngine | None = None
+        self, mention_store: MentionStore, analyzer: Analyzer, alert_engine: AlertEngine | None = None
     ) -> None:
         self.store = mention_store
         self.analyzer = analyzer
