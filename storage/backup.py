@@ -1,7 +1,9 @@
 """Backups of a SQLite archive with SQLite's online backup API (``sqlite3.Connection.backup``).
 
-The copy is consistent while the service writes: the backup copies pages in steps and restarts
-a step when a writer changed the source meanwhile (in WAL mode readers never block the writer).
+The copy is consistent while the service writes: it is taken in one step, inside one read
+transaction, i.e. one snapshot (in WAL mode that reader never blocks the writer; copying in small
+steps instead would restart from the start whenever a writer changed the source, forever on a busy
+archive).
 A restore copies the backup over the archive the same way, inside SQLite's own locking; stop the
 service first (it would keep writing to what is being replaced). PostgreSQL archives are backed up
 with ``pg_dump`` / ``pg_restore`` (see the README).
@@ -16,8 +18,6 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, normalize_url
-
-PAGES_PER_STEP = 1024
 
 
 class BackupError(ValueError):
@@ -61,7 +61,7 @@ def backup(url: str, destination: Path) -> int:
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
     with closing(_connect(source)) as src, closing(sqlite3.connect(partial)) as dst:
-        src.backup(dst, pages=PAGES_PER_STEP)
+        src.backup(dst)  # one step: one consistent snapshot
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     count = _check_archive(partial)
     partial.replace(destination)  # a crash mid-backup never leaves a half file under the real name
@@ -79,5 +79,5 @@ def restore(backup_file: Path, url: str) -> int:
         closing(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)) as src,
         closing(_connect(target)) as dst,
     ):
-        src.backup(dst, pages=PAGES_PER_STEP)
+        src.backup(dst)
     return count
