@@ -283,3 +283,30 @@ def not_relevant(
     item.details = {**item.details, "not_relevant": {"by": by, "at": at.isoformat()}}
     _record(item, "not_relevant", by, at)
     return item
+
+
+def record_reply(
+    session: Session,
+    kind: Kind,
+    item_id: int,
+    *,
+    text: str,
+    by: str,
+    channel: str = "manual",
+    at: datetime | None = None,
+) -> Any:
+    """A reply to the customer was sent (by hand, or through a channel): it counts as acknowledging,
+    and the first one sets ``details["first_response_at"]`` (the first-response time)."""
+    by, at = _actor(by), at or datetime.now(UTC)
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("a reply needs some text")
+    item = get_item(session, kind, item_id)
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by = at, by
+        if item.status == OPEN:
+            item.status = ACKNOWLEDGED
+    if not (item.details or {}).get("first_response_at"):
+        item.details = {**(item.details or {}), "first_response_at": at.isoformat()}
+    _record(item, "reply", by, at, channel=channel[:32], text=text[:2000])
+    return item

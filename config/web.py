@@ -40,3 +40,12 @@ class WebSettings(StrictModel):
         le=60,
         description="How often the server looks for new alerts and colleagues' actions to push to pages.",
     )
+    reply_templates: str | None = Field(
+        default=None,
+        max_length=500,
+        description="YAML file of quick-reply templates; empty: the bundled Persian set (shenava/replies/).",
+    )
+    reply_tone: dict[str, Literal["formal", "friendly"]] = Field(
+        default_factory=dict,
+        description="Tone of suggested replies per brand name (formal or friendly); unlisted brands: formal.",
+    )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from alerts import workflow
 from storage import audit
 
-ACTIONS = ("acknowledge", "assign", "snooze", "resolve", "note", "not_relevant")
+ACTIONS = ("acknowledge", "assign", "snooze", "resolve", "note", "not_relevant", "reply")
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
 
 
@@ -53,6 +53,9 @@ def perform(
         elif action == "note":
             workflow.add_note(session, kind, item_id, text=text or "", by=actor)  # type: ignore[arg-type]
             extra["note"] = text
+        elif action == "reply":  # sent by hand at the source ("open and copy"); recorded here
+            workflow.record_reply(session, kind, item_id, text=text or "", by=actor)  # type: ignore[arg-type]
+            extra["reply"] = text
         else:
             workflow.not_relevant(session, kind, item_id, by=actor, note=text)  # type: ignore[arg-type]
             extra["reason"] = text

@@ -26,6 +26,7 @@ class WebState:
     settings: WebSettings
     tz: str
     brands: list[str]
+    brand_names: dict[str, str]  # brand → the name people read (its first Persian alias)
     watcher: ChangeWatcher
 
 
@@ -38,6 +39,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
         settings=web_settings,
         tz=getattr(settings, "timezone", "Asia/Tehran"),
         brands=[b.name for b in getattr(settings, "brands", [])],
+        brand_names={b.name: (b.aliases_fa or [b.name])[0] for b in getattr(settings, "brands", [])},
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
     )
     app.middleware("http")(security_headers)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
 from alerts.workflow import WorkflowError, get_item, raised_at
+from shenava.replies.suggest import Suggestion
 from shenava.web.formatting import Formatter
 from shenava.web.queue import InboxItem, _incident, _urgent
 from storage import audit
@@ -39,6 +40,8 @@ class Detail:
     chart: Markup | None
     mentions: list[dict[str, Any]]
     history: list[HistoryLine]
+    replies: list[Suggestion] = field(default_factory=list)
+    sentiment: str = "negative"
 
 
 def _mention_view(m: Mention) -> dict[str, Any]:
@@ -145,4 +148,5 @@ def load(session: Session, kind: str, item_id: int, fmt: Formatter, chart_title:
         None,
         [_mention_view(m) for m in thread],
         _history(session, f"urgent:{item_id}", row),
+        sentiment=row.mention.sentiment_label if row.mention else "negative",
     )

@@ -140,7 +140,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.add_note": ("افزودن یادداشت", "Add note"),
     "action.not_relevant": ("نامرتبط", "Not relevant"),
     "action.done": ("انجام شد.", "Done."),
+    # quick replies
+    "reply.title": ("پاسخ‌های پیشنهادی", "Suggested replies"),
+    "reply.no_send": (
+        "ارسال مستقیم از شنوا هنوز راه‌اندازی نشده است: متن را ویرایش و کپی کنید، "
+        "در منبع پاسخ دهید و اینجا ثبت کنید.",
+        "Sending from Shenava is not set up yet: edit and copy the text, reply at the source, "
+        "then record it here.",
+    ),
+    "reply.copy": ("کپی متن", "Copy text"),
+    "reply.copied": ("کپی شد", "Copied"),
+    "reply.record": ("ثبت به‌عنوان پاسخ ارسال‌شده", "Record as sent"),
+    "reply.none": ("قالب مناسبی برای این اشاره پیدا نشد.", "No template fits this mention."),
+    "reply.label": ("متن پاسخ {n}", "Reply text {n}"),
     # history lines (audit actions)
+    "audit.reply": ("پاسخ داد", "replied"),
     "audit.acknowledge": ("دید", "acknowledged"),
     "audit.assign": ("واگذار کرد به {to}", "assigned to {to}"),
     "audit.snooze": ("تا {until} به تعویق انداخت", "snoozed until {until}"),

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from alerts.workflow import WorkflowError
+from shenava.replies.suggest import suggest
+from shenava.replies.templates import cached_templates
 from shenava.web import actions, detail, queue
 from shenava.web.deps import AnyUser, Db, PostedForm, SupportUser
 from shenava.web.errors import Conflict, NotFound
@@ -77,9 +79,20 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
         )
     except WorkflowError:
         raise NotFound() from None
-    return render(
-        request, "item.html", login=login, d=item, active="inbox", done=request.query_params.get("done")
-    )
+    if item.item.kind == "urgent" and item.item.text:
+        item.replies = suggest(
+            cached_templates(web.settings.reply_templates or None),
+            text=item.item.text,
+            touchpoints=item.item.touchpoints,
+            sentiment=item.sentiment,
+            brand=item.item.brand,
+            brand_name=web.brand_names.get(item.item.brand, item.item.brand),
+            handle=item.item.author,
+            agent=login.user.display_name,
+            tone=web.settings.reply_tone.get(item.item.brand, "formal"),
+        )
+    done = request.query_params.get("done")
+    return render(request, "item.html", login=login, d=item, active="inbox", done=done)
 
 
 @router.post("/inbox/{kind}/{item_id}/{action}")

@@ -7,6 +7,15 @@
     if (meta) { event.detail.headers["X-CSRF-Token"] = meta.content; }
   });
 
+  // "copy" buttons of suggested replies: the textarea's current (possibly edited) text
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button || !navigator.clipboard) { return; }
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) { return; }
+    navigator.clipboard.writeText(field.value).then(function () { button.textContent = button.dataset.copied; });
+  });
+
   var queue = document.getElementById("queue");
   var status = document.getElementById("live-status");
   if (!queue || !window.EventSource) { return; }
