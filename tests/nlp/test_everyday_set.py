@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from nlp.eval.everyday import DOMAINS, EMOTIONS, LABELS, TAGS, everyday_set, slices
+from nlp.eval.everyday import (
+    DOMAINS,
+    EMOTIONS,
+    LABELS,
+    TAGS,
+    everyday_figures,
+    everyday_set,
+    figures,
+    slices,
+)
 from nlp.sentiment.training import neutral_rule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +116,15 @@ def test_no_everyday_text_in_shared_training_data(folder: str) -> None:
     corpus = "\n".join(lines)
     found = [i.text for i in everyday_set() if _key(i.text) in corpus]
     assert not found
+
+
+def test_figures_on_known_predictions() -> None:
+    gold = {i.text: i.label for i in everyday_set()}
+    perfect = everyday_figures(lambda texts: [gold[t] for t in texts])
+    assert all(f.accuracy == 1.0 and f.macro_f1 == 1.0 for f in perfect.values())
+    constant = everyday_figures(lambda texts: ["neutral"] * len(texts))
+    assert constant["news"].accuracy == 1.0 and constant["sarcasm"].accuracy == 0.0
+    assert constant["all"].per_class["neutral"][1] == 1.0  # recall
+    assert abs(constant["all"].macro_f1 - 0.5 / 3) < 1e-9  # F1 0.5 for neutral, 0 for the others
+    with pytest.raises(ValueError):
+        figures(["neutral"], [])
