@@ -1,9 +1,11 @@
 """Why an alert fired, in facts a support agent can check.
 
 For a spike window and the baseline period before it: the negative count against the expected
-count, the terms (weighted log-odds with an informative prior, ``nlp.keyphrases.log_odds_terms``)
-and touchpoints that are over-represented now, 3–5 representative mentions with links and authors,
-and the brand's negative share now against usual. The result is plain JSON, stored with the event.
+count, the terms over-represented now (weighted log-odds with an informative prior,
+``nlp.keyphrases.log_odds_terms``; words that only name a brand or a competitor left out,
+``alerts.brand_terms``), the touchpoints ranked by their excess over their own usual count
+(``alerts.attribution``), 3–5 representative mentions with links and authors, and the brand's
+negative share now against usual. The result is plain JSON, stored with the event.
 """
 
 from __future__ import annotations
@@ -16,16 +18,23 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alerts.attribution import named_touchpoints, rank_touchpoints
+from alerts.brand_terms import names_a_brand
 from alerts.text import clean_text
 from storage.models import Mention, MentionBrand
 
 BASELINE_SAMPLE = 3000  # newest baseline mentions used for terms; bounds the work on busy brands
+TERMS = 10
 
 
-def _log_odds_terms(target: list[str], baseline: list[str], top: int) -> list[tuple[str, float]]:
+def _log_odds_terms(
+    target: list[str], baseline: list[str], top: int, exclude: frozenset[str]
+) -> list[tuple[str, float]]:
     from nlp.keyphrases import log_odds_terms  # imported late: it pulls in the normaliser
 
-    return log_odds_terms(target, baseline, top=top, normalized=True)
+    # Ask for more than needed: brand names rank high and are dropped here.
+    ranked = log_odds_terms(target, baseline, top=top * 4 if exclude else top, normalized=True)
+    return [(term, z) for term, z in ranked if not names_a_brand(term, exclude)][:top]
 
 
 def _negative_mentions(
@@ -112,8 +121,15 @@ def explain_spike(
     baseline_hours: int,
     touchpoint: str | None = None,
     representatives: int = 4,
+    expected_by_touchpoint: dict[str, float] | None = None,
+    brand_words: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """The explanation of a spike of negative mentions of ``brand`` in [window_start, window_end)."""
+    """The explanation of a spike of negative mentions of ``brand`` in [window_start, window_end).
+
+    ``expected_by_touchpoint``: each touchpoint's expected count for the window, from its own
+    series; a touchpoint without one is expected at its usual share of ``expected``.
+    ``brand_words`` (``alerts.brand_terms.brand_words``) never appear among the terms.
+    """
     baseline_start = window_start - timedelta(hours=baseline_hours)
     now_all = _negative_mentions(session, brand, window_start, window_end)
     now = [m for m in now_all if touchpoint is None or touchpoint in (m.aspects or [])] or now_all
@@ -121,19 +137,16 @@ def explain_spike(
         session, brand, baseline_start, window_start, BASELINE_SAMPLE, newest_first=True
     )
 
-    terms = _log_odds_terms([m.normalized_text for m in now], [m.normalized_text for m in base], top=10)
+    terms = _log_odds_terms(
+        [m.normalized_text for m in now], [m.normalized_text for m in base], TERMS, brand_words
+    )
     now_aspects = Counter(a for m in now_all for a in set(m.aspects or []))
     base_aspects = Counter(a for m in base for a in set(m.aspects or []))
-    touchpoints = [
-        {
-            "touchpoint": aspect,
-            "now": count,
-            "now_share": count / len(now_all),
-            "baseline_share": base_aspects.get(aspect, 0) / len(base) if base else 0.0,
-        }
-        for aspect, count in now_aspects.most_common()
-    ]
-    touchpoints.sort(key=lambda t: t["now_share"] - t["baseline_share"], reverse=True)
+    shares = {a: c / len(base) for a, c in base_aspects.items()} if base else {}
+    per_touchpoint = dict(expected_by_touchpoint or {})
+    for aspect in now_aspects:
+        per_touchpoint.setdefault(aspect, shares.get(aspect, 0.0) * float(expected))
+    touchpoints = rank_touchpoints(now_aspects, per_touchpoint, total_now=len(now_all), baseline_share=shares)
 
     total_now, negative_now = _brand_counts(session, brand, window_start, window_end)
     total_base, negative_base = _brand_counts(session, brand, baseline_start, window_start)
@@ -148,6 +161,7 @@ def explain_spike(
         "per_minute": round(len(now) / buckets, 3),
         "terms": [{"term": term, "z": round(float(z), 2)} for term, z in terms],
         "touchpoints": touchpoints[:6],
+        "named_touchpoints": named_touchpoints(touchpoints),
         "mentions": [mention_json(m) for m in representative(now, [t for t, _ in terms], representatives)],
         "negative_share": {
             "now": negative_now / total_now if total_now else None,

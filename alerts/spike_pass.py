@@ -19,6 +19,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alerts.brand_terms import brand_words
 from alerts.events import AlertEvent
 from alerts.incidents.lookup import active_incident
 from alerts.incidents.machine import IncidentMachine, Judged
@@ -68,7 +69,8 @@ class SpikePass:
         self.alerts = alerts
         self.grid = BucketGrid.of(alerts.bucket_minutes, timezone)
         self.detectors = SeriesDetectors(alerts.detection, alerts.bucket_minutes, timezone)
-        self.machine = IncidentMachine(alerts, self.grid.width)
+        # every brand's names, competitors' too: a burst is never "about" a brand name
+        self.machine = IncidentMachine(alerts, self.grid.width, brand_words(brands))
         self.brands = [b.name for b in brands if alerts.watch_competitors or not b.competitor]
         self.touchpoints: list[str | None] = [None]
         if alerts.touchpoint_series:

@@ -32,6 +32,8 @@ Judged = tuple[WatchedSeries, int, Verdict]
 class IncidentMachine:
     alerts: AlertsSettings
     bucket: timedelta
+    #: words that only name a watched brand or competitor (``alerts.brand_terms``): never "rising terms"
+    brand_words: frozenset[str] = frozenset()
 
     def apply(
         self,
@@ -53,7 +55,7 @@ class IncidentMachine:
                 session, brand, incident, state, s, verdict
             ):
                 if incident is None:
-                    incident = self._open(session, brand, s, count, verdict, t, now, state)
+                    incident = self._open(session, brand, s, count, verdict, t, now, state, results)
                     opened_now = True
                 else:
                     state.join(s.key, s.touchpoint)
@@ -71,7 +73,7 @@ class IncidentMachine:
         if opened_now:
             events.append(self._event(IncidentOpened, incident, state))
         elif before is not None and self._escalated(before, incident.severity):
-            incident.details = {**incident.details, "explanation": self._explain(session, incident, t)}
+            self._attribute(incident, state, self._explain(session, incident, t, results))
             events.append(self._event(IncidentGrew, incident, state))
         if not state.active:
             incident.status, incident.resolved_at, incident.updated_at = "resolved", now, now
@@ -122,6 +124,7 @@ class IncidentMachine:
         t: datetime,
         now: datetime,
         state: IncidentState,
+        results: list[Judged],
     ) -> Incident:
         state.active, state.series = [s.key], [s.key]
         state.touchpoints = [s.touchpoint] if s.touchpoint else []
@@ -144,8 +147,18 @@ class IncidentMachine:
         )
         session.add(incident)
         session.flush()  # the id names the event and its deliveries
-        incident.details = {**incident.details, "explanation": self._explain(session, incident, t)}
+        self._attribute(incident, state, self._explain(session, incident, t, results))
         return incident
+
+    @staticmethod
+    def _attribute(incident: Incident, state: IncidentState, explanation: dict[str, Any]) -> None:
+        """Store the explanation; the touchpoints whose excess explains the burst come first, and a
+        brand-wide incident takes the first of them as its touchpoint."""
+        named = list(explanation.get("named_touchpoints") or [])
+        state.touchpoints = named + [t for t in state.touchpoints if t not in named]
+        if incident.touchpoint is None and named:
+            incident.touchpoint = named[0]
+        incident.details = {**with_state(incident.details, state), "explanation": explanation}
 
     @staticmethod
     def _grow(
@@ -171,16 +184,22 @@ class IncidentMachine:
             if severity_rank(severity) > severity_rank(incident.severity):
                 incident.severity = severity
 
-    def _explain(self, session: Session, incident: Incident, t: datetime) -> dict[str, Any]:
+    def _explain(
+        self, session: Session, incident: Incident, t: datetime, results: list[Judged]
+    ) -> dict[str, Any]:
+        window = 3  # buckets: the two before this one, and this one
+        expected = {s.touchpoint: window * float(v.expected) for s, _, v in results if s.touchpoint}
         explanation = explain_spike(
             session,
             brand=incident.brand,
-            window_start=t - 2 * self.bucket,
+            window_start=t - (window - 1) * self.bucket,
             window_end=t + self.bucket,
-            expected=incident.baseline * 3,
+            expected=incident.baseline * window,
             baseline_hours=self.alerts.baseline_hours,
             touchpoint=incident.touchpoint,
             representatives=self.alerts.representative_mentions,
+            expected_by_touchpoint=expected,
+            brand_words=self.brand_words,
         )
         explanation["bucket"] = {
             "count": int(incident.current_count),

@@ -24,7 +24,7 @@ class IncidentStateError(ValueError):
 class IncidentState:
     active: list[str] = field(default_factory=list)  # series keys still in their burst
     series: list[str] = field(default_factory=list)  # every series key that joined
-    touchpoints: list[str] = field(default_factory=list)
+    touchpoints: list[str] = field(default_factory=list)  # those whose excess explains it first
     bursts: dict[str, datetime] = field(default_factory=dict)  # series key → start of the burst taken up
     folded_urgent: int = 0  # urgent alerts kept off the pager because this incident already pages
     peak_at: datetime | None = None  # bucket of the opening series' peak
@@ -34,8 +34,8 @@ class IncidentState:
     def join(self, key: str, touchpoint: str | None) -> None:
         self.active = sorted(set(self.active) | {key})
         self.series = sorted(set(self.series) | {key})
-        if touchpoint:
-            self.touchpoints = sorted(set(self.touchpoints) | {touchpoint})
+        if touchpoint and touchpoint not in self.touchpoints:
+            self.touchpoints = [*self.touchpoints, touchpoint]
 
     def leave(self, key: str) -> None:
         self.active = [k for k in self.active if k != key]
