@@ -109,7 +109,7 @@ _VOWELS: dict[str, dict[str, list[tuple[str, float]]]] = {
         "ei": [("ی", 0.4), ("یی", 0.8)],
         "ey": [("ی", 0.4)],
         "o": [("و", 0.2), ("", 1.2), ("ه", 1.0)],
-        "oo": [("و", 0)],
+        "oo": [("و", 0), ("وع", 0.6)],  # "marjoo", "shoroo": مرجوع, شروع
         "ou": [("و", 0)],
         "u": [("و", 0)],
         "eh": [("ه", 0)],
@@ -199,6 +199,9 @@ EXCEPTIONS: dict[str, str] = {
     **dict.fromkeys(("khoone", "khune"), "خونه"),
     **dict.fromkeys(("bad",), "بد"),
     **dict.fromkeys(("dard",), "درد"),
+    **dict.fromkeys(("shobe", "shobeh", "shoabe"), "شعبه"),
+    **dict.fromkeys(("ghat", "qat"), "قطع"),
+    **dict.fromkeys(("daemi", "daaemi"), "دائمی"),
     **dict.fromkeys(("kar",), "کار"),
     **dict.fromkeys(("saat",), "ساعت"),
     **dict.fromkeys(("rooz", "ruz"), "روز"),
@@ -242,9 +245,30 @@ _TOKEN = re.compile(
     r"(?:https?://|www\.)\S+|@[\w.]+|[A-Za-zâ][A-Za-zâ0-9'’`]*[A-Za-zâ0-9]|[A-Za-zâ]|\d\w*|\s+|.",
     re.DOTALL,
 )
-_KEEP = re.compile(r"(?:https?://|www\.|@)|.*\d|[A-Z]{2,}$")  # links, handles, codes (PIZZA30, 5G), ADSL
+# Links, handles, codes with digits (PIZZA30, 5G) and short acronyms (ADSL, SMS) stay as they are.
+_KEEP = re.compile(r"(?:https?://|www\.|@)|.*\d|[A-Z]{2,5}$")
 _PUNCT = str.maketrans({",": "،", "?": "؟", ";": "؛"})
-_ENGLISH = frozenset(ENGLISH_WORDS) - frozenset(FINGLISH_WORDS) - set(EXCEPTIONS)
+# English words that are also everyday Finglish (do = دو, dad = داد, sad = صد, bank = بانک) are spelled.
+_BOTH = frozenset(
+    {
+        "do",
+        "dad",
+        "sad",
+        "am",
+        "an",
+        "had",
+        "bank",
+        "hey",
+        "see",
+        "code",
+        "card",
+        "app",
+        "box",
+        "team",
+        "shop",
+    }
+)
+_ENGLISH = frozenset(ENGLISH_WORDS) - frozenset(FINGLISH_WORDS) - set(EXCEPTIONS) - _BOTH
 
 
 def _rules() -> dict[str, list[tuple[str, str, float]]]:
@@ -296,19 +320,20 @@ class Transliterator:
 
     # -- words -------------------------------------------------------------------------------------
 
-    def word(self, latin: str) -> str:
-        """One Latin word in Persian script (cached)."""
-        return self._word(latin.lower())
+    def word(self, latin: str, clause_end: bool = False) -> str:
+        """One Latin word in Persian script (cached). At the end of a clause a final "e" is the
+        colloquial copula or a final ه (``khamooshe.`` → «خاموشه»), never an unwritten ezafe."""
+        return self._word(latin.lower(), clause_end)
 
-    def _spell(self, word: str) -> str:
+    def _spell(self, word: str, clause_end: bool = False) -> str:
         if word in EXCEPTIONS:
             return EXCEPTIONS[word]
         if word in _ENGLISH or len(word) > MAX_WORD:
             return word
         squeezed = re.sub(r"(.)\1{2,}", r"\1", word)
         if squeezed != word:  # stretched letters: "aaaali", "kheiliiiii", "khoooob"
-            return self._spell(squeezed)
-        found = self._search(word)
+            return self._spell(squeezed, clause_end)
+        found = self._search(word, clause_end=clause_end)
         if found is not None:
             return self.surface[found[0]]
         options = self._splits(word)  # only for words the vocabulary lacks: frequent stems would win
@@ -333,7 +358,7 @@ class Transliterator:
                     out.append((found[1] + PREFIX_COST, persian + ZWNJ + self.surface[found[0]]))
         return out
 
-    def _search(self, word: str, initial: bool = True) -> tuple[str, float] | None:
+    def _search(self, word: str, initial: bool = True, clause_end: bool = False) -> tuple[str, float] | None:
         """The cheapest vocabulary spelling of ``word``: (vocabulary key, cost), or None."""
         n = len(word)
         states: list[dict[str, float]] = [{} for _ in range(n + 1)]
@@ -342,7 +367,7 @@ class Transliterator:
             if not states[i]:
                 continue
             beam = sorted(states[i].items(), key=lambda kv: kv[1])[:BEAM]
-            for latin, persian, cost in self._moves(word, i, initial):
+            for latin, persian, cost in self._moves(word, i, initial, clause_end):
                 j = i + len(latin)
                 for prefix, so_far in beam:
                     spelled = prefix + persian
@@ -362,7 +387,7 @@ class Transliterator:
         return best, cost
 
     @staticmethod
-    def _moves(word: str, i: int, initial: bool) -> list[tuple[str, str, float]]:
+    def _moves(word: str, i: int, initial: bool, clause_end: bool) -> list[tuple[str, str, float]]:
         """The (latin cluster, persian, cost) choices at position ``i`` of ``word``."""
         n = len(word)
         moves = []
@@ -377,7 +402,11 @@ class Transliterator:
                 continue  # "oo", "ee", "aa" are one vowel
             moves.append((latin, persian, cost))
         if i > 0 and word[i:] in _VOWELS["f"] and word[i - 1] != word[i]:
-            moves.extend((word[i:], fa, c) for fa, c in _VOWELS["f"][word[i:]])
+            moves.extend(
+                (word[i:], fa, c)
+                for fa, c in _VOWELS["f"][word[i:]]
+                if fa or not (clause_end and word[i:] == "e")
+            )
         if i + 1 < n and word[i] == word[i + 1] and word[i] not in "aeiou":
             moves.extend((word[i : i + 2], fa, c + _DOUBLE_COST) for fa, c in _CONSONANTS.get(word[i], []))
         return moves
@@ -392,9 +421,11 @@ class Transliterator:
         for i, token in enumerate(tokens):
             if not ((token[0].isascii() and token[0].isalpha()) or token[0] == "â"):
                 out.append(token.translate(_PUNCT) if len(token) == 1 else token)
-            elif _KEEP.match(token):
+            elif _KEEP.match(token) and token.lower() not in EXCEPTIONS:
                 out.append(token)
             else:
+                rest = [t for t in tokens[i + 1 : i + 3] if not t.isspace()]
+                clause_end = not rest or not (rest[0][0].isascii() and rest[0][0].isalpha())
                 rule = BY_NEXT_WORD.get(token.lower())
                 if (
                     rule
@@ -404,7 +435,7 @@ class Transliterator:
                 ):
                     out.append(rule[1])
                 else:
-                    out.append(self.word(token))
+                    out.append(self.word(token, clause_end))
         return "".join(out)
 
 

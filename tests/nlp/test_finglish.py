@@ -48,6 +48,10 @@ def test_words(tr: Transliterator, latin: str, persian: str) -> None:
         ("merci az poshtibani, kheili sari moshkelam hal shod", "مرسی از پشتیبانی، خیلی سریع مشکلم حل شد"),
         ("chera javab nemidin?", "چرا جواب نمیدین؟"),
         ("hal shod", "حل شد"),  # by the next word, not «حال»
+        ("modem khamooshe", "مودم خاموشه"),  # clause-final "e" is the copula, not an unwritten ezafe
+        ("javab dad, sad ta", "جواب داد، صد تا"),  # English-looking words that are Finglish too
+        ("MERCI KHEILI", "مرسی خیلی"),
+        ("marjoo kardam", "مرجوع کردم"),
     ],
 )
 def test_sentences(tr: Transliterator, text: str, expected: str) -> None:
