@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox.title": ("صندوق پشتیبانی", "Support inbox"),
     "inbox.empty": ("موردی نیست.", "Nothing here."),
     "inbox.count": ("{count} مورد", "{count} items"),
+    "inbox.shown": (
+        "{count} مورد اول نشان داده شده؛ با فیلترها دقیق‌تر کنید",
+        "first {count} shown; narrow with the filters",
+    ),
     "inbox.live": ("به‌روزرسانی زنده", "Live updates"),
     "inbox.live_off": ("اتصال زنده قطع است؛ دوباره تلاش می‌شود…", "Live updates paused; reconnecting…"),
     "inbox.filter": ("اعمال فیلتر", "Apply filters"),

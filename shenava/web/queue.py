@@ -21,7 +21,7 @@ from storage.models import Incident, Mention, UrgentAlert
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 STATUSES = ("active", "open", "acknowledged", "snoozed", "resolved", "all")
 FETCH_LIMIT = 500  # rows read per kind before filtering in Python
-SHOW_LIMIT = 200
+SHOW_LIMIT = 100  # rows on one page; the count says how many matched
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,17 @@ def load(
     for model, convert in ((Incident, _incident), (UrgentAlert, _urgent)):
         query = select(model).order_by(model.id.desc()).limit(FETCH_LIMIT)
         if model is UrgentAlert:
-            query = query.options(joinedload(UrgentAlert.mention))
+            # only what a queue row shows: a mention's raw payload and NLP JSON are not read
+            query = query.options(
+                joinedload(UrgentAlert.mention).load_only(
+                    Mention.source,
+                    Mention.text,
+                    Mention.url,
+                    Mention.author_handle,
+                    Mention.author_name,
+                    Mention.aspects,
+                )
+            )
         clause = _status_clause(model, f.status)
         if clause is not None:
             query = query.where(clause)
@@ -188,7 +198,7 @@ def load(
         items += [convert(row, now) for row in session.scalars(query)]  # type: ignore[operator]
     chosen = [i for i in items if _matches(i, f, user_name)]
     chosen.sort(key=sort_key)
-    return chosen[:SHOW_LIMIT]
+    return chosen[:SHOW_LIMIT], len(chosen)
 
 
 def choices(session: Session, brands: list[str]) -> dict[str, list[str]]:

@@ -28,10 +28,12 @@ ItemId = Annotated[int, Path(ge=1, le=2**62)]
 def _queue_context(request: Request, session: Db, login: AnyUser) -> dict[str, object]:
     web = request.app.state.web
     filters = queue.Filters.from_query(request.query_params)
+    items, matched = queue.load(session, filters, login.user.name)
     return {
         "login": login,
         "filters": filters,
-        "items": queue.load(session, filters, login.user.name),
+        "items": items,
+        "matched": matched,
         "choices": queue.choices(session, web.brands),
         "active": "inbox",
     }
