@@ -16,6 +16,7 @@ from shenava.api.auth import ApiKeyRing
 from shenava.api.limits import RequestLimits
 from shenava.api.limits import install as install_limits
 from shenava.api.metrics import ApiMetrics
+from shenava.api.responses import LIMITS
 from storage.limits import REQUEST_TIME_LIMIT_S, is_timeout, time_limit_message
 from storage.query import SearchError
 
@@ -53,7 +54,12 @@ def create_app(
 
     mount_web(app, settings)
 
-    @app.get("/health", tags=["ops"], summary="Liveness and database reachability")
+    @app.get(
+        "/health",
+        tags=["ops"],
+        summary="Liveness and database reachability",
+        responses={**LIMITS, 503: {"description": "The database did not answer (its error kind only)."}},
+    )
     def health() -> JSONResponse:
         try:
             with engine.connect() as conn:
@@ -62,7 +68,16 @@ def create_app(
             return JSONResponse({"status": "degraded", "database": type(exc).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    @app.get("/metrics", tags=["ops"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    @app.get(
+        "/metrics",
+        tags=["ops"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        responses={
+            **LIMITS,
+            200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}},
+        },
+    )
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -67,10 +67,6 @@ async def _answer(send: Send, status: int, detail: str, headers: dict[str, str] 
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class RequestLimitMiddleware:
     """Pure ASGI (a streamed body is counted as it arrives, never buffered here)."""
 
@@ -101,27 +97,33 @@ class RequestLimitMiddleware:
                 )
                 return
         received = 0
-        started = False
+        started = refused = False
+        too_large = f"request body over {limits.max_body_bytes:,} bytes"
 
         async def counted_receive() -> Message:
-            nonlocal received
+            # past the limit the app is told the client left (its own answer is dropped below),
+            # and the client gets the 413; frameworks swallow exceptions raised here into a 400
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limits.max_body_bytes:
-                    raise BodyTooLarge
+                    refused = True
+                    if not started:
+                        await _answer(send, 413, too_large)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await _answer(send, 413, f"request body over {limits.max_body_bytes:,} bytes")
+        await self.app(scope, counted_receive, tracked_send)
 
     def _rate_wait(self, scope: Scope, headers: list[tuple[bytes, bytes]]) -> float:
         client = scope.get("client")
