@@ -310,3 +310,12 @@ def record_reply(
         item.details = {**(item.details or {}), "first_response_at": at.isoformat()}
     _record(item, "reply", by, at, channel=channel[:32], text=text[:2000])
     return item
+
+
+def snapshot(item: Incident | UrgentAlert) -> dict[str, Any]:
+    """What an action can change, for the audit log's before/after values."""
+    return {
+        "status": item.status,
+        "assigned_to": item.assigned_to,
+        "snoozed_until": (item.details or {}).get("snoozed_until"),
+    }

@@ -62,10 +62,16 @@ class ListenerOut(BaseModel):
 
 
 def _workflow_call(session: Any, action: Any, *args: Any, **kwargs: Any) -> IncidentOut:
-    from alerts.workflow import WorkflowError
+    from alerts.workflow import WorkflowError, get_item, snapshot
+    from storage import audit
 
     try:
+        by = kwargs.get("by")  # a change (not a read): audited like the web app's actions
+        before = snapshot(get_item(session, "incident", args[0])) if by else None
         item = action(session, "incident", *args, **kwargs)
+        if by:
+            audit.record(session, actor=f"api:{by}", action=action.__name__, target=f"incident:{item.id}",
+                         old=before, new=snapshot(item))  # fmt: skip
         session.commit()
     except WorkflowError as exc:
         session.rollback()

@@ -19,14 +19,6 @@ class ActionError(ValueError):
     """The action is unknown, its input is invalid, or the item's state does not allow it."""
 
 
-def _state(item: Any) -> dict[str, Any]:
-    return {
-        "status": item.status,
-        "assigned_to": item.assigned_to,
-        "snoozed_until": (item.details or {}).get("snoozed_until"),
-    }
-
-
 def perform(
     session: Session, kind: str, item_id: int, action: str, form: Any, *, actor: str, ip: str | None
 ) -> Any:
@@ -35,7 +27,7 @@ def perform(
         raise ActionError(f"unknown action {action!r}")
     try:
         item = workflow.get_item(session, kind, item_id)  # type: ignore[arg-type]
-        old = _state(item)
+        old = workflow.snapshot(item)
         extra: dict[str, Any] = {}
         text = str(form.get("text") or "").strip()[:4000] or None
         if action == "acknowledge":
@@ -61,7 +53,7 @@ def perform(
             extra["reason"] = text
     except workflow.WorkflowError as exc:
         raise ActionError(str(exc)) from None
-    new = {**_state(item), **{k: v for k, v in extra.items() if v}}
+    new = {**workflow.snapshot(item), **{k: v for k, v in extra.items() if v}}
     audit.record(session, actor=actor, action=action, target=f"{kind}:{item_id}", old=old, new=new, ip=ip)
     return item
 

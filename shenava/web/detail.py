@@ -100,7 +100,8 @@ def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:
     for entry in audit.history(session, target):
         values = {**(entry.old_value or {}), **(entry.new_value or {})}
         lines.append(HistoryLine(entry.at, entry.actor, entry.action, values))
-        seen.add((entry.action, entry.actor, entry.at.replace(microsecond=0)))
+        # the workflow's own history names the person without the channel prefix (api:, cli:)
+        seen.add((entry.action, entry.actor.split(":", 1)[-1], entry.at.replace(microsecond=0)))
     for step in (row.details or {}).get("history", []):
         at = datetime.fromisoformat(step["at"])
         key = (step.get("action"), step.get("by"), at.replace(microsecond=0))
