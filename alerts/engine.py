@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from alerts.events import AlertEvent
 from alerts.incidents.folding import fold_urgent
+from alerts.messages import MessageContext, brand_display_names
 from alerts.notifiers import Notifier, build_notifiers
 from alerts.outbox import DispatchReport, Outbox, enqueue
 from alerts.routing import Router, quiet_until
@@ -48,6 +49,11 @@ class AlertsView(Protocol):
     def notifications(self) -> NotificationsSettings: ...
 
 
+class WebView(Protocol):
+    @property
+    def public_url(self) -> str: ...
+
+
 class AlertEngine:
     def __init__(
         self,
@@ -70,6 +76,14 @@ class AlertEngine:
         self.router = Router(settings.notifications, names)
         self.outbox = Outbox(engine, notifiers, settings.notifications.outbox)
         self.urgent = UrgentDetector(settings.alerts.urgent, settings.brands)
+        language = settings.notifications.language
+        web: WebView | None = getattr(settings, "web", None)  # the inbox the messages link to
+        self.messages = MessageContext(
+            language=language,
+            timezone=settings.timezone,
+            public_url=web.public_url if web is not None else None,
+            brand_names=brand_display_names(settings.brands, language),
+        )
         self.spikes = SpikePass(settings.alerts, settings.brands, settings.timezone)
 
     @classmethod
@@ -111,7 +125,7 @@ class AlertEngine:
         for channel in self.router.channels_for(event.kind, event.brand, event.severity):
             not_before = quiet_until(quiet, channel, event.kind, event.severity, now) or now
             targets.append((channel, channel, not_before))
-        enqueue(session, event, targets, now)
+        enqueue(session, event, targets, now, self.messages)
 
     def dispatch(self, now: datetime | None = None) -> DispatchReport:
         """Send the due deliveries (retrying with backoff); safe to run from several processes."""

@@ -29,7 +29,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.events import AlertEvent, DeliveryFailed
+from alerts.messages import MessageContext
 from alerts.notifiers.base import DeliveryError, Notifier
+from alerts.render import render_text
 from alerts.settings import OutboxSettings
 from storage.models import Delivery
 
@@ -52,15 +54,28 @@ def dedup_key(event: AlertEvent, channel: str) -> str:
     return f"{event.key}->{channel}"
 
 
+def stored_payload(event: AlertEvent, context: MessageContext | None = None) -> dict[str, Any]:
+    """The event as its outbox rows keep it: its data, plus what rendering needs (``context``)."""
+    payload = event.to_json()
+    payload.update((context or MessageContext()).extras(payload))
+    payload["message"] = render_text(payload)  # the webhook's human-readable text
+    return payload
+
+
 def enqueue(
-    session: Session, event: AlertEvent, channels: Iterable[tuple[str, str, datetime]], now: datetime
+    session: Session,
+    event: AlertEvent,
+    channels: Iterable[tuple[str, str, datetime]],
+    now: datetime,
+    context: MessageContext | None = None,
 ) -> int:
     """Add one pending row per ``(channel, target, not_before)``; returns how many were new.
 
     Runs inside the caller's transaction (the one that persisted the incident), so an event and its
-    deliveries are stored together or not at all.
+    deliveries are stored together or not at all. ``context`` adds what rendering needs (language,
+    time zone, brand display name, inbox link, localised title) to the stored payload.
     """
-    payload = event.to_json()
+    payload = stored_payload(event, context)
     added = 0
     for channel, target, not_before in channels:
         key = dedup_key(event, channel)
@@ -72,7 +87,7 @@ def enqueue(
             dedup_key=key,
             event_kind=event.kind,
             event_ref=event.key,
-            subject=event.title[:500],
+            subject=str(payload["title"])[:500],
             payload=payload,
             status=PENDING,
             attempts=0,

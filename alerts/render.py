@@ -1,69 +1,122 @@
 """Render a stored event (its JSON) for each channel.
 
-Mention text is untrusted: it is cleaned (``alerts.text.clean_text``) and then escaped for the
-target markup — Telegram's HTML subset, Slack mrkdwn, e-mail HTML (right-to-left, with
-``<bdi>`` around handles, URLs and Latin text) — so a mention can never inject markup.
+The words come from the one catalogue (``alerts.messages``), in the language the payload was
+stored with (Persian unless ``notifications.language`` says English), with Jalali dates in Tehran
+time and the link to the item's page in the web inbox. Mention text is untrusted: it is cleaned
+(``alerts.text.clean_text``) and then escaped for the target markup — Telegram's HTML subset, Slack
+mrkdwn, e-mail HTML (right-to-left, with ``<bdi>`` around handles, URLs and Latin text) — so a
+mention can never inject markup.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 
+from alerts.messages import Words, event_title
 from alerts.text import clean_text
 
 TELEGRAM_LIMIT = 4096
 _LATIN_RUN = re.compile(r"([@#]?[A-Za-z0-9_][A-Za-z0-9_.:/?=&%\-@#]*)")
 
-_KIND_FA = {
-    "incident_opened": "افزایش ناگهانی نارضایتی",
-    "incident_grew": "تشدید رخداد",
-    "incident_resolved": "پایان رخداد",
-    "urgent_mention": "منشن فوری",
-    "delivery_failed": "خطای ارسال",
-}
-_SEVERITY_FA = {"low": "کم", "medium": "متوسط", "high": "زیاد", "critical": "بحرانی"}
+
+def _figure(words: Words, value: object, places: int = 1) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    return words.number(number, places if number != int(number) else 0)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f}%"
+def _window_minutes(exp: dict[str, Any]) -> int:
+    window = exp.get("window") or {}
+    try:
+        span = datetime.fromisoformat(window["end"]) - datetime.fromisoformat(window["start"])
+        return max(1, int(span.total_seconds() // 60))
+    except (KeyError, TypeError, ValueError):
+        return int((exp.get("bucket") or {}).get("minutes") or 0) or 15
+
+
+def _touchpoint_items(words: Words, touchpoints: list[dict[str, Any]]) -> list[str]:
+    items = []
+    for t in touchpoints[:4]:
+        name = words.label("touchpoint", t.get("touchpoint"))
+        if "observed" in t:
+            observed, expected = _figure(words, t.get("observed")), _figure(words, t.get("expected"))
+        else:  # an explanation stored before the per-touchpoint figures
+            observed, expected = words.percent(t.get("now_share")), words.percent(t.get("baseline_share"))
+        items.append(words.t("line.touchpoint_item", name=name, observed=observed, expected=expected))
+    return items
 
 
 def summary_lines(event: dict[str, Any]) -> list[str]:
-    """Plain-text facts of an event (no markup): the shared core of every rendering."""
+    """Plain-text facts of an event in its language (no markup, no link): the shared core of every
+    rendering. Words come from the one catalogue, ``alerts.messages``."""
+    words = Words.of(event)
     kind = event.get("kind", "")
-    severity = _SEVERITY_FA.get(event.get("severity", ""), "")
-    lines = [f"{_KIND_FA.get(kind, kind)} — {event.get('brand', '')} ({severity})"]
-    lines.append(clean_text(event.get("title", ""), 300))
+    brand = clean_text(str(event.get("brand_name") or event.get("brand") or ""), 64)
+    severity = words.label("severity", event.get("severity"))
+    lines = [
+        f"{words.label('kind', kind)} — {brand} ({severity})",
+        clean_text(event_title(event, words), 300),
+    ]
+    if kind == "delivery_failed":
+        lines.append(words.t("line.when", when=words.when(event.get("at"))))
+        lines.append(words.t("line.channel_error", error=clean_text(event.get("error"), 300)))
+        return lines
     if kind == "urgent_mention":
-        lines.append("دلیل: " + ", ".join(event.get("reasons", [])))
+        lines.append(words.t("line.when", when=words.when(event.get("at"))))
+        reasons = [words.label("reason", r) for r in event.get("reasons") or []]
+        lines.append(words.t("line.reasons", reasons=words.join(reasons)))
+        source = words.t("line.source", source=words.label("source", event.get("source")))
+        if event.get("followers"):
+            source += " — " + words.t("line.followers", count=words.number(int(event["followers"])))
+        lines.append(source)
         return lines
     if kind == "incident_resolved":
+        lines.append(words.t("line.started", when=words.when(event.get("at"))))
+        if event.get("ended_at"):
+            lines.append(words.t("line.ended", when=words.when(event.get("ended_at"))))
         peak, usual = event.get("peak_count", 0), event.get("expected", 0)
-        lines.append(f"اوج: {peak} منشن منفی در یک بازه (معمول: {usual:.1f})")
+        lines.append(words.t("line.peak", peak=_figure(words, peak), expected=_figure(words, usual)))
+        names = [words.label("touchpoint", t) for t in event.get("touchpoints") or []]
+        if names:
+            lines.append(words.t("line.touchpoint_names", items=words.join(names)))
         return lines
+    lines.append(words.t("line.when", when=words.when(event.get("at"))))
     exp = event.get("explanation") or {}
     if exp:
         lines.append(
-            f"منشن منفی در بازه: {exp.get('count', 0)} (معمول: {exp.get('expected', 0):.1f}, "
-            f"×{exp.get('ratio', 0):.1f})"
+            words.t(
+                "line.count",
+                count=_figure(words, exp.get("count", 0)),
+                minutes=words.digits(_window_minutes(exp)),
+                expected=_figure(words, exp.get("expected", 0)),
+                ratio=_figure(words, exp.get("ratio", 0)),
+            )
         )
         share = exp.get("negative_share") or {}
-        lines.append(f"سهم منفی برند: اکنون {_pct(share.get('now'))} / معمول {_pct(share.get('usual'))}")
+        lines.append(
+            words.t(
+                "line.share", now=words.percent(share.get("now")), usual=words.percent(share.get("usual"))
+            )
+        )
         touchpoints = exp.get("touchpoints") or []
         if touchpoints:
-            lines.append(
-                "نقاط تماس: "
-                + "، ".join(
-                    f"{t['touchpoint']} {_pct(t.get('now_share'))} (معمول {_pct(t.get('baseline_share'))})"
-                    for t in touchpoints[:4]
-                )
-            )
+            lines.append(words.t("line.touchpoints", items=words.join(_touchpoint_items(words, touchpoints))))
         terms = exp.get("terms") or []
         if terms:
-            lines.append("واژه‌های شاخص: " + "، ".join(clean_text(t["term"], 40) for t in terms[:8]))
+            lines.append(
+                words.t("line.terms", terms=words.join([clean_text(t["term"], 40) for t in terms[:8]]))
+            )
     return lines
+
+
+def inbox_link(event: dict[str, Any]) -> str | None:
+    """The event's page in the web inbox (decided when it was stored), if it is a safe URL."""
+    return _safe_url(event.get("link"))
 
 
 def _mentions(event: dict[str, Any]) -> list[dict[str, Any]]:
@@ -87,25 +140,38 @@ def _safe_url(url: str | None) -> str | None:
     return None
 
 
+def _author(words: Words, m: dict[str, Any]) -> str:
+    return clean_text(m.get("author"), 64) or words.t("line.unknown_author")
+
+
 def render_text(event: dict[str, Any]) -> str:
-    """Plain text (console, file, e-mail text part)."""
+    """Plain text (console, file, e-mail text part, the webhook's ``text``)."""
+    words = Words.of(event)
     lines = summary_lines(event)
     for m in _mentions(event):
-        author = f"@{clean_text(m.get('author'), 64)}" if m.get("author") else "?"
-        lines.append(f"- {author}: {clean_text(m.get('text'), 280)} {_safe_url(m.get('url')) or ''}".rstrip())
+        url = _safe_url(m.get("url")) or ""
+        lines.append(f"- @{_author(words, m)}: {clean_text(m.get('text'), 280)} {url}".rstrip())
+    link = inbox_link(event)
+    if link:
+        lines.append(words.t("line.link", link=link))
     return "\n".join(lines)
 
 
 def render_telegram_html(event: dict[str, Any]) -> str:
     """Telegram's HTML subset (b, i, a, code, blockquote); at most 4096 characters."""
+    words = Words.of(event)
     lines = summary_lines(event)
     out = [f"<b>{html.escape(lines[0])}</b>"] + [html.escape(line) for line in lines[1:]]
+    link = inbox_link(event)
+    if link:
+        # the inbox link goes right after the facts: a long message is cut from its end
+        out.append(f'<a href="{html.escape(link, quote=True)}">{html.escape(words.t("line.open_inbox"))}</a>')
     for m in _mentions(event):
-        author = html.escape(clean_text(m.get("author"), 64)) or "?"
+        author = html.escape(_author(words, m))
         text = html.escape(clean_text(m.get("text"), 280))
         url = _safe_url(m.get("url"))
-        link = f' <a href="{html.escape(url, quote=True)}">🔗</a>' if url else ""
-        out.append(f"• <i>@{author}</i>: {text}{link}")
+        anchor = f' <a href="{html.escape(url, quote=True)}">🔗</a>' if url else ""
+        out.append(f"• <i>@{author}</i>: {text}{anchor}")
     message = "\n".join(out)
     # Cut at a line boundary so no tag is left open.
     while len(message) > TELEGRAM_LIMIT and "\n" in message:
@@ -120,15 +186,21 @@ def slack_escape(text: str) -> str:
 
 def render_slack(event: dict[str, Any], flavor: str = "slack") -> dict[str, Any]:
     """An incoming-webhook payload; Slack gets blocks, Mattermost/Rocket.Chat text + attachments."""
+    words = Words.of(event)
+    label = words.t("line.source_link")
     lines = [slack_escape(line) for line in summary_lines(event)]
+    link = inbox_link(event)
+    if link:
+        inbox = slack_escape(words.t("line.open_inbox"))
+        lines.append(f"<{link}|{inbox}>" if flavor == "slack" else words.t("line.link", link=link))
     quotes = []
     for m in _mentions(event):
-        author = slack_escape(clean_text(m.get("author"), 64)) or "?"
+        author = slack_escape(_author(words, m))
         text = slack_escape(clean_text(m.get("text"), 280))
         url = _safe_url(m.get("url"))
         quotes.append(
             f"> @{author}: {text}"
-            + (f" <{url}|link>" if url and flavor == "slack" else f" {url}" if url else "")
+            + (f" <{url}|{label}>" if url and flavor == "slack" else f" {url}" if url else "")
         )
     text = "\n".join([f"*{lines[0]}*", *lines[1:], *quotes])
     if flavor == "slack":
@@ -157,23 +229,31 @@ def _bdi(text: str) -> str:
 
 
 def render_email(event: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, html, text) for an e-mail: HTML is ``dir="rtl" lang="fa"``."""
+    """(subject, html, text) for an e-mail: Persian HTML is ``dir="rtl" lang="fa"``."""
+    words = Words.of(event)
+    rtl = words.language == "fa"
     lines = summary_lines(event)
-    subject = clean_text(lines[0], 150)
+    subject = clean_text(lines[1], 150)
     items = []
     for m in _mentions(event):
-        author = clean_text(m.get("author"), 64)
         url = _safe_url(m.get("url"))
-        link = f' <a href="{html.escape(url, quote=True)}"><bdi>{html.escape(url)}</bdi></a>' if url else ""
+        anchor = f' <a href="{html.escape(url, quote=True)}"><bdi>{html.escape(url)}</bdi></a>' if url else ""
         items.append(
-            f"<li><bdi>@{html.escape(author or '?')}</bdi>: {_bdi(clean_text(m.get('text'), 500))}{link}</li>"
+            f"<li><bdi>@{html.escape(_author(words, m))}</bdi>: "
+            f"{_bdi(clean_text(m.get('text'), 500))}{anchor}</li>"
         )
     body = "".join(f"<p>{_bdi(line)}</p>" for line in lines[1:])
+    link = inbox_link(event)
+    if link:
+        label = html.escape(words.t("line.open_inbox"))
+        body += f'<p><a href="{html.escape(link, quote=True)}">{label}</a></p>'
     mentions = f"<ul>{''.join(items)}</ul>" if items else ""
+    direction, lang, align = ("rtl", "fa", "right") if rtl else ("ltr", "en", "left")
     document = (
-        '<!DOCTYPE html><html dir="rtl" lang="fa"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html dir="{direction}" lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject)}</title></head>"
-        '<body style="font-family: Tahoma, Vazirmatn, sans-serif; direction: rtl; text-align: right">'
+        f'<body style="font-family: Tahoma, Vazirmatn, sans-serif; direction: {direction}; '
+        f'text-align: {align}">'
         f"<h2>{_bdi(lines[0])}</h2>{body}{mentions}</body></html>"
     )
     return subject, document, render_text(event)

@@ -249,6 +249,11 @@ class OutboxSettings(StrictModel):
 
 
 class NotificationsSettings(StrictModel):
+    language: Literal["fa", "en"] = Field(
+        default="fa",
+        description="Language of alert messages on every channel: fa (Persian, Jalali dates in the root "
+        "time zone) or en (English); also what `shenava import` says it detected.",
+    )
     console: bool = Field(
         default=True, description="Add a console channel named 'console' when no channel is configured."
     )

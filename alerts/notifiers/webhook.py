@@ -1,5 +1,9 @@
 """A generic JSON webhook signed with HMAC-SHA256.
 
+The body is the stored event: data for programs, and its human-readable fields as the engine
+stored them, in the configured language (``title``, ``message``: the plain-text rendering, and
+``link``: the item's page in the web inbox).
+
 Headers: ``X-Shenava-Timestamp`` (Unix seconds), ``X-Shenava-Signature: sha256=<hex>`` over
 ``"<timestamp>." + body`` and ``X-Shenava-Delivery`` (the outbox key, for idempotent receivers).
 A receiver verifies with ``verify_signature`` and rejects stale timestamps (replays).

@@ -153,7 +153,12 @@ class _Progress:
             )
         self.last_count = count
         for event in alerts[self.shown_alerts :]:
-            console.print(f"[bold red]ALERT[/] {event.title}")
+            # the title people read, in notifications.language, as the channels say it
+            from rich.markup import escape
+
+            engine = pipeline.alerts
+            title = engine.messages.extras(event.to_json())["title"] if engine else event.title
+            console.print(f"[bold red]ALERT[/] {escape(title)}")
         self.shown_alerts = len(alerts)
         for job in service.jobs:
             if job.listener.exhausted and job.key not in self.said_finished:

@@ -95,7 +95,10 @@ def test_spike_reaches_telegram_and_email_once_despite_an_outage(
 
     (accepted,) = telegram.accepted
     text = accepted.json()["text"]
-    assert "sabzino" in text and "نرسیده" in text and "https://x.com/" in text
+    # the brand by its Persian name, not its code (issue 12: «Urgent mention of nobank»), and the
+    # link to the incident's page in the web inbox
+    assert "سبزینو" in text and "نرسیده" in text and "https://x.com/" in text
+    assert "/inbox/incident/" in text
     (raw,) = inbox.messages
     message = email.message_from_bytes(raw, policy=email.policy.default)
     html = message.get_body(("html",)).get_content()

@@ -42,14 +42,16 @@ def test_telegram_html_escapes_mentions_and_fits_the_limit() -> None:
     assert set(_tags(message).tags) <= {"b", "i", "a"}
     assert "javascript:" not in message
     assert "https://x.com/u1/status/1" in message
-    assert "نرسیده" in message and "delivery" in message and "85%" in message
+    # touchpoints by their Persian names, figures in Persian digits (issue 12: «quality» in alerts)
+    assert "نرسیده" in message and "ارسال و تحویل" in message and "۸۵٪" in message
+    assert "delivery" not in message
 
 
 def test_slack_payload_escapes_control_characters() -> None:
     payload = render_slack(incident_event())
     text = json.dumps(payload, ensure_ascii=False)
     assert "<script>" not in text and "&lt;script&gt;" in text
-    assert "<https://x.com/u1/status/1|link>" in text
+    assert "<https://x.com/u1/status/1|پیوند>" in text  # not the English «link» (issue 12)
     assert payload["blocks"][0]["type"] == "header"
     mattermost = render_slack(urgent_event(), "mattermost")
     assert set(mattermost) == {"text"} and "&lt;b&gt;" in mattermost["text"]
@@ -80,7 +82,8 @@ def test_email_is_rtl_persian_with_bdi_around_latin_and_handles() -> None:
 
 def test_text_rendering_cuts_huge_mentions() -> None:
     text = render_text(urgent_event())
-    assert len(text) < 1000 and "large_account" in text
+    # the reason in words, never its code (issue 12: «دلیل: unanswered_question»)
+    assert len(text) < 1000 and "حساب پرمخاطب" in text and "large_account" not in text
     assert HOSTILE[:20] not in text or "\u202e" not in text
 
 
@@ -88,4 +91,4 @@ def test_resolved_incident_reports_peak_not_quotes() -> None:
     event = incident_event()
     event["kind"] = "incident_resolved"
     text = render_text(event)
-    assert "32" in text and "https://x.com" not in text
+    assert "۳۲" in text and "https://x.com" not in text

@@ -1,0 +1,171 @@
+"""The one catalogue of alert texts: every event kind renders in Persian (no English words, no raw
+codes, Jalali date, Tehran time, a link into the web inbox) and in English by setting."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from alerts.events import (
+    EVENT_KINDS,
+    AlertEvent,
+    DeliveryFailed,
+    IncidentGrew,
+    IncidentOpened,
+    IncidentResolved,
+    UrgentMention,
+)
+from alerts.messages import MESSAGES, MessageContext, Words
+from alerts.outbox import stored_payload
+from alerts.render import render_email, render_slack, render_telegram_html, render_text
+from alerts.settings import AlertsSettings, UrgencySettings
+
+AT = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # 13:30 in Tehran, 12 Esfand 1404
+BASE = "http://inbox.example:8080"
+EXPLANATION: dict[str, Any] = {
+    "window": {"start": "2026-03-03T09:50:00+00:00", "end": "2026-03-03T10:05:00+00:00"},
+    "count": 18,
+    "expected": 3.4,
+    "ratio": 5.3,
+    "terms": [{"term": "دیر رسید", "z": 4.2}, {"term": "غذا سرد", "z": 3.1}],
+    "touchpoints": [
+        {"touchpoint": "delivery", "observed": 14, "expected": 0.6, "excess": 13.4},
+        {"touchpoint": "quality", "observed": 6, "expected": 3.1, "excess": 2.9},
+    ],
+    "negative_share": {"now": 0.8, "usual": 0.3},
+    "mentions": [
+        {"id": 1, "text": "غذا سرد و دیر رسید", "url": "https://x.com/u1/status/1", "author": "ali_r"},
+    ],
+}
+INCIDENT: dict[str, Any] = {
+    "brand": "sabzino",
+    "severity": "high",
+    "at": AT,
+    "incident_id": 7,
+    "touchpoints": ["delivery", "quality"],
+    "count": 18,
+    "expected": 3.4,
+    "peak_count": 21,
+    "explanation": EXPLANATION,
+}
+EVENTS: list[AlertEvent] = [
+    IncidentOpened(**INCIDENT),
+    IncidentGrew(**{**INCIDENT, "severity": "critical"}),
+    IncidentResolved(**INCIDENT),
+    *[
+        UrgentMention(
+            brand="sabzino",
+            severity="high",
+            at=AT,
+            urgent_id=3,
+            mention_id=9,
+            reasons=[reason],
+            text="سفارشم کجاست؟ @sabzino",
+            url="https://x.com/big/status/9",
+            author="big_account",
+            followers=250_000,
+            source="x",
+        )
+        for reason in ("urgency", "large_account", "crisis_words", "unanswered_question")
+    ],
+    DeliveryFailed(
+        brand="sabzino",
+        severity="high",
+        at=AT,
+        delivery_id=4,
+        channel="oncall",
+        event_key="incident:7:opened",
+        error="HTTP 500",
+    ),
+]
+CODES = {
+    *UrgencySettings().fold_into_incident,
+    "large_account",
+    "crisis_words",
+    *AlertsSettings().touchpoints,
+    *EVENT_KINDS,
+    "high",
+    "critical",
+}
+
+
+def _payload(event: AlertEvent, language: str) -> dict[str, Any]:
+    names = {"sabzino": "سبزینو" if language == "fa" else "Sabzino"}
+    context = MessageContext(language=language, public_url=BASE, brand_names=names)
+    return json.loads(json.dumps(stored_payload(event, context), ensure_ascii=False))
+
+
+def _renderings(payload: dict[str, Any]) -> dict[str, str]:
+    subject, html, text = render_email(payload)
+    return {
+        "text": render_text(payload),
+        "telegram": render_telegram_html(payload),
+        "slack": json.dumps(render_slack(payload), ensure_ascii=False),
+        "mattermost": render_slack(payload, "mattermost")["text"],
+        "email": f"{subject}\n{html}\n{text}",
+        "webhook": f"{payload['title']}\n{payload['message']}",
+    }
+
+
+def _persian_prose(rendered: str, payload: dict[str, Any]) -> str:
+    """What is left once the allowed Latin is gone: URLs, @handles, <bdi> runs, markup, quoted
+    mention text, the channel's configured name and its technical error."""
+    out = re.sub(r"<bdi>.*?</bdi>", " ", rendered)
+    out = re.sub(r"https?://[^\s<>|\"]+", " ", out)
+    out = re.sub(r"<[^<>]*>", " ", out)
+    out = re.sub(r"@[\w.]+", " ", out)
+    out = re.sub(r'\\"|"(text|type|blocks|header|section|plain_text|mrkdwn)"', " ", out)
+    for value in (payload.get("channel"), payload.get("error")):
+        if value:
+            out = out.replace(str(value), " ")
+    return out
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.kind}:{getattr(e, 'reasons', [''])[0]}")
+def test_every_event_kind_reads_as_persian_with_a_link_and_a_jalali_date(event: AlertEvent) -> None:
+    payload = _payload(event, "fa")
+    for channel, rendered in _renderings(payload).items():
+        prose = _persian_prose(rendered, payload)
+        english = re.findall(r"[A-Za-z]{2,}", prose)
+        assert not english, (channel, english, rendered)
+        words = set(re.findall(r"[A-Za-z_]+", re.sub(r"https?://\S+", " ", rendered)))
+        assert not (CODES & words), (channel, CODES & words)
+        assert "اسفند ۱۴۰۴" in rendered and "۱۳:۳۰" in rendered and "تهران" in rendered, channel
+        assert payload["link"] in rendered, channel
+    if isinstance(event, UrgentMention):
+        assert payload["link"] == f"{BASE}/inbox/urgent/3"
+        assert Words().label("reason", event.reasons[0]) in payload["message"]
+    elif isinstance(event, DeliveryFailed):
+        assert payload["link"] == f"{BASE}/inbox"
+    else:
+        assert payload["link"] == f"{BASE}/inbox/incident/7"
+        assert "ارسال و تحویل" in payload["message"]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.kind)
+def test_english_by_setting(event: AlertEvent) -> None:
+    payload = _payload(event, "en")
+    rendered = _renderings(payload)
+    assert all(payload["link"] in r for r in rendered.values())
+    assert '<html dir="ltr" lang="en">' in rendered["email"]
+    # quoted mentions and the rising terms are the public's Persian words
+    prose = re.sub(r"^(- |> |• |Rising terms).*$", "", payload["message"], flags=re.MULTILINE)
+    assert not re.search(r"[\u0600-\u06ff]", prose), prose
+    assert "Esfand 1404" in payload["message"] and "13:30" in payload["message"]
+    if isinstance(event, UrgentMention):
+        assert Words("en").label("reason", event.reasons[0]) in payload["title"]
+
+
+def test_the_catalogue_is_complete_in_both_languages() -> None:
+    assert all(len(pair) == 2 and all(text.strip() for text in pair) for pair in MESSAGES.values())
+    for kind in EVENT_KINDS:
+        assert f"kind.{kind}" in MESSAGES and f"title.{kind}" in MESSAGES
+    for group, codes in (
+        ("reason", ["urgency", "large_account", "crisis_words", "unanswered_question"]),
+        ("touchpoint", AlertsSettings().touchpoints),
+    ):
+        assert all(f"{group}.{code}" in MESSAGES for code in codes)
