@@ -29,7 +29,8 @@ _SLOT_SECONDS = 900
 def _slot_expr(session: Session) -> Any:
     if dialect(session) == "postgresql":
         return cast(func.floor(func.extract("epoch", Mention.created_at) / _SLOT_SECONDS), Integer)
-    return cast(func.strftime("%s", Mention.created_at), Integer) / _SLOT_SECONDS
+    # floor division: "/" would render as true division (a slot per row, the grouping undone)
+    return cast(func.strftime("%s", Mention.created_at), Integer) // _SLOT_SECONDS
 
 
 def _bucket_start(slot: int, bucket: str, zone: ZoneInfo) -> datetime:
