@@ -19,6 +19,7 @@ from storage.repository import MentionStore
 from storage.search import search_mentions
 from tests.storage.factories import item
 
+
 def _snapshot(url: str) -> tuple[list[int], list[int], int]:
     engine = create_engine_from_url(url)
     try:
