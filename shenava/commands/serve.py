@@ -1,4 +1,4 @@
-"""``shenava serve``: the HTTP API (FastAPI under uvicorn)."""
+"""``shenava serve``: the web app and the HTTP API (one FastAPI app under uvicorn)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         config: ConfigOption = None,
     ) -> None:
-        """Serve the HTTP API (docs at /docs). Keys come from SHENAVA_API_KEYS (see shenava/api/auth.py)."""
+        """Serve the web app (/inbox; accounts: shenava users) and the HTTP API (docs at /docs).
+
+        API keys come from SHENAVA_API_KEYS (see shenava/api/auth.py).
+        """
         from shenava.api.auth import ROLES, ApiKeyConfigError, ApiKeyRing, hash_key
         from shenava.api.auth import new_key as make_key
 
@@ -51,4 +54,6 @@ def register(app: typer.Typer) -> None:
         from storage.db import create_engine_from_url
 
         engine = create_engine_from_url(settings.storage.url)
-        uvicorn.run(create_app(settings, engine, keys), host=host, port=port, log_config=None)
+        # open inbox pages hold event streams: shutdown waits for them 3 s at most, not until they end
+        app = create_app(settings, engine, keys)
+        uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=3)
