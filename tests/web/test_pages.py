@@ -127,3 +127,41 @@ def test_login_is_rate_limited_per_account_and_per_address(engine: Engine) -> No
         assert _attempt(other, "ali", "ali-password-12") == 303
     with TestClient(app) as client:
         assert _attempt(client, "root", "root-password-1") == 429
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_disabling_or_resetting_an_account_ends_its_sessions(engine: Engine) -> None:
+    from shenava.web import accounts
+    from storage.db import session_factory
+
+    add_people(engine)
+    with TestClient(create_app(web_settings(), engine, ApiKeyRing.parse(""))) as client:
+        log_in(client, "sara")
+        assert client.get("/inbox", follow_redirects=False).status_code == 200
+        with session_factory(engine)() as session:
+            accounts.set_disabled(session, "sara", True, by="cli")
+            session.commit()
+        assert client.get("/inbox", follow_redirects=False).status_code == 303
+        assert _attempt(client, "sara", "sara-password-1") == 401  # a disabled account cannot log in
+        log_in(client, "ali")
+        with session_factory(engine)() as session:
+            accounts.reset_password(session, "ali", "a-brand-new-password", by="cli")
+            session.commit()
+        assert client.get("/inbox", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_expired_session_asks_for_a_login_again(engine: Engine) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from storage.accounts import WebSession
+
+    add_people(engine)
+    with TestClient(create_app(web_settings(), engine, ApiKeyRing.parse(""))) as client:
+        log_in(client, "sara")
+        with engine.begin() as conn:
+            conn.execute(update(WebSession).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+        response = client.get("/inbox/queue", headers={"HX-Request": "true"}, follow_redirects=False)
+        assert response.status_code == 401 and response.headers["hx-redirect"].startswith("/login")
