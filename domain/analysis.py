@@ -40,3 +40,5 @@ class MentionAnalysis:
     aspects: list[str]
     urgency: float  # [0, 1]
     signals: dict[str, Any] = field(default_factory=dict)  # emoji, stretching, hashtags, urls…
+    #: which model scored the sentiment (the registry version, ``nlp.model_registry``); None: no model
+    sentiment_model: str | None = None

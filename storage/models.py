@@ -50,6 +50,7 @@ class Mention(Base):
         Index("ix_mentions_sentiment_created_at", "sentiment_label", "created_at"),
         Index("ix_mentions_conversation_id", "conversation_id"),
         Index("ix_mentions_author_handle", "author_handle"),
+        Index("ix_mentions_emotion_created_at", "emotion", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -79,6 +80,15 @@ class Mention(Base):
     urgency: Mapped[float] = mapped_column(Float, default=0.0)
     signals: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     raw: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    # sentiment_label/score and aspects above are the EFFECTIVE values (a team correction wins);
+    # the model's own output moves here on the first correction (storage.corrections)
+    model_sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    model_sentiment_score: Mapped[float | None] = mapped_column(Float)
+    model_aspects: Mapped[list[str] | None] = mapped_column(JsonType)
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the model registry version that scored it (``nlp.model_registry``); None before migration 0004
+    sentiment_model: Mapped[str | None] = mapped_column(String(64))
+    emotion: Mapped[str | None] = mapped_column(String(16))
 
     brand_rows: Mapped[list[MentionBrand]] = relationship(
         back_populates="mention", cascade="all, delete-orphan", passive_deletes=True
@@ -119,6 +129,28 @@ class MentionAspect(_MentionTag, Base):
 
     aspect: Mapped[str] = mapped_column(String(64), primary_key=True)
     mention: Mapped[Mention] = relationship(back_populates="aspect_rows")
+
+
+class MentionCorrection(Base):
+    """One correction of a mention's sentiment and/or touchpoints by a person (append-only).
+
+    A field the correction left alone has None in both its old and new column."""
+
+    __tablename__ = "mention_corrections"
+    __table_args__ = (
+        Index("ix_mention_corrections_mention_id", "mention_id"),
+        Index("ix_mention_corrections_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    mention_id: Mapped[int] = mapped_column(IdType, ForeignKey("mentions.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+    old_sentiment: Mapped[str | None] = mapped_column(String(16))
+    new_sentiment: Mapped[str | None] = mapped_column(String(16))
+    old_touchpoints: Mapped[list[str] | None] = mapped_column(JsonType)
+    new_touchpoints: Mapped[list[str] | None] = mapped_column(JsonType)
 
 
 class ListenerCheckpoint(Base):

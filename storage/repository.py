@@ -98,6 +98,7 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         "urgency": float(analysis.urgency),
         "signals": signals,
         "raw": clean_raw_payload(dict(raw.raw)),
+        "sentiment_model": clean_text(analysis.sentiment_model, 64),
     }
 
 
