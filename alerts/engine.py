@@ -5,20 +5,22 @@
 ``alerts.series``, their detectors in ``alerts.series_detectors``, incidents in
 ``alerts.incidents``) and checks for unanswered questions, in one locked transaction.
 Urgent alerts an open incident already covers are folded into it (``alerts.incidents.folding``);
-every other event is routed into the outbox in that same transaction. ``dispatch(now)`` sends
-what is due from the outbox; detection never waits for a channel.
+every other event is routed into the outbox in that same transaction, except, with
+``backfill_guard``, those about the past (``alerts.backfill``: recorded, flagged, not paged).
+``dispatch(now)`` sends what is due from the outbox; detection never waits for a channel.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from alerts.backfill import PageAgeLimit
 from alerts.events import AlertEvent
 from alerts.incidents.folding import fold_urgent
 from alerts.messages import MessageContext, brand_display_names
@@ -85,6 +87,13 @@ class AlertEngine:
             brand_names=brand_display_names(settings.brands, language),
         )
         self.spikes = SpikePass(settings.alerts, settings.brands, settings.timezone)
+        #: True where detection may meet old data (``shenava import``, a live service after a
+        #: pause): events older than ``alerts.backfill_page_max_age_minutes`` by ``clock`` are
+        #: only recorded (``alerts.backfill``). False for replays, which play the past as now.
+        self.backfill_guard = False
+        self.page_age = PageAgeLimit(timedelta(minutes=settings.alerts.backfill_page_max_age_minutes))
+        #: events recorded but not delivered (backfilled) since this engine started
+        self.backfilled = 0
 
     @classmethod
     def from_settings(cls, settings: AlertsView, engine: Engine) -> AlertEngine:
@@ -97,7 +106,7 @@ class AlertEngine:
         now = self.clock()
         with Session(self.engine) as session, session.begin():
             events = self._fold(session, self.urgent.check(session, list(mention_ids), now))
-            for event in events:
+            for event in self._to_deliver(session, events, now, None):
                 self._enqueue(session, event, now)
         return list(events)
 
@@ -112,9 +121,19 @@ class AlertEngine:
         with detection_transaction(self.engine, now) as session:
             events = self.spikes.run(session, end, now)
             events += self._fold(session, self.urgent.unanswered(session, watermark, now))
-            for event in events:
+            for event in self._to_deliver(session, events, now, end):
                 self._enqueue(session, event, now)
         return events
+
+    def _to_deliver(
+        self, session: Session, events: Sequence[AlertEvent], now: datetime, pass_end: datetime | None
+    ) -> list[AlertEvent]:
+        """Every event, or with ``backfill_guard`` only the fresh ones (the rest are flagged)."""
+        if not self.backfill_guard:
+            return list(events)
+        deliver, recorded = self.page_age.split(session, events, now, pass_end)
+        self.backfilled += len(recorded)
+        return deliver
 
     def _fold(self, session: Session, events: Sequence[AlertEvent]) -> list[AlertEvent]:
         return fold_urgent(session, events, self.alerts.urgent.fold_into_incident)

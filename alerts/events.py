@@ -42,7 +42,7 @@ class AlertEvent:
     title_template: ClassVar[str] = ""
     brand: str
     severity: Severity
-    at: datetime  # event time (bucket start or mention time), timezone-aware
+    at: datetime  # mention time: the bucket an incident opened in, or the urgent mention's; aware
 
     @property
     def key(self) -> str:
@@ -57,7 +57,9 @@ class AlertEvent:
         data["kind"] = self.kind
         data["key"] = self.key
         data["title"] = self.title
-        data["at"] = self.at.isoformat()
+        for name, value in data.items():
+            if isinstance(value, datetime):
+                data[name] = value.isoformat()
         return data
 
 
@@ -69,6 +71,9 @@ class IncidentEvent(AlertEvent):
     expected: float = 0.0
     peak_count: int = 0
     explanation: dict[str, Any] = field(default_factory=dict)
+    #: mention time of the peak bucket, and of the end of the burst once it is over
+    peak_at: datetime | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)

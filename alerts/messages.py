@@ -119,8 +119,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{paged} fresh alert(s) are sent; {backfilled} older than {minutes} minutes only recorded",
     ),
     "import.not_judged": (
-        "پیام‌های پیش از {when} بررسی نشدند: تشخیص تا آن زمان پیش رفته بود",
-        "Mentions before {when} were not judged: detection had already passed that time",
+        "تشخیص افزایش ناگهانی از {when} به بعد را بررسی کرد؛ پیام‌های پیش از آن فقط بایگانی شدند",
+        "Spike detection judged mentions from {when} on; earlier ones were archived only",
     ),
 }
 

@@ -86,6 +86,14 @@ class AlertsSettings(StrictModel):
         description="A bucket is judged once the watermark (newest mention time) is this far past its end, "
         "so mentions that arrive a little late still count.",
     )
+    backfill_page_max_age_minutes: int = Field(
+        default=60,
+        ge=0,
+        description="When detection runs over data from the past (`shenava import`, a live service "
+        "catching up after a pause), an incident that ended, or an urgent mention written, more than "
+        "this many minutes before the wall clock is recorded with `backfilled: true` (archive, digest, "
+        "API, inbox) and sent to no channel. A replay (the sample) is not a backfill: it pages.",
+    )
     watch_competitors: bool = Field(
         default=False, description="Also open incidents for competitor brands (off: support is not paged)."
     )

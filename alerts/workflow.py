@@ -1,9 +1,10 @@
 """The support workflow: acknowledge, assign and resolve incidents and urgent alerts.
 
 The CLI (``shenava incidents`` / ``shenava urgent``) and the HTTP API call these functions with a
-session in a transaction. Every change is appended to ``details["history"]``. Times are wall-clock:
-time to acknowledge / resolve run from when the alert was raised (``details["created_wall"]``,
-the moment support could first see it) to the human's action.
+session in a transaction. Every change is appended to ``details["history"]``. Response times are
+wall-clock: time to acknowledge / resolve run from when the alert was raised
+(``details["created_wall"]``, the moment support could first see it) to the human's action. What
+people are shown as *when it happened* is mention time (``happened_at``, ``mention_times``).
 
 Statuses: ``open`` → ``acknowledged`` → ``resolved`` (resolve also works straight from open).
 An incident the detector closed has ``resolved_by == "detector"``; it does not count towards the
@@ -55,6 +56,26 @@ def raised_at(item: Incident | UrgentAlert) -> datetime:
     return item.created_at if isinstance(item, UrgentAlert) else item.opened_at
 
 
+def happened_at(item: Incident | UrgentAlert) -> datetime:
+    """When it happened, in mention time: the bucket the incident opened in, or when the urgent
+    mention was written (an import finds last month's incidents today; they happened last month)."""
+    if isinstance(item, UrgentAlert):
+        return item.mention.created_at if item.mention is not None else item.created_at
+    return item.opened_at
+
+
+def mention_times(item: Incident) -> dict[str, str | None]:
+    """An incident's mention times: opened (bucket), peaked (bucket) and ended (end of the burst)."""
+    from alerts.incidents.state import read_state  # late: the state module is the machine's
+
+    state = read_state(item.details)
+    return {
+        "opened_at": item.opened_at.isoformat(),
+        "peak_at": state.peak_at.isoformat() if state.peak_at else None,
+        "ended_at": state.burst_end.isoformat() if state.burst_end else None,
+    }
+
+
 def list_items(
     session: Session, kind: Kind, *, status: str | None = None, brand: str | None = None, limit: int = 50
 ) -> list[Any]:
@@ -90,15 +111,17 @@ def to_json(kind: Kind, item: Any) -> dict[str, Any]:
         "assigned_to": item.assigned_to,
         "resolved_at": item.resolved_at and item.resolved_at.isoformat(),
         "resolved_by": item.resolved_by,
+        "happened_at": happened_at(item).isoformat(),
+        "backfilled": bool((item.details or {}).get("backfilled")),
         "details": item.details,
     }
     if kind == "incident":
         view.update(
             severity=item.severity,
             touchpoint=item.touchpoint,
-            opened_at=item.opened_at.isoformat(),
             peak_count=item.peak_count,
             baseline=item.baseline,
+            **mention_times(item),
         )
     else:
         view.update(

@@ -35,6 +35,7 @@ def _session(config: Any) -> Iterator[Session]:
 
     settings = load_settings_or_exit(config)
     with storage_engine_or_exit(settings) as engine, Session(engine) as session, session.begin():
+        session.info["timezone"] = settings.timezone  # dates are shown in the configured zone
         yield session
 
 
@@ -48,8 +49,10 @@ def _run(action: Callable[[], Any]) -> Any:
         raise typer.Exit(1) from None
 
 
-def _when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime | None, timezone: str = "Asia/Tehran") -> str:
+    from zoneinfo import ZoneInfo
+
+    return "" if moment is None else moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def _print_one(kind: str, item: Any, as_json: bool) -> None:
@@ -99,15 +102,18 @@ def build_app(kind: str) -> typer.Typer:
                 "brand",
                 "status",
                 "severity" if kind == "incident" else "urgency",
-                "raised",
+                "when (mention time)",
                 "assigned",
             ):
                 table.add_column(column)
             for i in items:
                 level = i.severity if kind == "incident" else f"{i.urgency:.2f}"
-                table.add_row(
-                    str(i.id), i.brand, i.status, level, _when(workflow.raised_at(i)), i.assigned_to or ""
-                )
+                # when it happened (mention time), not when detection found it: an import or a
+                # fast replay finds in minutes what happened over days
+                when = _when(workflow.happened_at(i), session.info["timezone"])
+                if (i.details or {}).get("backfilled"):
+                    when += " (backfilled)"
+                table.add_row(str(i.id), i.brand, i.status, level, when, i.assigned_to or "")
             console.print(table)
 
     @app.command("show")

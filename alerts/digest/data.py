@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from alerts.digest.period import DigestPeriod
+from alerts.incidents.state import read_state
 from alerts.workflow import DETECTOR, raised_at
 from storage.aggregates import (
     SentimentShare,
@@ -101,6 +102,9 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
         )
         .order_by(Incident.opened_at, Incident.id)
     ).scalars()
+    # The period is mention time: an incident whose burst ended before it is not in it, even when
+    # an import recorded (and resolved) it today.
+    rows = [i for i in rows if (read_state(i.details).burst_end or r.end) >= r.start]
     # as in the support workflow's report: times run from when support could first see the
     # incident, and a resolve by the detector (the spike faded) is not a human response
     return [

@@ -224,4 +224,6 @@ class IncidentMachine:
             expected=round(float(incident.baseline), 3),
             peak_count=int(incident.peak_count),
             explanation=dict((incident.details or {}).get("explanation") or {}),
+            peak_at=state.peak_at,
+            ended_at=state.burst_end,
         )

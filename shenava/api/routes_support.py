@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shenava.api.deps import Admin, Analyst, SessionDep, Support
 from shenava.api.responses import INCIDENT, KEYED
@@ -24,9 +24,16 @@ class IncidentOut(BaseModel):
     kind: str
     status: str
     severity: str
-    opened_at: datetime
+    opened_at: datetime = Field(description="Mention time of the bucket the incident opened in.")
+    peak_at: datetime | None = Field(default=None, description="Mention time of its peak bucket.")
+    ended_at: datetime | None = Field(
+        default=None, description="Mention time the burst ended (the detector's resolution), if over."
+    )
+    backfilled: bool = Field(
+        default=False, description="Found in past data (an import): recorded, not paged to any channel."
+    )
     updated_at: datetime
-    resolved_at: datetime | None
+    resolved_at: datetime | None = Field(description="Wall-clock time its status became resolved.")
     peak_count: float
     current_count: float
     baseline: float
@@ -34,6 +41,20 @@ class IncidentOut(BaseModel):
     acknowledged_by: str | None
     assigned_to: str | None
     resolved_by: str | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mention_times(cls, data: Any) -> Any:
+        """An ``Incident`` row's mention times and backfill flag live in its ``details``."""
+        details = getattr(data, "details", None)
+        if details is None:
+            return data
+        from alerts.workflow import mention_times
+
+        times = mention_times(data)
+        fields = {name: getattr(data, name) for name in cls.model_fields if hasattr(data, name)}
+        return {**fields, "peak_at": times["peak_at"], "ended_at": times["ended_at"],
+                "backfilled": bool(details.get("backfilled"))}  # fmt: skip
 
 
 class AssignBody(BaseModel):

@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
         Each line: text and created_at (ISO 8601 with offset) required; source, id, url, author,
         author_followers, lang, metrics optional. Lines without an id get one derived from their
         content, so importing the same file twice adds nothing. Bad lines are reported with their
-        line number; the rest goes in.
+        line number; the rest goes in. The imported mentions go through urgent and spike detection:
+        what they contain is recorded (archive, digest, API, inbox) and the CLI says what was found;
+        only what is newer than alerts.backfill_page_max_age_minutes is sent to the channels.
         """
         settings = load_settings_or_exit(config)
         setup_logging(settings, log_json=log_json, verbose=verbose)
@@ -52,13 +54,16 @@ def register(app: typer.Typer) -> None:
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        from alerts.messages import Words
         from listeners.importer import import_file
+        from shenava.import_detection import ImportDetection
         from shenava.service.pipeline import Pipeline
         from storage.db import init_db
 
         init_db(settings.storage.url)
         with console.status("loading the NLP models…"):
-            pipeline = Pipeline.from_settings(settings, alerts=False)
+            pipeline = Pipeline.from_settings(settings)
+        detection = ImportDetection(pipeline)
         # the bar replaces the per-batch log lines on the console
         logging.getLogger("shenava.pipeline").setLevel(logging.WARNING)
         columns = (
@@ -76,7 +81,7 @@ def register(app: typer.Typer) -> None:
 
             report = import_file(
                 file,
-                pipeline.process_counts,
+                detection.process,
                 batch_size=batch_size,
                 default_source=source,
                 on_progress=on_progress,
@@ -92,3 +97,7 @@ def register(app: typer.Typer) -> None:
         )
         if report.read == 0 and report.errors:
             raise typer.Exit(1)
+        with console.status("detecting…"):
+            findings = detection.finish()
+        for line in findings.lines(Words(settings.notifications.language, settings.timezone)):
+            console.print(line, markup=False, highlight=False)

@@ -95,6 +95,8 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
     replaying = any(isinstance(lst, ReplayListener) for lst in listeners)
     if not replaying:
         pipeline.clock_mode = "wall"
+        if pipeline.alerts is not None:  # catching up after a pause records the past, pages only the present
+            pipeline.alerts.backfill_guard = True
     for lst in listeners:
         # the replay's speed is its settings' (after any --speed override)
         speed = settings.sources.replay.speed if isinstance(lst, ReplayListener) else None

@@ -125,6 +125,9 @@ def test_cli_incidents_and_urgent(
     assert "sabzino" in run("incidents", "report")
 
     assert json.loads(run("urgent", "list", "--json"))[0]["mention_id"] == ids[0]
+    # the table says when it happened (the mention's time, in Tehran), not when it was detected
+    listed_urgent = run("urgent", "list")
+    assert "2026-03-01 03:30" in listed_urgent and "mention time" in listed_urgent
     run("urgent", "resolve", str(urgent_id), "--by", "sara")
     again = runner.invoke(app, ["urgent", "resolve", str(urgent_id), "--by", "sara", "--config", config])
     assert again.exit_code == 1 and "already resolved" in again.output

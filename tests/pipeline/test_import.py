@@ -95,3 +95,62 @@ def test_bad_config_stops_with_the_file_and_key_named(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, [*command, "--config", str(bad)])
         assert result.exit_code == 2, (command, result.output)
         assert "bad.yaml" in result.output and "aliases_fa" in result.output
+
+
+def _config(tmp_path: Path, **notifications: object) -> Path:
+    config = yaml.safe_load((ROOT / "config" / "shenava.yaml").read_text(encoding="utf-8"))
+    config["storage"] = {"url": f"sqlite:///{tmp_path / 'var' / 'shenava.db'}"}
+    config["notifications"] = {
+        "channels": [{"type": "file", "name": "file", "path": str(tmp_path / "alerts.jsonl")}],
+        **notifications,
+    }
+    path = tmp_path / "shenava.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_import_records_what_it_finds_and_pages_only_what_is_fresh(tmp_path: Path) -> None:
+    """Urgent mentions in an import are recorded; only the one written minutes ago is sent, and the
+    CLI says what was found (Persian by default, English by setting)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import create_engine
+
+    from shenava.cli import app
+    from storage.models import Delivery, UrgentAlert
+
+    fresh = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text(
+        "text,created_at,source,id\n"
+        "نوبانک کلاهبرداری کرد پولم رو برنگردوند,2026-10-03T10:00:00+03:30,x,1\n"
+        "نوبانک امروز عالی بود,2026-10-03T11:00:00+03:30,x,2\n"
+        f"سبزینو کلاهبرداری کرده حسابم خالی شد,{fresh},x,3\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["import", str(csv_path), "--config", str(_config(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "۰ رخداد و ۲ پیام فوری در داده‌های واردشده پیدا شد" in result.output
+    assert "۱ هشدار تازه فرستاده می‌شود؛ ۱ مورد قدیمی‌تر از ۶۰ دقیقه فقط ثبت شد" in result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'shenava.db'}")
+    with engine.connect() as conn:
+        rows = conn.execute(select(UrgentAlert.brand, UrgentAlert.details)).all()
+        deliveries = conn.execute(select(Delivery.event_ref, Delivery.status)).all()
+    engine.dispose()
+    assert sorted((brand, bool(details.get("backfilled"))) for brand, details in rows) == [
+        ("nobank", True),
+        ("sabzino", False),
+    ]
+    assert len(deliveries) == 1 and deliveries[0][1] == "sent"
+    sent = [json.loads(line) for line in (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [m["event"]["brand"] for m in sent] == ["sabzino"] and "سبزینو" in sent[0]["text"]
+
+    english = tmp_path / "en"
+    english.mkdir()
+    csv_en = english / "export.csv"
+    csv_en.write_text(csv_path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["import", str(csv_en), "--config", str(_config(english, language="en"))]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 incident(s) and 2 urgent mention(s) found in the imported data" in result.output
