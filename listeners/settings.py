@@ -182,13 +182,17 @@ class SourcesSettings(StrictModel):
 
 
 class ListenerSettingsView(Protocol):
-    """What listeners read of the root settings: the brands and the ``sources`` section.
+    """What listeners read of the root settings: the brands, the time zone (of undated web
+    pages) and the ``sources`` section.
 
     ``config.settings.Settings`` is one; listeners never import config (config imports them).
     """
 
     @property
     def brands(self) -> Sequence[BrandSettings]: ...
+
+    @property
+    def timezone(self) -> str: ...
 
     @property
     def sources(self) -> SourcesSettings: ...

@@ -34,9 +34,8 @@ class WebListener(Listener):
             raise NotConfigured("web listener is switched off (sources.web.enabled: false)")
         if not web.feeds and not web.pages:
             raise NotConfigured("web listener is off: no feeds or pages configured (sources.web)")
-        tz = getattr(settings, "timezone", "Asia/Tehran")
-        return [cls(f"web:feed:{f.name}", web, f, tz) for f in web.feeds] + [
-            cls(f"web:page:{p.name}", web, p, tz) for p in web.pages
+        return [cls(f"web:feed:{f.name}", web, f, settings.timezone) for f in web.feeds] + [
+            cls(f"web:page:{p.name}", web, p, settings.timezone) for p in web.pages
         ]
 
     def _job(self) -> dict[str, Any]:
