@@ -5,8 +5,8 @@
 
 * ``transform``    variance-stabilising transform for over-dispersed counts, exact NB tails;
 * ``baseline``     level + time-of-day + day-of-week expectation, robust noise scale;
-* ``small_counts`` exact tails where counts are small (learned over-dispersion, quiet-slot floor);
-* ``evidence``     spike (one bucket) and surge (trailing window) rules with volume floors;
+* ``evidence``     trailing windows of 5 min - 3 h, each judged by an exact tail with learned inflation;
+* ``peaks``        the series' ordinary days' spikes: a bar a busy, spiky series sets itself;
 * ``burst``        open once, keep the peak, resolve after calm, severity;
 * ``series``/``report``  the ``timestamp,value`` CSV in and the ``shenava detect`` CSV out.
 """

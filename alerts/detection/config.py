@@ -1,20 +1,26 @@
 """``DetectorConfig``: the spike detector's knobs, with defaults that hold for sparse and busy series.
 
-The same defaults serve 0–20 negative mentions per bucket (one brand, one touchpoint) and total volumes
-of tens to thousands per bucket (the NAB realTweets series). Statistical rules are scale-free (a robust
-z-score on a variance-stabilised transform, exact over-dispersed tails for small single buckets and for
-trailing windows at every scale); the absolute floor stops tiny counts from alerting, the relative one
-(a surge must at least double) ordinary swings of busy series. Durations are in minutes and converted
-to buckets with ``bucket_minutes``. The defaults were chosen on five NAB series and checked
-leave-one-series-out and under perturbations (``benchmarks/bench_nab.py``); prefer changing
-``spike_z``/``sustained_z`` only.
+The same defaults serve 0.2-500 negative mentions per bucket (one brand, one touchpoint) and Twitter
+volumes of thousands. The rules are scale-free: trailing windows of several lengths judged by exact
+negative-binomial tails whose variance inflation each series learns, a bar from the series' own
+ordinary days' spikes, an absolute floor (tiny counts) and a relative one (a window must at least
+double). Durations are in minutes, converted to buckets with ``bucket_minutes``. How the defaults were
+chosen (never on the figures reported): ``open_z`` on the tuning half of the synthetic brand benchmark
+(``benchmarks/synthetic_counts.py``: the lowest z whose false incidents stay under 0.1 per
+brand-week), ``peak_margin``/``peak_quantile`` on the five NAB development series, checked by nested
+leave-one-series-out (``benchmarks/bench_nab.py``). Prefer changing ``sensitivity`` only.
 """
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Sensitivity = Literal["low", "normal", "high"]
+# How each sensitivity scales the opening z (low: further out in the tail, fewer alerts).
+SENSITIVITY_FACTOR: dict[str, float] = {"low": 1.25, "normal": 1.0, "high": 0.8}
 
 
 class DetectorConfig(BaseModel):
@@ -61,30 +67,64 @@ class DetectorConfig(BaseModel):
     warmup_minutes: float = Field(
         default=1440.0, ge=0, description="No incident opens during the first this-many minutes of a series."
     )
-    spike_z: float = Field(
-        default=7.0,
+    open_z: float = Field(
+        default=4.5,
         gt=0,
-        description="A single bucket this many scales above its expectation is a spike (below a mean of "
-        "``dispersion`` the exact negative-binomial tail decides how many scales that is).",
+        description="A trailing window whose count is this far out in its learned negative-binomial tail "
+        "(as a normal z-score) opens an incident, at normal sensitivity.",
+    )
+    window_minutes: tuple[float, ...] = Field(
+        default=(5.0, 15.0, 30.0, 60.0, 180.0),
+        min_length=1,
+        description="Lengths of the trailing windows judged at every bucket: short ones hear a sharp burst "
+        "at once, long ones a slow rise that no single bucket shows.",
+    )
+    sensitivity: Sensitivity = Field(
+        default="normal",
+        description="low / normal / high: how far out in the tail a window must be to open an incident "
+        "(open_z times 1.25 / 1 / 0.8); the false-alarm rate of each is measured in the README.",
     )
     quiet_floor: float = Field(
         default=0.1,
         ge=0,
-        description="In the exact tail, no bucket is expected to be quieter than this fraction of the "
-        "series' average rate over the last day (a night-time slot learned as ~0 events must not make "
-        "one event look impossible).",
+        description="No bucket is expected to be quieter than this fraction of the series' average rate "
+        "over the last day (a night-time slot learned as ~0 events must not make one event look "
+        "impossible).",
     )
-    sustained_z: float = Field(
+    peak_days: int = Field(
+        default=14,
+        ge=1,
+        le=366,
+        description="How many past days' biggest alarming spike the series remembers.",
+    )
+    peak_quantile: float = Field(
+        default=0.8,
+        ge=0.0,
+        le=1.0,
+        description="Which quantile of the remembered days' biggest spikes stands for an ordinary day.",
+    )
+    peak_margin: float = Field(
         default=1.5,
-        gt=0,
-        description="Buckets averaging this many scales above expectation over ``sustained_minutes`` are a "
-        "surge (catches rises that no single bucket shows).",
+        ge=0.0,
+        description="An incident needs a window this many times bigger, relative to its expected count, "
+        "than the alarming spikes of an ordinary day (0 = off): a series whose ordinary days already "
+        "spike must spike more than that.",
     )
-    sustained_minutes: float = Field(
-        default=180.0,
+    obvious_count: float = Field(
+        default=10.0,
+        ge=1,
+        description="An obvious burst, which opens an incident whatever the tails say: at least this many "
+        "mentions within ``obvious_minutes`` ...",
+    )
+    obvious_ratio: float = Field(
+        default=5.0,
+        ge=1.0,
+        description="... at this multiple of the usual count for that time or more.",
+    )
+    obvious_minutes: float = Field(
+        default=15.0,
         gt=0,
-        description="Length of the trailing window the surge rule averages over (and whose total the exact "
-        "tail judges at every scale).",
+        description="The longest of ``window_minutes`` the obvious-burst rule looks at (shorter ones too).",
     )
     min_excess: float = Field(
         default=5.0,
@@ -143,6 +183,10 @@ class DetectorConfig(BaseModel):
         if self.major_at > self.critical_at:
             raise ValueError("major_at must not exceed critical_at")
         return self
+
+    def open_level(self) -> float:
+        """The z a window must reach to open an incident at this sensitivity."""
+        return self.open_z * SENSITIVITY_FACTOR[self.sensitivity]
 
     def buckets(self, minutes: float) -> int:
         """How many whole buckets span ``minutes`` (at least 0)."""

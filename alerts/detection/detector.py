@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from alerts.detection.baseline import SeasonalBaseline
 from alerts.detection.burst import Burst, Severity, advance
 from alerts.detection.config import DetectorConfig
-from alerts.detection.evidence import TrailingWindow
-from alerts.detection.small_counts import SmallCountTail
+from alerts.detection.evidence import WindowScan
+from alerts.detection.peaks import DailyPeaks
 from alerts.detection.transform import stabilise, unstabilise
 
-# 2: the over-dispersion is learned at every mean and judges every trailing window (version 1 learned it
-# at small means only, so a version-1 state would resume with a different meaning).
-STATE_VERSION = 2
+# 3: a scan of several trailing windows, each with its learned variance inflation (version 2: one
+# single-bucket rule and one 3-hour window with one over-dispersion); version-2 states migrate.
+STATE_VERSION = 3
 # The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
 # not silence a clearly alert-worthy one the next day.
 _REARM_CAP = 2.0
@@ -69,8 +69,8 @@ class SpikeDetector:
         self._incident: Burst | None = None
         self._first_ts: datetime | None = None
         self._last_ts: datetime | None = None
-        self._window = TrailingWindow()
-        self._small = SmallCountTail()
+        self._scan = WindowScan()
+        self._peaks = DailyPeaks()
         self._bar = 1.0  # evidence a new incident needs: raised by the last incident's peak, decays to 1
 
     def _local(self, ts: datetime) -> datetime:
@@ -107,23 +107,32 @@ class SpikeDetector:
         y = stabilise(value, config.dispersion)
         forecast = self._baseline.forecast(local, config)
         if forecast is None:
-            expected, z, spike_z = value, 0.0, 0.0
+            expected, z = value, 0.0
         else:
             expected = unstabilise(forecast.mean, config.dispersion)
             z = (y - forecast.mean) / forecast.scale
-            spike_z = self._small.spike_z(value, expected, z, config)
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
-        evidence = self._window.push(z, spike_z, value, expected, config, self._small.window_z)
+        evidence = self._scan.push(value, expected, z, config)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
-        alert_worthy = warm and evidence.floors_met and evidence.strength >= max(1.0, self._bar)
+        # A day's peak is its biggest alarming window (count / expected): a clumpy series' routine 2x
+        # buckets are no peak, a busy series' daily unlabelled spikes are.
+        alarming = evidence.strength >= 1.0 and evidence.expected > 0.0
+        ratio = evidence.observed / evidence.expected if alarming else 0.0
+        alert_worthy = (
+            warm
+            and evidence.floors_met
+            and evidence.strength >= max(1.0, self._bar)
+            and ratio >= self._peaks.bar(config)
+        )
+        self._peaks.observe(local.toordinal(), ratio, config)
         score = _score(evidence.strength)
         if not alert_worthy:
             score = min(score, 0.49)
 
         self._incident, step = advance(self._incident, ts, value, evidence.strength, alert_worthy, config)
         self._baseline.update(local, y, forecast, config)
-        self._small.learn(value, None if forecast is None else expected, config)
+        self._scan.learn(value, None if forecast is None else expected, config)
 
         incident = step.incident
         if step.closed and incident is not None:
@@ -150,8 +159,8 @@ class SpikeDetector:
             "config": self.config.model_dump(),
             "baseline": self._baseline.to_state(),
             "incident": None if self._incident is None else self._incident.to_state(),
-            "window": self._window.to_state(),
-            "small_counts": self._small.to_state(),
+            "scan": self._scan.to_state(),
+            "peaks": self._peaks.to_state(),
             "bar": self._bar,
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
@@ -160,16 +169,18 @@ class SpikeDetector:
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> SpikeDetector:
         """Rebuild a detector from :meth:`to_state` output; raises ``ValueError`` on a foreign state."""
-        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-            found = state.get("version") if isinstance(state, dict) else type(state).__name__
+        found = state.get("version") if isinstance(state, dict) else type(state).__name__
+        if found == 2:
+            state = migrate_v2(state)
+        elif found != STATE_VERSION:
             hint = " (saved before the scale-free window tail; start a fresh detector)" if found == 1 else ""
             raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION}){hint}")
         try:
             detector = cls(DetectorConfig.model_validate(state["config"]))
             detector._baseline = SeasonalBaseline.from_state(state["baseline"])
             incident = state["incident"]
-            detector._window = TrailingWindow.from_state(state["window"])
-            detector._small = SmallCountTail.from_state(state["small_counts"])
+            detector._scan = WindowScan.from_state(state["scan"])
+            detector._peaks = DailyPeaks.from_state(state["peaks"])
             detector._bar = float(state["bar"])
             detector._incident = None if incident is None else Burst.from_state(incident)
             for name in ("first_ts", "last_ts"):
@@ -178,3 +189,31 @@ class SpikeDetector:
         except (KeyError, TypeError) as exc:
             raise ValueError(f"malformed detector state: {exc!r}") from exc
         return detector
+
+
+# Version-2 knobs that the window scan replaced (open_z and window_minutes take their defaults).
+_V2_ONLY_KNOBS = ("spike_z", "sustained_z", "sustained_minutes")
+
+
+def migrate_v2(state: dict[str, Any]) -> dict[str, Any]:
+    """A version-2 state as version 3: the baseline, the open burst and the calm bar carry over; the
+    last buckets refill the scan's windows, and the one learned over-dispersion seeds every window's
+    inflation with a day's weight (it then learns per window as usual)."""
+    try:
+        config = {k: v for k, v in state["config"].items() if k not in _V2_ONLY_KNOBS}
+        small = state["small_counts"]
+        dispersion = max(1.0, float(small["overdispersion"]))
+        lengths = len(DetectorConfig.model_validate(config).window_minutes)
+        scan = {
+            "rows": [[float(value), float(expected), float(z)] for z, value, expected in state["window"]],
+            "inflation": [dispersion] * lengths,
+            "seen": max(int(small["seen"]), 288),
+            "actual": 0.0,
+            "forecast": 0.0,
+            "daily_rate": float(small["daily_rate"]),
+        }
+        rest = {k: v for k, v in state.items() if k not in ("window", "small_counts", "config", "version")}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"malformed version-2 detector state: {exc!r}") from exc
+    peaks = {"peaks": [], "day": None, "today": 0.0}
+    return {**rest, "version": STATE_VERSION, "config": config, "scan": scan, "peaks": peaks}

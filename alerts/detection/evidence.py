@@ -1,30 +1,52 @@
 """How strongly the latest buckets argue for an incident, on one scale where 1.0 means "open one".
 
-Two complementary rules on robust z-scores:
+A scan over trailing windows of several lengths (``window_minutes``: 5 minutes to 3 hours): the count
+in each window is judged against the baseline's expected count by the exact negative-binomial tail,
+so a sharp burst is heard in its first buckets and a slow rise once its hour or three add up. Each
+window length learns its own **variance inflation** (observed squared excess over the negative
+binomial's variance, Huber-clipped): clumped mentions and minutes-to-hours wobbles of the level that the
+baseline does not model (autocorrelation) make long windows vary more than independent buckets
+would, and a series teaches the scan how much, instead of a threshold tuned on a few series. The
+expected counts are corrected by a learned ratio of actual to expected volume (the stabilised
+baseline's median sits below the mean of a skewed count).
 
-* **spike**: one bucket far above expectation (``spike_z``) — a sudden burst is heard at once;
-* **surge**: the trailing window's mean z (``sustained_z``), or the exact over-dispersed tail of the
-  window's total (``spike_z``, at every scale) — a rise that stays up for hours is heard though no
-  bucket looks extreme.
-
-Each rule must also clear the volume floors (``min_excess``, ``min_ratio``) on its own counts: the
-spike on its bucket, the surge on its window.
+A window argues only if it also clears the volume floors: at least ``min_excess`` more events than
+expected and at least ``min_ratio`` times the expected count. And what the service promises holds
+whatever the tails say: ``obvious_count`` mentions in ``obvious_minutes`` at ``obvious_ratio`` times the
+usual rate open an incident.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from alerts.detection.config import DetectorConfig
+from alerts.detection.transform import tail_z
+
+# Expected-volume correction is kept within these bounds (a broken baseline must not blow it up).
+_BIAS_RANGE = (0.5, 2.0)
+# A window's squared excess counts at most this many times the current inflation (a burst is not noise).
+_INFLATION_CLIP = 16.0
 
 
 @dataclass(frozen=True)
 class Evidence:
-    strength: float  # max of the spike and surge ratios; >= 1.0 opens an incident (if the floors pass)
-    floors_met: bool
+    strength: float  # best window's z / open level; >= 1.0 opens an incident (0 where no floor is met)
+    window_buckets: int  # the window that argued most (0: none)
+    observed: float  # that window's count
+    expected: float  # and its expected count
+
+    @property
+    def floors_met(self) -> bool:
+        return self.strength > 0.0
+
+
+@lru_cache(maxsize=64)
+def _window_lengths(window_minutes: tuple[float, ...], bucket_minutes: int) -> tuple[int, ...]:
+    return tuple(max(1, round(m / bucket_minutes)) for m in window_minutes)
 
 
 def _floors(observed: float, expected: float, config: DetectorConfig) -> bool:
@@ -32,40 +54,112 @@ def _floors(observed: float, expected: float, config: DetectorConfig) -> bool:
 
 
 @dataclass
-class TrailingWindow:
-    """The last ``sustained_minutes`` of (z, count, expected count)."""
+class WindowScan:
+    """The last buckets' (count, expected count) and what each window length has learned."""
 
-    rows: deque[tuple[float, float, float]] = field(default_factory=deque)
+    rows: deque[tuple[float, float, float]] = field(default_factory=deque)  # count, expected, z
+    inflation: list[float] = field(default_factory=list)  # per window length; >= 1
+    seen: int = 0  # buckets learned from (sets the learning rate while young)
+    actual: float = 0.0  # exponential averages of the (winsorised) count and of the baseline's
+    forecast: float = 0.0  # expectation, whose ratio corrects the expected volume
+    daily_rate: float = 0.0  # average count per bucket over about a day (the quiet-slot floor)
+    # The window sums of the latest push, reused by learn() (not state: learn follows push in one update).
+    _latest: list[tuple[int, float, float]] = field(default_factory=list, repr=False, compare=False)
 
-    def push(
-        self,
-        z: float,
-        spike_z: float,
-        value: float,
-        expected: float,
-        config: DetectorConfig,
-        window_z: Callable[[float, float, int, DetectorConfig], float] | None = None,
-    ) -> Evidence:
-        self.rows.append((z, value, expected))
-        while len(self.rows) > max(1, config.buckets(config.sustained_minutes)):
+    def _lengths(self, config: DetectorConfig) -> tuple[int, ...]:
+        lengths = _window_lengths(config.window_minutes, config.bucket_minutes)
+        if len(self.inflation) != len(lengths):
+            self.inflation = [1.0] * len(lengths)
+        return lengths
+
+    def bias(self) -> float:
+        if self.forecast <= 0.0 or self.seen < 12:
+            return 1.0
+        return min(max(self.actual / self.forecast, _BIAS_RANGE[0]), _BIAS_RANGE[1])
+
+    def _sums(self, lengths: tuple[int, ...]) -> list[tuple[int, float, float]]:
+        """(window number, count, expected) of each trailing window that is full (one backward pass)."""
+        at = {n: i for i, n in enumerate(lengths)}
+        out, count, expected = [], 0.0, 0.0
+        for n, (value, exp, _) in enumerate(reversed(self.rows), start=1):
+            count += value
+            expected += exp
+            if n in at:
+                out.append((at[n], count, expected))
+        return out
+
+    def push(self, value: float, expected: float, z: float, config: DetectorConfig) -> Evidence:
+        """Add the newest bucket (``expected``: the baseline's count for it) and judge every window
+        ending with it. No bucket is expected to be quieter than ``quiet_floor`` times the day's
+        average rate: a night slot learned as ~0 must not make one event look impossible."""
+        lengths = self._lengths(config)
+        self.rows.append((value, max(expected * self.bias(), config.quiet_floor * self.daily_rate), z))
+        while len(self.rows) > max(lengths):
             self.rows.popleft()
-        mean_z = sum(r[0] for r in self.rows) / len(self.rows)
-        observed = sum(r[1] for r in self.rows)
-        expected_sum = sum(r[2] for r in self.rows)
-        # Each rule needs its own volume: the spike in its bucket, the surge over its window.
-        spike = spike_z / config.spike_z if _floors(value, expected, config) else 0.0
-        surge = mean_z / config.sustained_z
-        if window_z is not None:
-            surge = max(surge, window_z(observed, expected_sum, len(self.rows), config) / config.spike_z)
-        if not _floors(observed, expected_sum, config):
-            surge = 0.0
-        strength = max(spike, surge)
-        floors = strength > 0.0
-        return Evidence(strength=strength, floors_met=floors)
+        best = Evidence(0.0, 0, 0.0, 0.0)
+        open_z = config.open_level()
+        self._latest = self._sums(lengths)
+        for i, observed, exp in self._latest:
+            if not _floors(observed, exp, config):
+                continue
+            phi = self.inflation[i]
+            k = config.dispersion * lengths[i]
+            strength = tail_z(observed / phi, exp / phi, k / phi) / open_z
+            if strength > best.strength:
+                best = Evidence(strength, lengths[i], observed, exp)
+        return max(best, self._obvious(lengths, config), key=lambda e: e.strength)
 
-    def to_state(self) -> list[list[float]]:
-        return [list(r) for r in self.rows]
+    def _obvious(self, lengths: tuple[int, ...], config: DetectorConfig) -> Evidence:
+        """The service's promise, whatever the tails say: ``obvious_count`` mentions within
+        ``obvious_minutes`` (or a shorter window) at ``obvious_ratio`` times the usual rate are an
+        incident (just enough to open one: a quiet night's burst is not left to a tail that
+        over-dispersion has widened)."""
+        span = max(1, config.buckets(config.obvious_minutes))
+        for i, observed, exp in self._latest:
+            if (
+                lengths[i] <= span
+                and observed >= config.obvious_count
+                and observed >= config.obvious_ratio * exp
+            ):
+                return Evidence(1.0, span, observed, exp)
+        return Evidence(0.0, 0, 0.0, 0.0)
+
+    def learn(self, value: float, expected: float | None, config: DetectorConfig) -> None:
+        """Learn from the bucket just judged: each window's variance inflation and the volume bias."""
+        self.seen += 1
+        self.daily_rate += max(config.rate(1440.0), 1.0 / self.seen) * (value - self.daily_rate)
+        if expected is None:
+            return
+        lengths = self._lengths(config)
+        rate = max(config.rate(config.scale_halflife_minutes), 1.0 / self.seen)
+        clip = _INFLATION_CLIP
+        for i, observed, exp in self._latest:
+            k = config.dispersion * lengths[i]
+            variance = max(exp + exp * exp / k, 1e-3)
+            ratio = min((observed - exp) ** 2 / variance, clip * self.inflation[i])
+            self.inflation[i] = max(1.0, self.inflation[i] + rate * (ratio - self.inflation[i]))
+        # A burst must not teach the bias that bursts are normal: counts are winsorised first.
+        day = max(config.rate(1440.0), 1.0 / self.seen)
+        self.actual += day * (min(value, 2.0 * expected + 3.0) - self.actual)
+        self.forecast += day * (expected - self.forecast)
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "rows": [list(r) for r in self.rows],
+            "inflation": list(self.inflation),
+            "seen": self.seen,
+            "actual": self.actual,
+            "forecast": self.forecast,
+            "daily_rate": self.daily_rate,
+        }
 
     @classmethod
-    def from_state(cls, rows: list[Any]) -> TrailingWindow:
-        return cls(rows=deque((float(z), float(v), float(e)) for z, v, e in rows))
+    def from_state(cls, state: dict[str, Any]) -> WindowScan:
+        return cls(
+            rows=deque((float(v), float(e), float(z)) for v, e, z in state["rows"]),
+            inflation=[float(x) for x in state["inflation"]],
+            seen=int(state["seen"]),
+            actual=float(state["actual"]),
+            forecast=float(state["forecast"]),
+            daily_rate=float(state["daily_rate"]),
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -86,7 +87,7 @@ def test_bigger_burst_is_more_severe() -> None:
         return order[max(levels)]
 
     order = list(Severity)
-    assert order.index(severity(20000.0)) > order.index(severity(1000.0)) > order.index(Severity.NONE)
+    assert order.index(severity(20000.0)) > order.index(severity(300.0)) > order.index(Severity.NONE)
 
 
 def test_sparse_night_jumps_do_not_alert_but_a_real_burst_does() -> None:
@@ -137,7 +138,7 @@ def test_old_state_version_is_rejected_with_a_hint() -> None:
 
 
 def test_state_round_trip_keeps_config() -> None:
-    config = DetectorConfig(spike_z=7.5, timezone="UTC", calm_minutes=30)
+    config = DetectorConfig(open_z=5.5, sensitivity="high", timezone="UTC", calm_minutes=30)
     detector = SpikeDetector(config)
     run(series(days=1, level=5.0), detector)
     assert SpikeDetector.from_state(detector.to_state()).config == config
@@ -222,8 +223,8 @@ def test_every_setting_is_documented() -> None:
 @pytest.mark.parametrize(
     ("second_extra", "gap_hours", "alerts_again"),
     [
-        # 800 extra alerts on its own (checked below), but not right after a bigger burst.
-        pytest.param(800.0, 9, False, id="smaller-aftershock-same-day"),
+        # 300 extra alerts on its own (checked below), but not right after a bigger burst.
+        pytest.param(300.0, 9, False, id="smaller-aftershock-same-day"),
         pytest.param(8000.0, 9, True, id="much-bigger-same-day"),
         pytest.param(1000.0, 72, True, id="same-size-three-days-later"),
     ],
@@ -242,3 +243,26 @@ def test_a_second_burst_must_beat_the_last_peak_for_a_while(
     closes = [i for i, v in enumerate(verdicts) if v.incident_closed]
     assert closes and closes[0] < second, "the first incident has resolved before the second burst"
     assert (second in opened) is alerts_again
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_version_2_state_migrates_and_carries_the_open_burst() -> None:
+    """A state saved by the previous detector (version 2, mid-burst) resumes: same baseline, the burst
+    still open (no second alert for it), and it resolves once the series is calm."""
+    state = json.loads((DATA / "state_v2.json").read_text(encoding="utf-8"))
+    assert state["version"] == 2 and state["incident"] is not None
+    detector = SpikeDetector.from_state(state)
+    assert detector.to_state()["version"] == 3
+    assert detector.to_state()["baseline"] == state["baseline"]
+    points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
+    rest = run(points[2 * PER_DAY + 155 :], detector)
+    assert rest[0].in_incident and rest[0].incident_started_at == datetime.fromisoformat(
+        state["incident"]["started_at"]
+    )
+    assert not any(v.alert for v in rest), "the burst that was open alerts no second time"
+    assert any(v.incident_closed for v in rest)
+    # And the migrated state round-trips as a version-3 one.
+    again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
+    assert again.to_state() == detector.to_state()

@@ -1,0 +1,57 @@
+"""The series' own ordinary days: how big its alarming spikes get on a typical day, learned.
+
+Each local day's biggest alarming window (count over expected count, where the window's tail already
+argues for an incident) is remembered for ``peak_days`` days. A series whose ordinary days spike
+(busy Twitter volumes with daily unlabelled bursts) needs a window ``peak_margin`` times bigger than the
+``peak_quantile`` of those days' spikes to open an incident; a series whose days hold no alarming
+window (most brands' negative mentions) keeps the normal opening rule. A bar the series calibrates on
+itself, instead of thresholds tuned on a handful of series, is what held up on unseen ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from alerts.detection.config import DetectorConfig
+
+# Fewer remembered days than this and the series has not shown what its ordinary days look like yet.
+_MIN_DAYS = 3
+
+
+@dataclass
+class DailyPeaks:
+    peaks: list[float] = field(default_factory=list)  # completed days' biggest alarming ratio, oldest first
+    day: int | None = None  # proleptic ordinal of the local day in progress
+    today: float = 0.0  # its biggest so far
+
+    def bar(self, config: DetectorConfig) -> float:
+        """The count / expected ratio an incident needs by this series' ordinary days (0: too few known)."""
+        if config.peak_margin <= 0.0 or len(self.peaks) < _MIN_DAYS:
+            return 0.0
+        ordered = sorted(self.peaks)
+        position = config.peak_quantile * (len(ordered) - 1)
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        quantile = ordered[low] + (position - low) * (ordered[high] - ordered[low])
+        return config.peak_margin * quantile
+
+    def observe(self, day: int, strength: float, config: DetectorConfig) -> None:
+        if self.day is not None and day != self.day:
+            self.peaks.append(self.today)
+            del self.peaks[: max(0, len(self.peaks) - config.peak_days)]
+            self.today = 0.0
+        self.day = day
+        self.today = max(self.today, strength)
+
+    def to_state(self) -> dict[str, Any]:
+        return {"peaks": list(self.peaks), "day": self.day, "today": self.today}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> DailyPeaks:
+        day = state["day"]
+        return cls(
+            peaks=[float(p) for p in state["peaks"]],
+            day=None if day is None else int(day),
+            today=float(state["today"]),
+        )

@@ -1,0 +1,77 @@
+"""The issue's goals as properties on generated brand series (benchmarks/synthetic_counts.py):
+obvious bursts open within 15 minutes at any hour, 2x ramps within an hour of crossing 2x, burst-free
+weeks stay quiet, and sensitivity orders the alarms."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.detection import DetectorConfig
+from benchmarks.detection_eval import opened
+from benchmarks.synthetic_counts import LEARN_DAYS, PER_DAY, Burst, generate
+
+DAYS = LEARN_DAYS + 3
+
+
+def first_open(alerts: list[int], start: int) -> int | None:
+    return next((a for a in alerts if a >= start), None)
+
+
+# Known misses of the current detector (issue 10, measured in `make bench`): strict, so a fix shows.
+SLOW_RAMP = pytest.mark.xfail(
+    strict=True,
+    reason="known miss: on a rising daily curve the baseline and the long windows' learned inflation "
+    "absorb part of a slow ramp, so it opens late or not at all (bench: ramps within an hour ~1/3)",
+)
+LATE_AT_DINNER = pytest.mark.xfail(
+    strict=True, reason="known miss: a 5x burst at a sparse brand's dinner peak opens after 30 minutes"
+)
+
+
+@pytest.mark.parametrize("scale", [1.0, 6.0, 60.0, 400.0])
+@pytest.mark.parametrize("hour", [4.0, 13.5, 21.0])
+def test_obvious_burst_opens_within_15_minutes_at_any_hour(
+    scale: float, hour: float, request: pytest.FixtureRequest
+) -> None:
+    if (hour, scale) == (21.0, 1.0):
+        request.applymarker(LATE_AT_DINNER)
+    start = (LEARN_DAYS + 1) * PER_DAY + int(hour * 12)
+    quiet = generate(31, days=DAYS, scale=scale, bursts=[])
+    usual = quiet.usual[start : start + 3].sum()
+    factor = max(5.0, 14.0 / usual)  # >= 5x the usual rate and >= 10 mentions within 15 minutes
+    series = generate(31, days=DAYS, scale=scale, bursts=[Burst(start, 12, "step", factor)])
+    assert series.counts[start : start + 3].sum() >= 10
+    assert opened(quiet) == [], "the same series without the burst stays quiet"
+    alert = first_open(opened(series), start)
+    assert alert is not None and alert - start + 1 <= 3, f"opened {alert and (alert - start + 1) * 5} min in"
+
+
+@SLOW_RAMP
+@pytest.mark.parametrize("scale", [20.0, 100.0, 400.0])
+@pytest.mark.parametrize("hour", [10.0, 19.0])
+def test_slow_ramp_opens_within_an_hour_of_doubling(scale: float, hour: float) -> None:
+    start = (LEARN_DAYS + 1) * PER_DAY + int(hour * 12)
+    ramp = Burst(start, 48, "ramp", 4.0)  # 1x -> 4x over four hours
+    crossed = ramp.crosses(2.0)
+    assert crossed is not None
+    alert = first_open(opened(generate(33, days=DAYS, scale=scale, bursts=[ramp])), start)
+    assert alert is not None and alert - crossed + 1 <= 12, "opened more than an hour after crossing 2x"
+
+
+def test_burst_free_weeks_are_quiet() -> None:
+    """At most one false incident per brand-week (the issue's rate) over three weeks of a brand of each
+    scale band, and no brand above two a week."""
+    weeks, false = 0, []
+    for seed in (101, 103, 105, 107, 109, 111):
+        series = generate(seed, days=LEARN_DAYS + 21, bursty=False)
+        false.append(sum(a >= LEARN_DAYS * PER_DAY for a in opened(series)))
+        weeks += 3
+    assert sum(false) <= weeks, f"false incidents per brand: {false}"
+    assert max(false) <= 6, f"false incidents per brand: {false}"
+
+
+def test_sensitivity_orders_the_alarms() -> None:
+    series = generate(1, days=DAYS + 7)  # a bursty brand of the smallest band
+    counts = {s: len(opened(series, DetectorConfig(sensitivity=s))) for s in ("low", "normal", "high")}
+    assert counts["low"] <= counts["normal"] <= counts["high"]
+    assert DetectorConfig(sensitivity="low").open_level() > DetectorConfig().open_level()
