@@ -32,6 +32,8 @@ MAX_BUCKETS = 2_000
 MAX_EXPORT_ROWS = 1_000_000
 #: seconds one API request's statements may run (each, on PostgreSQL; together, on SQLite)
 REQUEST_TIME_LIMIT_S = 15.0
+#: the CLI's table and aggregates (a person waiting at a terminal; exports are not limited)
+CLI_TIME_LIMIT_S = 120.0
 #: an export streams for as long as the client reads (on SQLite the limit counts that time too)
 EXPORT_TIME_LIMIT_S = 600.0
 #: SQLite calls the progress handler every this many virtual-machine instructions (~1 ms of work)

@@ -80,21 +80,29 @@ def register(app: typer.Typer) -> None:
             )  # fmt: skip
         except ValidationError as exc:
             _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'query'}: {e['msg']}" for e in exc.errors()))
+        from sqlalchemy.exc import OperationalError
         from sqlalchemy.orm import Session
 
         from storage.db import create_engine_from_url
+        from storage.limits import CLI_TIME_LIMIT_S, is_timeout, limit_time, time_limit_message
 
         engine = create_engine_from_url(settings.storage.url)
         try:
             with Session(engine) as session:
                 if aggregate:
+                    limit_time(session, CLI_TIME_LIMIT_S)
                     _aggregate(session, query, aggregate, fmt, out)
                 elif fmt == "table":
+                    limit_time(session, CLI_TIME_LIMIT_S)
                     _table(session, query)
-                else:
+                else:  # exports stream for as long as they need (their rows are bounded by --limit)
                     _export(session, query, fmt, out, limit)
         except SearchError as exc:
             _fail(str(exc))
+        except OperationalError as exc:
+            if not is_timeout(exc):
+                raise
+            _fail(time_limit_message(CLI_TIME_LIMIT_S))
         finally:
             engine.dispose()
 

@@ -107,3 +107,17 @@ def test_backup_and_restore_commands(client: TestClient, config: Path, tmp_path:
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_backup_points_postgresql_to_pg_dump(config: Path, tmp_path: Path) -> None:
     assert "pg_dump" in cli(config, "backup", str(tmp_path / "x.db"), code=2)
+
+
+def test_the_cli_says_when_a_query_runs_past_its_time_limit(
+    client: TestClient, config: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    import storage.limits
+
+    monkeypatch.setattr(storage.limits, "CLI_TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(storage.limits, "_PROGRESS_STEPS", 1)  # SQLite: check the deadline at every step
+    result = runner.invoke(app, ["search", "--aggregate", "sentiment", "--config", str(config)])
+    # PostgreSQL's statement_timeout takes whole milliseconds: 1 ms may let a tiny query finish
+    assert result.exit_code in ((0, 2) if backend == "postgresql" else (2,)), result.output
+    if result.exit_code == 2:
+        assert "limit" in result.output and "Traceback" not in result.output
