@@ -24,6 +24,8 @@ from nlp.urgency import UrgencyScorer
 
 #: Given to texts with nothing left to score (only a URL, only emoji with no polarity…); texts
 #: that are only emoji with a polarity get ``emoji_sentiment`` instead.
+#: what a mention scored from its emoji alone records as its sentiment model
+EMOJI_SCORER = "emoji-lexicon"
 EMPTY_SENTIMENT = SentimentResult(
     label="neutral", score=0.0, probs={"negative": 0.0, "neutral": 1.0, "positive": 0.0}
 )
@@ -59,9 +61,12 @@ class Analyzer:
         brands: Sequence[BrandSettings] = (),
         nlp_settings: NlpSettings | None = None,
         crisis_words: Iterable[str] = (),
+        model_version: str | None = None,
     ) -> None:
         nlp_settings = nlp_settings or NlpSettings()
         self.sentiment_model = sentiment_model
+        #: what each mention records as the model that scored it (``nlp.model_registry``)
+        self.model_version = model_version or sentiment_model.name
         self.batch_size = nlp_settings.sentiment.batch_size
         self.brand_matcher = BrandMatcher(list(brands))
         self.aspect_tagger = AspectTagger.from_settings(nlp_settings)
@@ -71,16 +76,19 @@ class Analyzer:
     def from_settings(
         cls, settings: NlpSettingsView, sentiment_model: SentimentModel | None = None
     ) -> Analyzer:
-        """Loads the configured sentiment model (``nlp.sentiment``) when none is given."""
+        """Loads the configured sentiment model (``nlp.sentiment``; with ``builtin``, the model
+        registry's active version) when none is given."""
+        version = None
         if sentiment_model is None:
-            from nlp.sentiment import load_sentiment_model
+            from nlp.model_registry import load_active_model
 
-            sentiment_model = load_sentiment_model(settings.nlp.sentiment)
+            sentiment_model, version = load_active_model(settings.nlp.sentiment)
         return cls(
             sentiment_model,
             brands=settings.brands,
             nlp_settings=settings.nlp,
             crisis_words=settings.alerts.urgent.crisis_words,
+            model_version=version,
         )
 
     def analyze(self, mentions: Sequence[RawMention]) -> list[MentionAnalysis]:
@@ -103,11 +111,18 @@ class Analyzer:
     def analyze_inputs(self, inputs: Sequence[TextInput]) -> list[MentionAnalysis]:
         norms = [normalize(i.text if isinstance(i.text, str) else "") for i in inputs]
         sentiments = self._sentiments([n.text for n in norms])
+        # who scored each: the model, the emoji lexicon (emoji-only text) or nobody (empty text)
+        scored_by = [
+            self.model_version if s is not EMPTY_SENTIMENT else (EMOJI_SCORER if n.emoji_polarity else None)
+            for n, s in zip(norms, sentiments, strict=True)
+        ]
         sentiments = [
             emoji_sentiment(n.emoji_polarity) if s is EMPTY_SENTIMENT and n.emoji_polarity else s
             for n, s in zip(norms, sentiments, strict=True)
         ]
-        return [self._one(i, n, s) for i, n, s in zip(inputs, norms, sentiments, strict=True)]
+        return [
+            self._one(i, n, s, by) for i, n, s, by in zip(inputs, norms, sentiments, scored_by, strict=True)
+        ]
 
     def _sentiments(self, texts: list[str]) -> list[SentimentResult]:
         results: list[SentimentResult] = [EMPTY_SENTIMENT] * len(texts)
@@ -124,7 +139,9 @@ class Analyzer:
                 results[i] = result
         return results
 
-    def _one(self, item: TextInput, norm: NormalizedText, sentiment: SentimentResult) -> MentionAnalysis:
+    def _one(
+        self, item: TextInput, norm: NormalizedText, sentiment: SentimentResult, scored_by: str | None = None
+    ) -> MentionAnalysis:
         lang = detect_language(norm.raw)
         urgency = self.urgency.score(
             norm.text,
@@ -147,4 +164,5 @@ class Analyzer:
             aspects=self.aspect_tagger.tag_normalized(norm.text),
             urgency=urgency,
             signals=signals,
+            sentiment_model=scored_by,
         )

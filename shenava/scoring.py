@@ -117,12 +117,13 @@ def build_analyzer(config: str | None) -> Any:
 
     if config is None and not config_path().is_file():
         from alerts.settings import UrgencySettings
-        from nlp.sentiment import load_sentiment_model
+        from nlp.model_registry import load_active_model
         from nlp.settings import NlpSettings
 
         nlp = NlpSettings()
+        model, version = load_active_model(nlp.sentiment)
         return Analyzer(
-            load_sentiment_model(nlp.sentiment), nlp_settings=nlp, crisis_words=UrgencySettings().crisis_words
+            model, nlp_settings=nlp, crisis_words=UrgencySettings().crisis_words, model_version=version
         )
     try:
         settings = load_settings(config)
