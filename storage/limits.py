@@ -7,7 +7,8 @@ Caps (the same for the API and the CLI):
   buckets that hold data are counted instead.
 - ``MAX_LIMIT`` rows per search page, ``MAX_OFFSET`` rows skipped,
   ``MAX_EXPORT_ROWS`` rows per export (streamed, so memory stays bounded whatever the count).
-- ``MAX_FOLLOWERS``: a reach filter above any real audience is refused, not sent to the database.
+- ``MAX_FOLLOWERS``: a reach filter past the followers column's range (2,147,483,647) is refused,
+  not sent to the database.
 - A time limit per statement: PostgreSQL ``SET LOCAL statement_timeout`` in the request's
   transaction; SQLite a progress handler (installed on every connection by ``storage.db``)
   that interrupts a statement once the deadline set by ``limit_time`` has passed.

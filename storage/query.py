@@ -22,9 +22,10 @@ Sort = Literal["newest", "oldest", "relevance", "reach", "urgency"]
 SentimentName = Literal["negative", "neutral", "positive"]
 SORTS: tuple[str, ...] = ("newest", "oldest", "relevance", "reach", "urgency")
 MAX_LIMIT = 1000
-#: the caps storage.limits documents: rows a page may skip, and a reach above any real audience
+#: the caps storage.limits documents: rows a page may skip, and the followers column's range (a
+#: 32-bit INTEGER on PostgreSQL; the largest real audiences are near 10^9)
 MAX_OFFSET = 100_000
-MAX_FOLLOWERS = 10**12
+MAX_FOLLOWERS = 2**31 - 1
 
 
 class SearchError(ValueError):

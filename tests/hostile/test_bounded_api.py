@@ -168,3 +168,16 @@ def test_the_api_answers_a_timeout_with_a_message(make_app: Callable[..., FastAP
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "limit" in response.json()["detail"]
+
+
+def test_the_largest_allowed_values_are_answered(client: TestClient) -> None:
+    from storage.limits import MAX_FOLLOWERS, MAX_OFFSET
+
+    for route in ("/api/v1/mentions", "/api/v1/aggregates/touchpoints", "/api/v1/aggregates/share-of-voice"):
+        response = client.get(
+            route,
+            params={"min_followers": MAX_FOLLOWERS, "offset": MAX_OFFSET, "until": "9999-12-30",
+                    "touchpoint": "delivery", "brand": "sabzino", "text": "سبزینو"},
+            headers=ANALYST,
+        )  # fmt: skip
+        assert response.status_code == 200, response.text
