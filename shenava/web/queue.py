@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from alerts.workflow import ACTIVE_STATUSES, raised_at, snoozed_until
+from shenava.web.formatting import MAX_LIST_TEXT
 from storage.models import Incident, Mention, UrgentAlert
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 STATUSES = ("active", "open", "acknowledged", "snoozed", "resolved", "all")
 FETCH_LIMIT = 500  # rows read per kind before filtering in Python
-SHOW_LIMIT = 100  # rows on one page; the count says how many matched
+SHOW_LIMIT = 50  # rows on one page (a triage list, not an archive); the count says how many matched
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,54 @@ def _urgent(row: UrgentAlert, now: datetime) -> InboxItem:
     )
 
 
+_URGENT_COLUMNS = (
+    UrgentAlert.id,
+    UrgentAlert.brand,
+    UrgentAlert.status,
+    UrgentAlert.assigned_to,
+    UrgentAlert.acknowledged_by,
+    UrgentAlert.details,
+    UrgentAlert.created_at,
+    UrgentAlert.mention_count,
+    UrgentAlert.resolved_at,
+    Mention.source,
+    func.substr(Mention.text, 1, 2 * MAX_LIST_TEXT).label("text"),
+    Mention.url,
+    Mention.author_handle,
+    Mention.author_name,
+    Mention.aspects,
+)
+
+
+def _urgent_columns(r: Any, now: datetime) -> InboxItem:
+    """``_urgent`` for a row of ``_URGENT_COLUMNS`` (same rules: severity, raised time, snooze)."""
+    details = r.details or {}
+    reasons = list(details.get("reasons") or [])
+    wall = details.get("created_wall")
+    snooze = details.get("snoozed_until")
+    snooze_end = datetime.fromisoformat(snooze) if snooze else None
+    return InboxItem(
+        kind="urgent",
+        id=r.id,
+        brand=r.brand,
+        status=r.status,
+        severity="critical" if len(reasons) > 1 else "high",
+        raised_at=datetime.fromisoformat(wall) if wall else r.created_at,
+        touchpoints=list(r.aspects or []),
+        sources=[r.source] if r.source else [],
+        assigned_to=r.assigned_to,
+        acknowledged_by=r.acknowledged_by,
+        snoozed_until=snooze_end if snooze_end and snooze_end > now else None,
+        not_relevant=bool(details.get("not_relevant")),
+        count=float(r.mention_count),
+        reasons=reasons,
+        text=r.text,
+        author=r.author_handle or r.author_name,
+        url=r.url,
+        resolved_at=r.resolved_at,
+    )
+
+
 def _status_clause(model: type[Incident] | type[UrgentAlert], status: str) -> Any:
     if status in ("active", "snoozed"):
         return model.status.in_(ACTIVE_STATUSES)
@@ -172,20 +221,15 @@ def load(
     """The queue for these filters, ordered for triage (at most ``SHOW_LIMIT`` items)."""
     now = now or datetime.now(UTC)
     items: list[InboxItem] = []
-    for model, convert in ((Incident, _incident), (UrgentAlert, _urgent)):
-        query = select(model).order_by(model.id.desc()).limit(FETCH_LIMIT)
-        if model is UrgentAlert:
-            # only what a queue row shows: a mention's raw payload and NLP JSON are not read
-            query = query.options(
-                joinedload(UrgentAlert.mention).load_only(
-                    Mention.source,
-                    Mention.text,
-                    Mention.url,
-                    Mention.author_handle,
-                    Mention.author_name,
-                    Mention.aspects,
-                )
-            )
+    for model in (Incident, UrgentAlert):
+        # urgent rows are read as plain columns (no ORM objects, only the start of each text):
+        # hundreds of them are read for every refresh of every open inbox
+        query = (
+            select(model)
+            if model is Incident
+            else select(*_URGENT_COLUMNS).outerjoin(Mention, Mention.id == UrgentAlert.mention_id)
+        )
+        query = query.order_by(model.id.desc()).limit(FETCH_LIMIT)
         clause = _status_clause(model, f.status)
         if clause is not None:
             query = query.where(clause)
@@ -195,7 +239,10 @@ def load(
             query = query.where(model.assigned_to.is_(None))
         elif f.assignee:
             query = query.where(model.assigned_to == f.assignee)
-        items += [convert(row, now) for row in session.scalars(query)]  # type: ignore[operator]
+        if model is Incident:
+            items += [_incident(row, now) for row in session.scalars(query)]
+        else:
+            items += [_urgent_columns(row, now) for row in session.execute(query)]
     chosen = [i for i in items if _matches(i, f, user_name)]
     chosen.sort(key=sort_key)
     return chosen[:SHOW_LIMIT], len(chosen)
