@@ -16,9 +16,16 @@ class SentimentResult:
     #: p(positive) - p(negative), in [-1, 1]
     score: float
     probs: dict[str, float]
+    #: anger | sadness | fear | joy | surprise | none, from the model's emotion head; None: the model has none
+    emotion: str | None = None
+    emotion_probs: dict[str, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "score": self.score, "probs": dict(self.probs)}
+        out: dict[str, Any] = {"label": self.label, "score": self.score, "probs": dict(self.probs)}
+        if self.emotion is not None:
+            out["emotion"] = self.emotion
+            out["emotion_probs"] = dict(self.emotion_probs or {})
+        return out
 
 
 class SentimentModel(Protocol):

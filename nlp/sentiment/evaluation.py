@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from domain.analysis import SentimentModel
 from nlp.sentiment.training.data import Example
@@ -24,6 +27,19 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
 
 def accuracy(gold: Sequence[str], pred: Sequence[str]) -> float:
     return sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold) if gold else 0.0
+
+
+def expected_calibration_error(probs: np.ndarray, gold: np.ndarray, bins: int = 15) -> float:
+    """Top-label ECE: |accuracy - confidence| averaged over equal-width confidence bins, weighted by size."""
+    conf = probs.max(1)
+    correct = probs.argmax(1) == gold
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in itertools.pairwise(edges):
+        sel = (conf > lo) & (conf <= hi)
+        if sel.any():
+            ece += sel.mean() * abs(correct[sel].mean() - conf[sel].mean())
+    return float(ece)
 
 
 @dataclass(frozen=True)

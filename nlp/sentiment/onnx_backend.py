@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.sentiment.batching import BatchedClassifier
+from nlp.sentiment.emotion import EmotionHead
 from nlp.sentiment.labels import resolve_label_map
 
 ONNX_FILE = "model.onnx"
@@ -48,13 +49,25 @@ class OnnxSentimentModel(BatchedClassifier):
             str(directory / ONNX_FILE), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self.session.get_inputs()}
+        self._outputs = [o.name for o in self.session.get_outputs()]
+        if "features" in self._outputs:
+            self.emotion_head = EmotionHead.load(directory)
         self.name = name or f"onnx:{directory}"
 
     def _encode(self, texts: list[str]) -> list[list[int]]:
         return [enc.ids for enc in self.tokenizer.encode_batch(texts)]
 
-    def _logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def _forward(
+        self, input_ids: np.ndarray, attention_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         feed = {"input_ids": input_ids, "attention_mask": attention_mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(input_ids)
-        return self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        outputs = dict(
+            zip(
+                self._outputs,
+                self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs}),
+                strict=True,
+            )
+        )
+        return outputs.get("logits", outputs[self._outputs[0]]), outputs.get("features")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
 from nlp.sentiment.batching import BatchedClassifier
+from nlp.sentiment.emotion import EmotionHead
 from nlp.sentiment.labels import resolve_label_map
 
 
@@ -36,15 +38,25 @@ class TransformerSentimentModel(BatchedClassifier):
         self.pad_id = self.tokenizer.pad_token_id or 0
         self.name = name or f"transformers:{source}"
         self._torch = torch
+        # The emotion head reads the BERT encoder's pooled features (see training/export.py).
+        self._bert = getattr(self.model, "bert", None)
+        if self._bert is not None and Path(source).is_dir():
+            self.emotion_head = EmotionHead.load(Path(source))
 
     def _encode(self, texts: list[str]) -> list[list[int]]:
         enc = self.tokenizer(texts, truncation=True, max_length=self.max_length, padding=False)
         return enc["input_ids"]
 
-    def _logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def _forward(
+        self, input_ids: np.ndarray, attention_mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         torch = self._torch
+        ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
         with torch.inference_mode():
-            out = self.model(
-                input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention_mask)
-            )
-        return out.logits.float().numpy()
+            if self.emotion_head is None:
+                return self.model(input_ids=ids, attention_mask=mask).logits.float().numpy(), None
+            from nlp.sentiment.training.export import pooled_features
+
+            out = self._bert(input_ids=ids, attention_mask=mask)
+            logits = self.model.classifier(out.pooler_output)
+            return logits.float().numpy(), pooled_features(out, mask).float().numpy()
