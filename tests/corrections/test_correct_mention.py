@@ -123,6 +123,11 @@ def test_correction_wins_in_search_export_aggregates_and_digest(store: MentionSt
         assert {h.sentiment_score for h in negatives.items} == {-1.0}
         by_touchpoint = search_mentions(session, query.model_copy(update={"aspects": ["delivery"]}))
         assert by_touchpoint.total == 3
+        # the full-text index covers the text only: still consistent after the row's update
+        found = search_mentions(
+            session, query.model_copy(update={"text": "نرسیده", "sentiments": ["negative"]})
+        )
+        assert found.total == 3
         exported = "".join(iter_csv(iter_mentions(session, query)))
         rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(exported))}
         assert rows[ids[0]]["sentiment_label"] == "negative" and rows[ids[3]]["sentiment_label"] == "positive"

@@ -34,12 +34,12 @@ def _mini_data(dst: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         if src.suffix == ".csv":
             delimiter = "\t" if src.parent.name == "snappfood" else ","
-            with src.open(encoding="utf-8", newline="") as fh, out.open("w", encoding="utf-8", newline="") as w:
-                writer = csv.writer(w, delimiter=delimiter)
-                for i, row in enumerate(csv.reader(fh, delimiter=delimiter)):
-                    if i > ROWS:
-                        break
-                    writer.writerow(row)
+            with src.open(encoding="utf-8", newline="") as fh:
+                rows = [
+                    row for _, row in zip(range(ROWS + 1), csv.reader(fh, delimiter=delimiter), strict=False)
+                ]
+            with out.open("w", encoding="utf-8", newline="") as w:
+                csv.writer(w, delimiter=delimiter).writerows(rows)
         else:
             lines = src.read_text(encoding="utf-8").splitlines()[:ROWS]
             out.write_text("\n".join(lines) + "\n", encoding="utf-8")
