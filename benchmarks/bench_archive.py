@@ -151,6 +151,9 @@ def generate(n: int, seed: int = 1403) -> Iterator[tuple[dict[str, Any], list[st
             "sentiment_score": score, "sentiment_probs": {}, "aspects": aspects,
             "urgency": round(rng.random() ** 3, 3), "signals": {}, "raw": {},
         }  # fmt: skip
+        # columns added by later migrations (model's own label before a correction, emotion, …):
+        # absent here means NULL, so the generator keeps up with the schema
+        row.update({c: None for c in _COLUMNS if c not in row})
         yield row, brands, aspects
 
 
