@@ -1,11 +1,12 @@
 """Removing mentions from everything that holds them, or stripping who wrote them.
 
-A mention is quoted in more places than its row: its brand and touchpoint rows, the full-text
-index (SQLite's FTS5 triggers; PostgreSQL's generated column goes with the row), urgent alerts
-raised on it, incident explanations and outbox payloads that quote its text and author, and audit
-entries about those alerts. ``erase`` deletes all of it; ``anonymise`` removes the author, URL,
-platform id and raw payload everywhere but keeps the text and analysis. Both run in the caller's
-transaction (in chunks of ids) and return how many rows of each table they touched.
+A mention is quoted in more places than its row: its brand and touchpoint rows, people's
+corrections of it, the full-text index (SQLite's FTS5 triggers; PostgreSQL's generated column goes
+with the row), urgent alerts raised on it, incident explanations and outbox payloads that quote its
+text and author, and the values of audit entries about those alerts or the mention (a correction's
+reason). ``erase`` deletes all of it; ``anonymise`` removes the author, URL, platform id and raw
+payload everywhere but keeps the text and analysis. Both run in the caller's transaction (in chunks
+of ids) and return how many rows of each table they touched.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.accounts import AuditEntry
-from storage.models import Delivery, Incident, Mention, MentionAspect, MentionBrand, UrgentAlert
+from storage.models import (
+    Delivery,
+    Incident,
+    Mention,
+    MentionAspect,
+    MentionBrand,
+    MentionCorrection,
+    UrgentAlert,
+)
 
 CHUNK = 500  # ids per statement: under SQLite's bound-variable limit
 REDACTED = {"redacted": "data removed (privacy)"}
@@ -83,8 +92,10 @@ def _scrub_documents(session: Session, ids: set[int], urgent_ids: set[int], keep
         if changed:
             incident.details = details
             touched["incidents"] += 1
-    if urgent_refs and not keep_text:
-        for group in chunks(sorted(urgent_refs)):  # type: ignore[arg-type]
+    # audit values about the urgent alerts or the mentions themselves (a correction's reason) may quote them
+    quoted_refs = urgent_refs | {f"mention:{i}" for i in ids}
+    if not keep_text:
+        for group in chunks(sorted(quoted_refs)):  # type: ignore[arg-type]
             result = session.execute(
                 update(AuditEntry)
                 .where(AuditEntry.target.in_(group))
@@ -109,6 +120,7 @@ def erase(session: Session, mention_ids: Sequence[int]) -> Counter[str]:
             (UrgentAlert, UrgentAlert.mention_id),
             (MentionBrand, MentionBrand.mention_id),
             (MentionAspect, MentionAspect.mention_id),
+            (MentionCorrection, MentionCorrection.mention_id),
             (Mention, Mention.id),  # the FTS5 delete trigger takes it out of the SQLite index
         ):
             result = session.execute(delete(table).where(column.in_(group)))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from alerts.events import UrgentMention
 from storage import audit
 from storage.accounts import AuditEntry
+from storage.corrections import correct_mention
 from storage.db import session_factory
 from storage.models import Delivery, Incident, Mention, MentionAspect, MentionBrand, UrgentAlert
 from storage.privacy import author_target, delete_author, export_author
@@ -70,7 +71,11 @@ def _seed(store: MentionStore, engine: Engine) -> dict[str, int]:
             ))  # fmt: skip
         audit.record(session, actor="ana", action="urgent.note", target=f"urgent:{urgent.id}",
                      new={"note": f"customer said {SECRET_WORD}"})  # fmt: skip
-        return {"victim": victim, "urgent": urgent.id, "incident": incident.id, "other": ids["user0:x"]}
+        seeded = {"victim": victim, "urgent": urgent.id, "incident": incident.id, "other": ids["user0:x"]}
+    with Session(engine) as session, session.begin():
+        # a person's correction, whose reason quotes the mention
+        correct_mention(session, victim, by="ana", sentiment="neutral", reason=f"{SECRET_WORD} is irony")
+    return seeded
 
 
 def test_export_author_gives_everything_stored(store: MentionStore, engine: Engine) -> None:
@@ -88,6 +93,7 @@ def test_delete_author_cascades_everywhere_and_is_audited(store: MentionStore, e
     with Session(engine) as session, session.begin():
         rows = delete_author(session, "@victim", source="x", actor="cli:dpo")
     assert rows["mentions"] == 1 and rows["urgent_alerts"] == 1 and rows["deliveries"] == 2
+    assert rows["mention_corrections"] == 1 and rows["audit_log"] == 2
     with Session(engine) as session:
         assert session.get(Mention, seeded["victim"]) is None
         for table in (MentionBrand, MentionAspect):
