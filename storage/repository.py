@@ -99,6 +99,8 @@ def mention_row(raw: RawMention, analysis: MentionAnalysis, collected_at: dateti
         "signals": signals,
         "raw": clean_raw_payload(dict(raw.raw)),
         "sentiment_model": clean_text(analysis.sentiment_model, 64),
+        # the emotion head's label when the model has one; None (nothing stored) when it has none
+        "emotion": clean_text(analysis.sentiment.emotion, 16),
     }
 
 
