@@ -1,0 +1,56 @@
+"""Touchpoint tagging on the held-out labelled set (nlp/eval/touchpoints_heldout.tsv): per-touchpoint
+precision and recall of the bundled lexicon (``AspectTagger`` with default settings).
+
+The set (316 realistic mentions: food delivery, shops, banks, ride-hailing, telecom; colloquial,
+Finglish and English, with handles and hashtags, 61 that name no touchpoint) was written apart
+from the lexicon's development, so these figures are not tuned on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nlp.aspects import TOUCHPOINTS, AspectTagger
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "nlp" / "eval" / "touchpoints_heldout.tsv"
+
+
+def load(path: Path = HELD_OUT) -> list[tuple[str, frozenset[str]]]:
+    """(text, gold touchpoints) rows; ``-`` is none."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, text = line.split("\t", 1)
+        gold = frozenset() if label.strip() == "-" else frozenset(label.strip().split(","))
+        rows.append((text.strip(), gold))
+    return rows
+
+
+def scores(rows: list[tuple[str, frozenset[str]]], tagger: AspectTagger) -> dict[str, tuple[int, int, int]]:
+    """Per touchpoint: (true positives, false positives, false negatives)."""
+    counts = {tp: [0, 0, 0] for tp in TOUCHPOINTS}
+    for text, gold in rows:
+        got = set(tagger.tag(text))
+        for tp in got | gold:
+            c = counts.setdefault(tp, [0, 0, 0])
+            c[0 if tp in got and tp in gold else 1 if tp in got else 2] += 1
+    return {tp: (c[0], c[1], c[2]) for tp, c in counts.items()}
+
+
+def main() -> None:
+    rows = load()
+    per = scores(rows, AspectTagger.from_settings())
+    none = sum(not gold for _, gold in rows)
+    print(f"touchpoint tagging, held-out set: {len(rows)} mentions ({none} with no touchpoint)")
+    print("  touchpoint  labelled  precision  recall")
+    for tp, (t, f, n) in per.items():
+        precision = t / (t + f) if t + f else float("nan")
+        recall = t / (t + n) if t + n else float("nan")
+        print(f"  {tp:<10} {t + n:9d}  {precision:9.3f}  {recall:6.3f}")
+    t, f, n = (sum(c[i] for c in per.values()) for i in range(3))
+    print(f"  micro      {t + n:9d}  {t / (t + f):9.3f}  {t / (t + n):6.3f}")
+
+
+if __name__ == "__main__":
+    main()
