@@ -49,3 +49,21 @@ class WebSettings(StrictModel):
         default_factory=dict,
         description="Tone of suggested replies per brand name (formal or friendly); unlisted brands: formal.",
     )
+    instagram_graph_url: str = Field(
+        default="https://graph.facebook.com/v21.0",
+        max_length=500,
+        description="Instagram Graph API base URL for comment replies (a local server in tests).",
+    )
+    instagram_token_env: str = Field(
+        default="SHENAVA_INSTAGRAM_GRAPH_TOKEN",
+        max_length=128,
+        description="Environment variable holding the Instagram business account's Graph API access token.",
+    )
+    reply_standin_file: str = Field(
+        default="var/replies-outbox.jsonl",
+        max_length=500,
+        description="Where replies are written instead of sent when a source's credentials are not set.",
+    )
+    reply_max_attempts: int = Field(
+        default=5, ge=1, le=20, description="Tries of a reply send before it shows as failed."
+    )

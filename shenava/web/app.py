@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class WebState:
     brands: list[str]
     brand_names: dict[str, str]  # brand → the name people read (its first Persian alias)
     watcher: ChangeWatcher
+    reply_senders: dict[str, Any] = field(default_factory=dict)  # source → sender (API or stand-in)
 
 
 def mount_web(app: FastAPI, settings: Any) -> None:
@@ -41,6 +42,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
         brands=[b.name for b in getattr(settings, "brands", [])],
         brand_names={b.name: (b.aliases_fa or [b.name])[0] for b in getattr(settings, "brands", [])},
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
+        reply_senders=_reply_senders(settings, web_settings),
     )
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -76,6 +78,15 @@ def mount_web(app: FastAPI, settings: Any) -> None:
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> Response:
         return render(request, "error.html", status_code=409, message=t("error.conflict", detail=str(exc)))
+
+
+def _reply_senders(settings: Any, web_settings: WebSettings) -> dict[str, Any]:
+    from shenava.replies.senders import LocalReplySender, build_senders
+
+    if getattr(settings, "sources", None) is None:  # a bare settings object: the stand-in only
+        path = Path(web_settings.reply_standin_file)
+        return {name: LocalReplySender(name, path) for name in ("x", "instagram")}
+    return build_senders(settings)
 
 
 def _quote(path: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
 from alerts.workflow import WorkflowError, get_item, raised_at
+from shenava.replies.senders import channel_for
 from shenava.replies.suggest import Suggestion
 from shenava.web.formatting import Formatter
 from shenava.web.queue import InboxItem, _incident, _urgent
@@ -42,6 +43,8 @@ class Detail:
     history: list[HistoryLine]
     replies: list[Suggestion] = field(default_factory=list)
     sentiment: str = "negative"
+    sent_replies: list[Any] = field(default_factory=list)  # outbox rows, newest first
+    incident_reply: str = ""  # the suggested start of a reply to an incident's mention
 
 
 def _mention_view(m: Mention) -> dict[str, Any]:
@@ -50,6 +53,7 @@ def _mention_view(m: Mention) -> dict[str, Any]:
         "source": m.source,
         "text": m.text,
         "url": m.url,
+        "channel": channel_for(m.source, m.external_id),  # None: open and copy
         "author": m.author_handle or m.author_name,
         "followers": m.author_followers,
         "created_at": m.created_at,

@@ -157,6 +157,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reply.record": ("ثبت به‌عنوان پاسخ ارسال‌شده", "Record as sent"),
     "reply.none": ("قالب مناسبی برای این اشاره پیدا نشد.", "No template fits this mention."),
     "reply.label": ("متن پاسخ {n}", "Reply text {n}"),
+    "reply.send": ("ارسال پاسخ", "Send reply"),
+    "reply.standin": (
+        "اعتبارنامهٔ {source} تنظیم نشده؛ پاسخ به جای ارسال در فایل {file} نوشته می‌شود.",
+        "{source} credentials are not set; the reply is written to the file {file} instead of being sent.",
+    ),
+    "reply.via_api": (
+        "پاسخ از راه API {source} فرستاده می‌شود.",
+        "The reply is sent through the {source} API.",
+    ),
+    "reply.outbox": ("پاسخ‌های فرستاده از شنوا", "Replies sent from Shenava"),
+    "reply.status.reply_pending": ("در صف (تلاش دوباره)", "queued (will retry)"),
+    "reply.status.reply_sending": ("در حال ارسال", "sending"),
+    "reply.status.reply_sent": ("فرستاده شد", "sent"),
+    "reply.status.reply_failed": ("ناموفق", "failed"),
+    "reply.status.reply_unknown": ("نامعلوم: در منبع بررسی کنید", "unknown: check at the source"),
+    "audit.reply_queued": ("پاسخی در صف ارسال گذاشت", "queued a reply"),
     # history lines (audit actions)
     "audit.reply": ("پاسخ داد", "replied"),
     "audit.acknowledge": ("دید", "acknowledged"),

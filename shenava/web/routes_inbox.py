@@ -3,12 +3,17 @@ the actions. Reading needs any role; acting needs support (as with API keys)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy import select
 
+from alerts import workflow
 from alerts.workflow import WorkflowError
+from shenava.replies import outbox as reply_outbox
+from shenava.replies.senders import LocalReplySender, channel_for
 from shenava.replies.suggest import suggest
 from shenava.replies.templates import cached_templates
 from shenava.web import actions, detail, queue
@@ -19,6 +24,8 @@ from shenava.web.messages import translator
 from shenava.web.security import client_ip
 from shenava.web.sessions import current
 from shenava.web.templating import render
+from storage import audit
+from storage.models import Mention
 
 router = APIRouter(include_in_schema=False)
 Kind = Annotated[str, Path(pattern="^(incident|urgent)$")]
@@ -81,6 +88,25 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
         )
     except WorkflowError:
         raise NotFound() from None
+    reply_channel = None
+    if kind == "urgent":
+        mention = workflow.get_item(session, "urgent", item_id).mention
+        reply_channel = channel_for(mention.source, mention.external_id) if mention else None
+    if item.item.kind == "incident" and item.mentions:  # one suggestion to start each mention's reply
+        _mark_answerable(session, item.mentions)
+        first = item.mentions[0]
+        found = suggest(
+            cached_templates(web.settings.reply_templates or None),
+            text=first["text"] or "",
+            touchpoints=item.item.touchpoints,
+            sentiment=item.sentiment,
+            brand=item.item.brand,
+            brand_name=web.brand_names.get(item.item.brand, item.item.brand),
+            handle=first["author"],
+            agent=login.user.display_name,
+            tone=web.settings.reply_tone.get(item.item.brand, "formal"),
+        )
+        item.incident_reply = found[0].text if found else ""
     if item.item.kind == "urgent" and item.item.text:
         item.replies = suggest(
             cached_templates(web.settings.reply_templates or None),
@@ -93,8 +119,56 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
             agent=login.user.display_name,
             tone=web.settings.reply_tone.get(item.item.brand, "formal"),
         )
+    item.sent_replies = reply_outbox.for_item(session, kind, item_id)
     done = request.query_params.get("done")
-    return render(request, "item.html", login=login, d=item, active="inbox", done=done)
+    standin = {name for name, sender in web.reply_senders.items() if isinstance(sender, LocalReplySender)}
+    return render(
+        request, "item.html", login=login, d=item, active="inbox", done=done, standin=standin,
+        standin_file=web.settings.reply_standin_file, reply_channel=reply_channel,
+        channel_names={"x": "X", "instagram": "Instagram"},
+    )  # fmt: skip
+
+
+def _mark_answerable(session: Db, mentions: list[dict[str, object]]) -> None:
+    """Representative mentions (stored with the incident) get ``channel`` when an API answers them."""
+    ids = [m["id"] for m in mentions if isinstance(m.get("id"), int)]
+    found = {
+        row.id: channel_for(row.source, row.external_id)
+        for row in session.execute(
+            select(Mention.id, Mention.source, Mention.external_id).where(Mention.id.in_(ids))
+        )
+    }
+    for m in mentions:
+        m["channel"] = found.get(m.get("id"))  # type: ignore[arg-type]
+
+
+@router.post("/inbox/{kind}/{item_id}/send_reply")
+def send_reply(
+    request: Request, kind: Kind, item_id: ItemId, session: Db, login: SupportUser, form: PostedForm
+) -> Response:
+    """Store the reply in the outbox (audited), commit, then try it at once; the scheduler retries."""
+    web = request.app.state.web
+    text = str(form.get("text") or "")[:1000]
+    try:
+        item = workflow.get_item(session, kind, item_id)  # type: ignore[arg-type]
+        mention_id = int(str(form.get("mention_id") or 0)) or getattr(item, "mention_id", 0)
+        row = reply_outbox.enqueue(
+            session, kind, item_id, mention_id, text, by=login.user.name, now=datetime.now(UTC)
+        )
+        audit.record(session, actor=login.user.name, action="reply_queued", target=f"{kind}:{item_id}",
+                     new={"text": text, "channel": row.channel}, ip=client_ip(request))  # fmt: skip
+        session.commit()
+    except WorkflowError:
+        session.rollback()
+        raise NotFound() from None
+    except (reply_outbox.ReplyError, ValueError) as exc:
+        session.rollback()
+        raise Conflict(str(exc)) from None
+    report = reply_outbox.send_due(
+        session.get_bind(), web.reply_senders, max_attempts=web.settings.reply_max_attempts, only=row.id
+    )  # type: ignore[arg-type]
+    done = "reply_sent" if row.id in report.sent else "reply_queued"
+    return RedirectResponse(f"/inbox/{kind}/{item_id}?done={done}#replies", status_code=303)
 
 
 @router.post("/inbox/{kind}/{item_id}/{action}")
