@@ -8,6 +8,7 @@ bucket grid changed or its stored state is unusable, and at the backfill floor a
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,28 +36,43 @@ class WatchedSeries:
 class SeriesDetectors:
     """Builds, restores, steps and saves the detectors of the watched series."""
 
-    def __init__(self, detection: DetectorSettings, bucket_minutes: int, timezone: str) -> None:
+    def __init__(
+        self,
+        detection: DetectorSettings,
+        bucket_minutes: int,
+        timezone: str,
+        sensitivity: Mapping[str, str | None] | None = None,
+    ) -> None:
         # The bucket grid belongs to the alerts section and the root settings, not to the detector.
         self.config = detection.model_copy(update={"bucket_minutes": bucket_minutes, "timezone": timezone})
+        # A brand's own sensitivity (brands[].sensitivity) overrides the global one for its series.
+        self.configs = {
+            brand: self.config.model_copy(update={"sensitivity": level})
+            for brand, level in (sensitivity or {}).items()
+            if level is not None
+        }
 
-    def new(self) -> SpikeDetector:
-        return SpikeDetector(self.config)
+    def config_of(self, brand: str | None) -> DetectorSettings:
+        return self.configs.get(brand or "", self.config)
 
-    def restore(self, key: str, state: dict[str, Any]) -> SpikeDetector:
+    def new(self, brand: str | None = None) -> SpikeDetector:
+        return SpikeDetector(self.config_of(brand))
+
+    def restore(self, key: str, state: dict[str, Any], brand: str | None = None) -> SpikeDetector:
         """The stored detector under today's settings; afresh if its bucket grid changed or it is unusable."""
-        config = self.config
+        config = self.config_of(brand)
         stored = state.get("config") if isinstance(state, dict) else None
         if isinstance(stored, dict) and (
             stored.get("bucket_minutes") != config.bucket_minutes or stored.get("timezone") != config.timezone
         ):
             log.warning("detector %s was learnt on another bucket grid; starting that series afresh", key)
-            return self.new()
+            return self.new(brand)
         try:
-            # Knobs edited in the config (thresholds, half-lives) apply to the learnt baseline.
+            # Knobs edited in the config (thresholds, half-lives, sensitivity) apply to the learnt baseline.
             return SpikeDetector.from_state({**state, "config": config.model_dump()})
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("detector state %s unusable (%s); starting that series afresh", key, exc)
-            return self.new()
+            return self.new(brand)
 
     def load(
         self,
@@ -89,12 +105,12 @@ class SeriesDetectors:
                     # A long pause (or a jump of the watermark) restarts at the backfill floor.
                     start = max(floor, grid.next_start(row.watermark))
                     series.append(
-                        WatchedSeries(key, brand, touchpoint, self.restore(key, row.state), start, row)
+                        WatchedSeries(key, brand, touchpoint, self.restore(key, row.state, brand), start, row)
                     )
                     continue
                 first = first_seen.get(brand)
                 start = None if first is None else max(floor, grid.start(first))
-                series.append(WatchedSeries(key, brand, touchpoint, self.new(), start, row))
+                series.append(WatchedSeries(key, brand, touchpoint, self.new(brand), start, row))
         return series
 
     def update(self, s: WatchedSeries, t: datetime, count: int) -> Verdict:
@@ -102,7 +118,7 @@ class SeriesDetectors:
             return s.detector.update(t, count)
         except DetectorInputError as exc:  # e.g. a restored state ahead of this bucket
             log.warning("detector %s refused bucket %s (%s); starting that series afresh", s.key, t, exc)
-            s.detector = self.new()
+            s.detector = self.new(s.brand)
             return s.detector.update(t, count)
 
     @staticmethod

@@ -68,7 +68,9 @@ class SpikePass:
     def __init__(self, alerts: AlertsSettings, brands: Sequence[BrandSettings], timezone: str) -> None:
         self.alerts = alerts
         self.grid = BucketGrid.of(alerts.bucket_minutes, timezone)
-        self.detectors = SeriesDetectors(alerts.detection, alerts.bucket_minutes, timezone)
+        self.detectors = SeriesDetectors(
+            alerts.detection, alerts.bucket_minutes, timezone, {b.name: b.sensitivity for b in brands}
+        )
         # every brand's names, competitors' too: a burst is never "about" a brand name
         self.machine = IncidentMachine(alerts, self.grid.width, brand_words(brands))
         self.brands = [b.name for b in brands if alerts.watch_competitors or not b.competitor]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from domain.settings_base import StrictModel
@@ -24,6 +26,11 @@ class BrandSettings(StrictModel):
         default_factory=list, description="Terms that mark a match as unrelated (e.g. a namesake)."
     )
     competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
+    sensitivity: Literal["low", "normal", "high"] | None = Field(
+        default=None,
+        description="Spike alerts for this brand: low / normal / high (fewer or more incidents; the README "
+        "states each level's measured false-alarm rate). Unset: the global alerts.detection.sensitivity.",
+    )
 
     @field_validator("name")
     @classmethod
