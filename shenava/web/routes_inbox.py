@@ -25,10 +25,13 @@ from shenava.web.security import client_ip
 from shenava.web.sessions import current
 from shenava.web.templating import render
 from storage import audit
+from storage.corrections import CorrectionError, MentionNotFoundError, correct_mention
 from storage.models import Mention
 
 router = APIRouter(include_in_schema=False)
 Kind = Annotated[str, Path(pattern="^(incident|urgent)$")]
+#: touchpoints offered in the correction form (the detector's set; the labels are in messages.py)
+TOUCHPOINTS = ("delivery", "price", "support", "quality", "app", "payment", "staff")
 ItemId = Annotated[int, Path(ge=1, le=2**62)]
 
 
@@ -88,12 +91,12 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
         )
     except WorkflowError:
         raise NotFound() from None
+    _enrich(session, item.mentions)
     reply_channel = None
     if kind == "urgent":
         mention = workflow.get_item(session, "urgent", item_id).mention
         reply_channel = channel_for(mention.source, mention.external_id) if mention else None
     if item.item.kind == "incident" and item.mentions:  # one suggestion to start each mention's reply
-        _mark_answerable(session, item.mentions)
         first = item.mentions[0]
         found = suggest(
             cached_templates(web.settings.reply_templates or None),
@@ -125,21 +128,46 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     return render(
         request, "item.html", login=login, d=item, active="inbox", done=done, standin=standin,
         standin_file=web.settings.reply_standin_file, reply_channel=reply_channel,
-        channel_names={"x": "X", "instagram": "Instagram"},
+        channel_names={"x": "X", "instagram": "Instagram"}, touchpoint_names=TOUCHPOINTS,
     )  # fmt: skip
 
 
-def _mark_answerable(session: Db, mentions: list[dict[str, object]]) -> None:
-    """Representative mentions (stored with the incident) get ``channel`` when an API answers them."""
+@router.post("/inbox/{kind}/{item_id}/correct")
+def correct(
+    request: Request, kind: Kind, item_id: ItemId, session: Db, login: SupportUser, form: PostedForm
+) -> Response:
+    """Correct a shown mention's sentiment and touchpoints (``storage.corrections``, audited there)."""
+    try:
+        workflow.get_item(session, kind, item_id)  # type: ignore[arg-type]
+        mention_id = int(str(form.get("mention_id") or 0))
+        touchpoints = [str(v) for v in form.getlist("touchpoints") if str(v) in TOUCHPOINTS]
+        sentiment = str(form.get("sentiment") or "") or None
+        correct_mention(session, mention_id, sentiment=sentiment, touchpoints=touchpoints,
+                        by=login.user.name, ip=client_ip(request))  # fmt: skip
+        session.commit()
+    except (WorkflowError, MentionNotFoundError):
+        session.rollback()
+        raise NotFound() from None
+    except (CorrectionError, ValueError) as exc:
+        session.rollback()
+        raise Conflict(str(exc)) from None
+    return RedirectResponse(f"/inbox/{kind}/{item_id}?done=correct#mentions", status_code=303)
+
+
+def _enrich(session: Db, mentions: list[dict[str, object]]) -> None:
+    """The shown mentions' current labels (a correction wins) and ``channel`` when an API answers them
+    (an incident's representative mentions are stored with it, so their labels are read here)."""
     ids = [m["id"] for m in mentions if isinstance(m.get("id"), int)]
-    found = {
-        row.id: channel_for(row.source, row.external_id)
-        for row in session.execute(
-            select(Mention.id, Mention.source, Mention.external_id).where(Mention.id.in_(ids))
-        )
-    }
+    columns = (Mention.id, Mention.source, Mention.external_id, Mention.sentiment_label, Mention.aspects,
+               Mention.corrected_at)  # fmt: skip
+    found = {row.id: row for row in session.execute(select(*columns).where(Mention.id.in_(ids)))}
     for m in mentions:
-        m["channel"] = found.get(m.get("id"))  # type: ignore[arg-type]
+        row = found.get(m.get("id"))  # type: ignore[arg-type]
+        if row is None:
+            continue
+        m["channel"] = channel_for(row.source, row.external_id)
+        m["sentiment"], m["touchpoints"] = row.sentiment_label, list(row.aspects or [])
+        m["corrected"] = row.corrected_at is not None
 
 
 @router.post("/inbox/{kind}/{item_id}/send_reply")

@@ -20,7 +20,7 @@ from shenava.api.auth import ApiKeyRing
 from shenava.replies import outbox
 from shenava.replies.senders import LocalReplySender
 from storage.accounts import AuditEntry
-from storage.models import Delivery, UrgentAlert
+from storage.models import Delivery, Mention, UrgentAlert
 from storage.repository import MentionStore
 from tests.archive.corpus import _m, save_corpus
 from tests.web.conftest import add_people, log_in
@@ -188,3 +188,23 @@ def test_web_and_telegram_get_open_and_copy(engine: Engine, store: MentionStore,
             f"/inbox/urgent/{ids['question']}/send_reply", data={"csrf_token": csrf, "text": TEXT}
         )
         assert response.status_code == 409
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_correct_a_mention_from_the_page(engine: Engine, store: MentionStore, tmp_path: Path) -> None:
+    ids = add_answerable(engine, store)
+    mention_id = _mention(engine, ids["x"])
+    with _client(engine, tmp_path, None) as web:
+        csrf = log_in(web, "sara")
+        page = web.get(f"/inbox/urgent/{ids['x']}").text
+        assert 'data-sentiment="negative"' in page and f'id="do-correct-{mention_id}"' in page
+        form = {"csrf_token": csrf, "mention_id": str(mention_id), "sentiment": "neutral",
+                "touchpoints": ["support", "payment", "bogus"]}  # fmt: skip
+        page = web.post(f"/inbox/urgent/{ids['x']}/correct", data=form).text
+        assert 'data-sentiment="neutral"' in page and "اصلاح‌شده" in page and "پرداخت" in page
+    with Session(engine) as session:
+        mention = session.get(Mention, mention_id)
+        assert mention.sentiment_label == "neutral" and sorted(mention.aspects) == ["payment", "support"]
+        assert mention.model_sentiment_label == "negative"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "mention.correct")).one()
+        assert entry.actor == "sara" and entry.target == f"mention:{mention_id}"
