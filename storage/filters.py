@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import Select, column, exists, func, intersect, literal, literal_column, select, table
 from sqlalchemy.orm import Session
 
+from storage.boolean_query import plan_query
+from storage.boolean_query.compile import condition, fts5, tsquery
 from storage.fts import POSTGRES_VECTOR_COLUMN, SQLITE_FTS_TABLE
 from storage.models import Mention, MentionAspect, MentionBrand
-from storage.query import MentionQuery, SearchError
-from storage.search_fts import SearchSyntaxError, fts5_match, parse_search, pg_tsquery
+from storage.query import MentionQuery
 
 #: the SQLite FTS5 table as a selectable (its rowid is ``mentions.id``)
 FTS5_ROWS = table(SQLITE_FTS_TABLE, column("rowid"))
@@ -31,15 +32,16 @@ def conditions(session: Session, query: MentionQuery) -> list[Any]:
     conds: list[Any] = []
     id_sets: list[Select[Any]] = []  # SQLite only: sets of mention ids to intersect
     sqlite = dialect(session) != "postgresql"
-    try:
-        clauses = parse_search(query.text or "")
-    except SearchSyntaxError as exc:
-        raise SearchError(str(exc)) from None
-    if clauses:
+    plan = plan_query(query.text, query.tz)  # QueryError is a SearchError, with the column
+    if plan.since or plan.until:  # date: ranges in the text narrow since/until (AND)
+        since = max(d for d in (query.since, plan.since) if d) if query.since or plan.since else None
+        until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
+        query = query.model_copy(update={"since": since, "until": until})
+    if plan.text is not None:
         if dialect(session) == "postgresql":
-            conds.append(PG_VECTOR.op("@@")(pg_tsquery(clauses)))
+            conds.append(PG_VECTOR.op("@@")(tsquery(plan.text)))
         else:
-            match = [literal_column(SQLITE_FTS_TABLE).op("MATCH")(literal(fts5_match(clauses)))]
+            match = [literal_column(SQLITE_FTS_TABLE).op("MATCH")(literal(fts5(plan.text)))]
             if query.since or query.until:
                 # ids grow with collection time, so the date range bounds the ids; FTS5 uses
                 # rowid bounds to skip the rest of each term's list instead of reading it all.
@@ -64,7 +66,7 @@ def conditions(session: Session, query: MentionQuery) -> list[Any]:
             where.append(child.created_at >= query.since)
         if query.until:
             where.append(child.created_at < query.until)
-        if sqlite and not clauses and (query.since or query.until):
+        if sqlite and plan.text is None and (query.since or query.until):
             # without search text the brand/touchpoint rows in the date range drive the query;
             # with it the (date-bounded) FTS matches are fewer and each is probed by primary key
             id_sets.append(select(child.mention_id).where(*where))
@@ -90,4 +92,5 @@ def conditions(session: Session, query: MentionQuery) -> list[Any]:
         conds.append(Mention.created_at < query.until)
     if query.min_followers is not None:
         conds.append(Mention.author_followers >= query.min_followers)
+    conds += [condition(node, not sqlite) for node in plan.rest]
     return conds

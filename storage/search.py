@@ -2,7 +2,7 @@
 
 The same functions answer a ``MentionQuery`` on SQLite (FTS5, bm25 relevance) and PostgreSQL
 (tsvector + GIN, ts_rank_cd relevance), and ``tests/archive/`` checks that the answers match.
-The filters are ``storage.filters``; the search language is ``storage.search_fts``.
+The filters are ``storage.filters``; the search language is ``storage.boolean_query``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from storage.boolean_query import plan_query
+from storage.boolean_query.compile import fts5, tsquery
 from storage.filters import FTS5_ROWS, PG_VECTOR, conditions, dialect
 from storage.fts import SQLITE_FTS_TABLE
 from storage.models import Mention
 from storage.query import MentionHit, MentionQuery, SearchPage
-from storage.search_fts import fts5_match, parse_search, pg_tsquery
 
 
 def _order_by(session: Session, query: MentionQuery) -> list[Any]:
@@ -28,10 +29,10 @@ def _order_by(session: Session, query: MentionQuery) -> list[Any]:
         return [func.coalesce(Mention.author_followers, -1).desc(), *newest]
     if query.sort == "urgency":
         return [Mention.urgency.desc(), *newest]
-    if query.sort == "relevance":
-        clauses = parse_search(query.text or "")
+    ranked = plan_query(query.text, query.tz).text if query.sort == "relevance" else None
+    if ranked is not None:  # relevance of the full-text part; a query without one: newest first
         if dialect(session) == "postgresql":
-            rank = func.ts_rank_cd(PG_VECTOR, pg_tsquery(clauses))
+            rank = func.ts_rank_cd(PG_VECTOR, tsquery(ranked))
             return [rank.desc(), *newest]
         raise AssertionError("SQLite relevance is ordered by _sorted()")
     return newest
@@ -44,9 +45,11 @@ def _sorted(session: Session, query: MentionQuery, stmt: Select[Any]) -> Select[
     come from a materialised CTE over the FTS table, joined by id (as a correlated subquery it
     would rerun the full-text query for every row).
     """
-    if query.sort == "relevance" and dialect(session) != "postgresql":
+    matched = plan_query(query.text, query.tz).text if query.sort == "relevance" else None
+    if matched is not None and dialect(session) != "postgresql":
+        # every result matches the plan's full-text part (it is AND-ed), so the join keeps them all
         fts = literal_column(SQLITE_FTS_TABLE)
-        match = fts.op("MATCH")(literal(fts5_match(parse_search(query.text or ""))))
+        match = fts.op("MATCH")(literal(fts5(matched)))
         ranked = (
             select(FTS5_ROWS.c.rowid.label("rid"), func.bm25(fts).label("rank"))
             .where(match)

@@ -98,6 +98,8 @@ def register(app: typer.Typer) -> None:
                 else:  # exports stream for as long as they need (their rows are bounded by --limit)
                     _export(session, query, fmt, out, limit)
         except SearchError as exc:
+            if caret := getattr(exc, "caret", None):  # a boolean-query mistake: show where
+                err_console.print(caret(text or ""), markup=False, highlight=False)
             _fail(str(exc))
         except OperationalError as exc:
             if not is_timeout(exc):
@@ -115,6 +117,7 @@ def _fail(message: str) -> None:
 def _table(session: Any, query: Any) -> None:
     from rich.table import Table
 
+    from shenava.terminal_text import one_line
     from storage.search import search_mentions
 
     page = search_mentions(session, query)
@@ -123,8 +126,9 @@ def _table(session: Any, query: Any) -> None:
         table.add_column(name, overflow="fold")
     for hit in page.items:
         table.add_row(
-            str(hit.id), hit.created_at.strftime("%Y-%m-%d %H:%M"), hit.source, hit.author_handle or "",
-            ",".join(hit.brands), hit.sentiment_label, hit.text[:160],
+            str(hit.id), hit.created_at.strftime("%Y-%m-%d %H:%M"), one_line(hit.source),
+            one_line(hit.author_handle), one_line(",".join(hit.brands)), one_line(hit.sentiment_label),
+            one_line(hit.text[:160]),
         )  # fmt: skip
     console.print(table, markup=False)
 
@@ -181,9 +185,11 @@ def _aggregate(session: Any, query: Any, aggregate: str, fmt: str, out: Path | N
         table = Table(title=aggregate)
         for name in rows[0] if rows else ["(no rows)"]:
             table.add_column(name)
+        from shenava.terminal_text import one_line
+
         for row in rows:
-            table.add_row(*(str(v) for v in row.values()))
-        console.print(table)
+            table.add_row(*(one_line(v) for v in row.values()))
+        console.print(table, markup=False)
         return
     if fmt == "csv":
         import csv
