@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from alerts.events import UrgentMention
 from alerts.settings import UrgencySettings
 from alerts.text import clean_text
-from alerts.workflow import OPEN, acknowledge
+from alerts.workflow import OPEN, acknowledge, record_reply
 from domain.brands import BrandSettings
 from storage.models import DetectorState, Mention, UrgentAlert
 
@@ -88,6 +88,10 @@ class UrgentDetector:
             ).first()
             if alert is not None:
                 acknowledge(session, "urgent", alert.id, by=f"@{m.author_handle}", at=now)
+                # the brand answered at the source: the thread is answered and its first response
+                # recorded (issue 12), on the wall clock as every response time is (``raised_at``)
+                record_reply(session, "urgent", alert.id, text=m.text or "-", by=f"@{m.author_handle}",
+                             channel=m.source, at=now)  # fmt: skip
 
     def _raise(self, session: Session, m: Mention, reasons: list[str], now: datetime) -> list[UrgentMention]:
         events = []

@@ -157,6 +157,9 @@ def test_brand_reply_in_the_thread_acknowledges_the_urgent_alert(
         (row,) = session.scalars(select(UrgentAlert)).all()
         assert (row.status, row.acknowledged_by) == ("acknowledged", "@sabzino_support")
         assert row.details["history"][0]["action"] == "acknowledge"
+        # answered at the source: first response recorded, a reply in the history (issue 12)
+        assert row.details["first_response_at"] == row.acknowledged_at.isoformat()
+        assert [h["action"] for h in row.details["history"]] == ["acknowledge", "reply"]
 
 
 def test_a_big_import_batch_is_checked_in_chunks(sqlite_engine: Engine, settings: Settings) -> None:
