@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from alerts.settings import AlertsSettings, DigestSettings, NotificationsSettings
+from config.distributed import DistributedSettings
 from config.web import WebSettings
 from domain.brands import BrandSettings
 from domain.settings_base import StrictModel, known_timezone
@@ -46,6 +47,9 @@ class Settings(StrictModel):
     web: WebSettings = Field(default_factory=WebSettings, description="Web app: language, login, cookies.")
     logging: LoggingSettings = Field(
         default_factory=LoggingSettings, description="Log level and format; secrets are always redacted."
+    )
+    distributed: DistributedSettings = Field(
+        default_factory=DistributedSettings, description="Scale-out: Celery workers and beat (not `run`)."
     )
 
     @field_validator("brands")
