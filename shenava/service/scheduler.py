@@ -155,6 +155,16 @@ class Service:
 
             # storage.retention rules (issue 15): old mentions deleted (daily counts kept) or anonymised
             register_retention_job(self._scheduler, self.settings, self.pipeline.store.engine, self._guarded)
+            from shenava.service.replies_job import register_replies_job
+
+            # replies sent from the inbox (issue 12): retries with backoff, claims of a dead process settled
+            register_replies_job(
+                self._scheduler,
+                self.settings,
+                self.pipeline.store.engine,
+                self._guarded,
+                self.dispatch_interval,
+            )
         self._scheduler.add_job(
             self._guarded("dispatch", self.dispatch_once),
             IntervalTrigger(seconds=self.dispatch_interval),
