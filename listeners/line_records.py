@@ -18,7 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-#: CSV cells may be long posts; the csv module's default limit (128 KiB) is too small.
+#: CSV cells may be long posts; the csv module's default limit (128 KiB) is too small. A cell
+#: longer than this is reported as that line's error and reading goes on with the next line.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
@@ -90,7 +91,7 @@ def _jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Record | RecordError]]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw.decode("utf-8"))
+            obj = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
         except UnicodeDecodeError as exc:
             yield line_no, RecordError(line_no, f"not UTF-8 ({exc.reason} at byte {exc.start})")
             continue
@@ -100,10 +101,18 @@ def _jsonl(stream: IO[bytes]) -> Iterator[tuple[int, Record | RecordError]]:
         except RecursionError:
             yield line_no, RecordError(line_no, "not valid JSON (nested too deeply)")
             continue
+        except ValueError as exc:  # NaN/Infinity, or an integer past Python's 4300-digit limit
+            reason = "an integer longer than 4300 digits" if "digits" in str(exc) else str(exc)[:120]
+            yield line_no, RecordError(line_no, f"not valid JSON ({reason})")
+            continue
         if not isinstance(obj, dict):
             yield line_no, RecordError(line_no, f"expected a JSON object, got {type(obj).__name__}")
             continue
         yield line_no, obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _csv(

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from domain.bounds import MAX_JSON_DEPTH, BoundsError, count_or_error, json_depth, time_or_error
 from domain.identity import content_id
 from domain.mention import RawMention
 from listeners.line_records import HeaderError, RecordError, file_format, open_records
@@ -58,6 +59,8 @@ def parse_record(
     record: dict[str, Any], *, line: int, default_source: str, derive_id: IdDeriver
 ) -> RawMention:
     """Turn one record into a ``RawMention`` or raise ``RecordError``."""
+    if json_depth(record) > MAX_JSON_DEPTH:
+        raise RecordError(line, f"nested deeper than {MAX_JSON_DEPTH} levels")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise RecordError(line, "'text' is required and must be a non-empty string")
@@ -117,7 +120,10 @@ def _parse_created_at(value: Any, line: int) -> datetime:
         raise RecordError(line, f"'created_at' {value[:40]!r} is not ISO 8601") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise RecordError(line, f"'created_at' {value[:40]!r} has no UTC offset (add e.g. +03:30 or Z)")
-    return parsed
+    try:
+        return time_or_error(parsed)
+    except BoundsError as exc:
+        raise RecordError(line, str(exc)) from None
 
 
 def _clean_str(value: Any, name: str, line: int) -> str | None:
@@ -134,15 +140,10 @@ def _clean_str(value: Any, name: str, line: int) -> str | None:
 
 
 def _parse_count(value: Any, name: str, line: int) -> int | None:
-    if value is None or value == "":
-        return None
     try:
-        count = int(value)
-    except (TypeError, ValueError):
-        raise RecordError(line, f"'{name}' must be a whole number, got {str(value)[:40]!r}") from None
-    if (isinstance(value, float) and value != count) or isinstance(value, bool) or count < 0:
-        raise RecordError(line, f"'{name}' must be a whole number ≥ 0, got {value!r}")
-    return count
+        return count_or_error(value, name)
+    except BoundsError as exc:
+        raise RecordError(line, str(exc)) from None
 
 
 def _parse_metrics(value: Any, line: int) -> dict[str, int]:
@@ -151,7 +152,7 @@ def _parse_metrics(value: Any, line: int) -> dict[str, int]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise RecordError(line, "'metrics' must be a JSON object of counts") from None
     if not isinstance(value, dict):
         raise RecordError(line, "'metrics' must be an object of counts, e.g. {\"likes\": 3}")

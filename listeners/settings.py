@@ -23,9 +23,15 @@ class ReplaySettings(StrictModel):
     )
     file: str = Field(default="data/sample/mentions.jsonl", description="JSONL or CSV file to replay.")
     speed: float = Field(
-        default=5000.0, description="Replay speed-up over real time (5000: a week in about two minutes)."
+        default=5000.0,
+        gt=0,
+        le=1e9,
+        allow_inf_nan=False,
+        description="Replay speed-up over real time (5000: a week in about two minutes).",
     )
-    interval_seconds: float = Field(default=2.0, description="How often the replay job runs.")
+    interval_seconds: float = Field(
+        default=2.0, gt=0, allow_inf_nan=False, description="How often the replay job runs."
+    )
 
 
 class HttpPolicy(StrictModel):

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shenava.service.health import listener_health
+from storage.deadletters import DeadLetter
 from storage.models import Incident, Mention, MentionBrand, UrgentAlert
 
 
@@ -78,6 +79,7 @@ def collect_status(engine: Engine) -> dict[str, Any]:
             session.scalar(select(func.count()).select_from(UrgentAlert).where(UrgentAlert.status == "open"))
             or 0
         )
+        dead_letters = session.scalar(select(func.count()).select_from(DeadLetter)) or 0
     return {
         "mentions": total,
         "newest_mention_at": _iso(newest),
@@ -87,4 +89,5 @@ def collect_status(engine: Engine) -> dict[str, Any]:
         "listeners": listeners,
         "open_incidents": incidents,
         "open_urgent_alerts": urgent_open,
+        "dead_letters": dead_letters,
     }

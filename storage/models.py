@@ -278,4 +278,5 @@ class Delivery(Base):
 # The web app's tables (accounts, sessions, audit log) live in their own module; importing it here
 # keeps Base.metadata complete for Alembic and the schema test.
 from storage import accounts as _accounts  # noqa: E402, F401
+from storage import deadletters as _deadletters  # noqa: E402, F401
 from storage import retained as _retained  # noqa: E402, F401

@@ -31,7 +31,13 @@ def create_app(
 ) -> FastAPI:
     """An app over ``engine``; ``keys`` default to ``SHENAVA_API_KEYS`` from the environment;
     ``limits`` (request sizes and rates) and ``time_limit_s`` (per request) default to the documented caps."""
-    from shenava.api import routes_corrections, routes_mentions, routes_privacy, routes_support
+    from shenava.api import (
+        routes_corrections,
+        routes_deadletters,
+        routes_mentions,
+        routes_privacy,
+        routes_support,
+    )
 
     app = FastAPI(
         title="Shenava API",
@@ -51,6 +57,7 @@ def create_app(
     app.include_router(routes_support.router)
     app.include_router(routes_privacy.router)
     app.include_router(routes_corrections.router)
+    app.include_router(routes_deadletters.router)
     from shenava.web.app import mount_web  # the pages (support inbox) share the app, its database and port
 
     mount_web(app, settings)

@@ -19,6 +19,9 @@ from shenava.cli_support import (
 
 #: bad lines listed one by one before the rest is summarised
 SHOW_ERRORS = 20
+#: the exit code when some lines were rejected (bad, or dead-lettered) and the rest stored;
+#: 1 means nothing could be read, 2 a usage or configuration error
+LINES_REJECTED = 3
 
 
 def register(app: typer.Typer) -> None:
@@ -86,14 +89,24 @@ def register(app: typer.Typer) -> None:
                 default_source=source,
                 on_progress=on_progress,
             )
+        from rich.markup import escape
+
+        from shenava.terminal_text import terminal_safe
+
         for error in report.errors[:SHOW_ERRORS]:
-            err_console.print(f"[yellow]{file.name}:{error.line}[/]: {error.reason}", soft_wrap=True)
+            reason = escape(terminal_safe(error.reason))
+            err_console.print(f"[yellow]{escape(file.name)}:{error.line}[/]: {reason}", soft_wrap=True)
         if len(report.errors) > SHOW_ERRORS:
             err_console.print(f"[yellow]… and {len(report.errors) - SHOW_ERRORS} more bad lines[/]")
         console.print(
             f"[green]✓[/] {report.read} mentions read: {report.inserted} new, "
             f"{report.duplicates} already stored"
             + (f", [yellow]{len(report.errors)} bad line(s) skipped[/]" if report.errors else "")
+            + (
+                f", [yellow]{pipeline.rejected_total} could not be stored (shenava deadletter list)[/]"
+                if pipeline.rejected_total
+                else ""
+            )
         )
         if report.read == 0 and report.errors:
             raise typer.Exit(1)
@@ -101,3 +114,5 @@ def register(app: typer.Typer) -> None:
             findings = detection.finish()
         for line in findings.lines(Words(settings.notifications.language, settings.timezone)):
             console.print(line, markup=False, highlight=False)
+        if report.errors or pipeline.rejected_total:
+            raise typer.Exit(LINES_REJECTED)

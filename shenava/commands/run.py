@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shenava.run")
 
+#: the exit code of a run that stored what it could but rejected some lines (as ``shenava import``)
+LINES_REJECTED = 3
+
 
 def register(app: typer.Typer) -> None:
     @app.command("run")
@@ -46,7 +49,12 @@ def register(app: typer.Typer) -> None:
         ] = None,
         speed: Annotated[
             float | None,
-            typer.Option("--speed", help="Replay speed-up over real time (overrides the config).", min=0),
+            typer.Option(
+                "--speed",
+                help="Replay speed-up over real time, > 0 (overrides the config).",
+                min=0.001,
+                max=1e9,
+            ),
         ] = None,
         log_json: LogJsonOption = False,
         verbose: VerboseOption = False,
@@ -115,6 +123,13 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
         f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored, "
         f"{len(service.stats.alerts)} alert event(s) this run"
     )
+    bad_lines = sum(len(getattr(lst, "bad_lines", ())) for lst in listeners)
+    if bad_lines or pipeline.rejected_total:
+        console.print(
+            f"[yellow]rejected: {bad_lines} unreadable line(s) (see the log), "
+            f"{pipeline.rejected_total} mention(s) that could not be stored (shenava deadletter list)[/]"
+        )
+        return code or LINES_REJECTED
     return code
 
 

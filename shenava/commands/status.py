@@ -30,6 +30,15 @@ def register(app: typer.Typer) -> None:
         _print(report)
 
 
+def _t(value: object) -> str:
+    """Stored text for a table cell or line: control characters escaped, no rich markup."""
+    from rich.markup import escape
+
+    from shenava.terminal_text import one_line
+
+    return escape(one_line(value))
+
+
 def _print(report: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -38,27 +47,29 @@ def _print(report: dict[str, Any]) -> None:
         + (f", newest from {report['newest_mention_at']}" if report["newest_mention_at"] else "")
     )
     if report["by_source"]:
-        console.print("by source: " + ", ".join(f"{k} {v}" for k, v in report["by_source"].items()))
+        console.print("by source: " + ", ".join(f"{_t(k)} {v}" for k, v in report["by_source"].items()))
     if report["by_sentiment"]:
         console.print(
-            "by sentiment: " + ", ".join(f"{k} {v}" for k, v in sorted(report["by_sentiment"].items()))
+            "by sentiment: " + ", ".join(f"{_t(k)} {v}" for k, v in sorted(report["by_sentiment"].items()))
         )
     if report["by_brand"]:
         table = Table("brand", "mentions", "negative", "neutral", "positive", title="brands")
         for brand, counts in report["by_brand"].items():
             table.add_row(
-                brand, *(str(counts.get(k, 0)) for k in ("total", "negative", "neutral", "positive"))
+                _t(brand), *(str(counts.get(k, 0)) for k in ("total", "negative", "neutral", "positive"))
             )
         console.print(table)
     table = Table("listener", "last run", "items", "checkpoint", "last error", title="listeners")
     for lst in report["listeners"]:
         error = ""
         if lst["last_error_kind"]:
-            error = f"{lst['last_error_kind']}: {(lst['last_error'] or '')[:_ERROR_CHARS]}"
+            error = _t(f"{lst['last_error_kind']}: {(lst['last_error'] or '')[:_ERROR_CHARS]}")
             if lst["consecutive_failures"]:
                 error = f"[red]{error} (×{lst['consecutive_failures']})[/]"
         checkpoint = json.dumps(lst["checkpoint"], ensure_ascii=False) if lst["checkpoint"] else "—"
-        table.add_row(lst["key"], lst["last_run_at"] or "—", str(lst["items_total"]), checkpoint, error)
+        table.add_row(
+            _t(lst["key"]), lst["last_run_at"] or "—", str(lst["items_total"]), _t(checkpoint), error
+        )
     console.print(table if report["listeners"] else "no listener has run yet")
     if report["open_incidents"]:
         table = Table(
@@ -67,14 +78,19 @@ def _print(report: dict[str, Any]) -> None:
         for inc in report["open_incidents"]:
             table.add_row(
                 str(inc["id"]),
-                inc["brand"],
-                inc["touchpoint"] or "—",
+                _t(inc["brand"]),
+                _t(inc["touchpoint"] or "—"),
                 inc["severity"],
                 inc["opened_at"],
                 f"{inc['peak_count']:g}",
-                inc["assigned_to"] or "—",
+                _t(inc["assigned_to"] or "—"),
             )
         console.print(table)
     else:
         console.print("no open incidents")
     console.print(f"open urgent alerts: {report['open_urgent_alerts']}")
+    if report.get("dead_letters"):
+        console.print(
+            f"[yellow]dead letters: {report['dead_letters']}[/] (mentions that could not be stored; "
+            "shenava deadletter list)"
+        )

@@ -24,6 +24,7 @@ from domain.errors import ListenerError
 from listeners.base import Listener
 from shenava.logging_setup import redact
 from shenava.service.pipeline import Pipeline
+from storage.errors import is_resource_error, plain_message, summarise
 
 log = logging.getLogger("shenava.job")
 
@@ -65,6 +66,9 @@ class ListenerJob:
         self.runs = 0
         self.running = False
         self.consecutive_failures = 0
+        #: the kind of the last failure (None: the last run was fine); a warning is logged when
+        #: it changes, not every retry (a full disk is one line, not one per attempt)
+        self._last_kind: str | None = None
 
     @property
     def key(self) -> str:
@@ -98,9 +102,18 @@ class ListenerJob:
         except CheckpointVersionError as exc:
             self._failed(report, "bad_checkpoint", exc, None)
         except Exception as exc:
-            log.exception("listener %s failed unexpectedly", self.key)
-            self._failed(report, "internal", exc, None)
+            if is_resource_error(exc):  # full, read-only or gone: the checkpoint stays, fetching waits
+                self._failed(report, "storage", exc, None)
+            else:
+                if self._last_kind != "internal":
+                    log.exception("listener %s failed unexpectedly", self.key)
+                self._failed(report, "internal", exc, None)
         else:
+            if self._last_kind is not None:
+                log.warning(
+                    "listener=%s recovered after %d failed run(s)", self.key, self.consecutive_failures
+                )
+            self._last_kind = None
             self.consecutive_failures = 0
             store.record_listener_run(
                 self.key, self.listener.source, ok=True, items=report.inserted, at=self._now()
@@ -118,9 +131,13 @@ class ListenerJob:
             else min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (self.consecutive_failures - 1))
         )
         self._not_before = self._monotonic() + delay
-        message = redact(str(exc))
+        message = redact(plain_message(exc))
         report.error_kind = kind
-        log.warning("listener=%s error=%s retry_in=%.0fs %s", self.key, kind, delay, message)
+        changed = kind != self._last_kind
+        self._last_kind = kind
+        (log.warning if changed else log.debug)(
+            "listener=%s error=%s retry_in=%.0fs %s", self.key, kind, delay, message
+        )
         try:
             self.pipeline.store.record_listener_run(
                 self.key,
@@ -131,5 +148,5 @@ class ListenerJob:
                 error=message,
                 at=self._now(),
             )
-        except Exception:  # the store itself may be what failed; the log line above has it
-            log.exception("could not record the failure of %s", self.key)
+        except Exception as exc:  # the store itself may be what failed; the log line above has it
+            log.debug("could not record the failure of %s: %s", self.key, summarise(exc))

@@ -28,8 +28,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.analysis import MentionAnalysis
+from domain.bounds import BoundsError, bounded_mention
 from domain.checkpoint import Checkpoint
 from domain.mention import RawMention
+from storage.errors import is_resource_error, summarise
 
 if TYPE_CHECKING:
     from alerts.engine import AlertEngine
@@ -103,6 +105,8 @@ class BatchReport:
     inserted: int = 0
     duplicates: int = 0
     urgent: int = 0
+    #: mentions that could not be stored and went to the dead-letter table
+    rejected: int = 0
     analyse_ms: float = 0.0
     store_ms: float = 0.0
     alerts_ms: float = 0.0
@@ -115,6 +119,7 @@ class BatchReport:
             "fetched": self.fetched,
             "new": self.inserted,
             "duplicates": self.duplicates,
+            "rejected": self.rejected,
             "urgent": self.urgent,
             "analyse_ms": round(self.analyse_ms, 1),
             "store_ms": round(self.store_ms, 1),
@@ -133,6 +138,8 @@ class Pipeline:
         #: None: mentions are stored and analysed, nobody is alerted (``shenava import``)
         self.alerts = alert_engine
         self.watermark = Watermark()
+        #: mentions dead-lettered since start (``run --until-idle`` and ``import`` exit 3 on any)
+        self.rejected_total = 0
         #: "event": detection follows the newest stored ``created_at`` (replays, imports);
         #: "wall": the wall clock (live sources, so quiet hours still close buckets)
         self.clock_mode = "event"
@@ -164,10 +171,30 @@ class Pipeline:
         """analyse → store → check_urgent for one batch; the batch log line is written here."""
         report = BatchReport(key=key, fetched=len(mentions))
         t0 = time.perf_counter()
-        with self._analyse_lock:
-            analyses = analyse(self.analyzer, mentions)
-        t1 = time.perf_counter()
-        saved = store(self.store, mentions, analyses, checkpoint)
+        mentions = self._within_bounds(key, mentions, report)
+        try:
+            with self._analyse_lock:
+                analyses = analyse(self.analyzer, mentions)
+            t1 = time.perf_counter()
+            saved = store(self.store, mentions, analyses, checkpoint)
+        except Exception as exc:
+            if is_resource_error(exc) or len(mentions) == 0:
+                raise
+            t1 = time.perf_counter()
+            log.warning(
+                "listener=%s batch of %d failed (%s); isolating the bad rows",
+                key,
+                len(mentions),
+                summarise(exc),
+            )
+            failures: list[tuple[RawMention, str, str]] = []
+            saved = self._isolate(mentions, failures)
+            if all(phase == "analyse" for _, _, phase in failures) and len(failures) == len(mentions):
+                raise exc  # the model fails on everything: a fault of ours, not of the posts; retry later
+            for mention, error, _ in failures:
+                self._dead_letter(key, mention, error, report)
+            if checkpoint is not None:  # the good rows are in, the bad ones dead-lettered: move on
+                self.store.save_checkpoint(checkpoint)
         t2 = time.perf_counter()
         self.watermark.advance(max((m.created_at for m in mentions), default=None))
         with self.alerts_lock:
@@ -181,6 +208,58 @@ class Pipeline:
         fields = report.log_fields()
         log.info(" ".join(f"{k}={v}" for k, v in fields.items()), extra={"batch": fields})
         return report
+
+    def _within_bounds(
+        self, key: str, mentions: Sequence[RawMention], report: BatchReport
+    ) -> list[RawMention]:
+        """Counts clamped into range; a mention whose time is out of range is dead-lettered."""
+        kept = []
+        for mention in mentions:
+            try:
+                kept.append(bounded_mention(mention))
+            except BoundsError as exc:
+                self._dead_letter(key, mention, f"BoundsError: {exc}", report)
+        return kept
+
+    def _isolate(
+        self, mentions: Sequence[RawMention], failures: list[tuple[RawMention, str, str]]
+    ) -> SaveResult:
+        """Store ``mentions`` in halves until each bad one is alone (bisection: about 2·log2(n)
+        extra transactions per bad row); ``failures`` gets (mention, error, phase) for each bad
+        one. No checkpoint is stored here."""
+        from storage.repository import SaveResult
+
+        if not mentions:
+            return SaveResult(inserted=0, duplicates=0, inserted_ids=[])
+        phase = "analyse"
+        try:
+            with self._analyse_lock:
+                analyses = analyse(self.analyzer, mentions)
+            phase = "store"
+            return store(self.store, mentions, analyses, None)
+        except Exception as exc:
+            if is_resource_error(exc):
+                raise
+            if len(mentions) == 1:
+                failures.append((mentions[0], summarise(exc), phase))
+                return SaveResult(inserted=0, duplicates=0, inserted_ids=[])
+        mid = len(mentions) // 2
+        left, right = self._isolate(mentions[:mid], failures), self._isolate(mentions[mid:], failures)
+        return SaveResult(
+            inserted=left.inserted + right.inserted,
+            duplicates=left.duplicates + right.duplicates,
+            inserted_ids=[*left.inserted_ids, *right.inserted_ids],
+        )
+
+    def _dead_letter(self, key: str, mention: RawMention, error: str, report: BatchReport) -> None:
+        from storage import deadletters
+
+        report.rejected += 1
+        self.rejected_total += 1
+        log.warning(
+            "listener=%s dead-lettered %s/%s: %s", key, mention.source, str(mention.external_id)[:80], error
+        )
+        deadletters.add(self.store.engine, key, mention, error)
 
     def process_counts(self, mentions: Sequence[RawMention]) -> tuple[int, int]:
         """For the importer: one batch, no checkpoint → (inserted, duplicates). A backfill of old

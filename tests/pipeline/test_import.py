@@ -76,10 +76,10 @@ def test_import_command_reports_bad_lines_and_counts(tmp_path: Path) -> None:
     )
     runner = CliRunner()
     result = runner.invoke(app, ["import", str(csv_path), "--config", str(config_path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # lines were rejected (issue 15)
     assert "2 new" in result.output and "export.csv:3" in result.output and "1 bad line" in result.output
     again = runner.invoke(app, ["import", str(csv_path), "--config", str(config_path)])
-    assert again.exit_code == 0 and "0 new, 2 already stored" in again.output
+    assert again.exit_code == 3 and "0 new, 2 already stored" in again.output
     missing = runner.invoke(app, ["import", str(tmp_path / "nope.csv"), "--config", str(config_path)])
     assert missing.exit_code == 2 and "no such file" in missing.output
 
