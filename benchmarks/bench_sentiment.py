@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks sentiment
     SHENAVA_SENTIMENT_MODEL=/path/to/model/dir .venv/bin/python -m benchmarks sentiment   # another model
+    SHENAVA_SENTIMENT_COMPARE=/path/to/model/dir .venv/bin/python -m benchmarks sentiment # bundled vs it
 
 Prints, for the model and the baseline side by side:
 - dev splits (``nlp/sentiment/training/data.py``: per dataset, stratified 15%, seed 13, deduplicated, never
@@ -72,10 +73,12 @@ def dev_report(model, baseline, splits) -> None:
     )
     for name, s in ours.items():
         b = base[name]
-        goal = f"  (goal >= {GOALS[name]:.2f}: {'met' if s.macro_f1 >= GOALS[name] else 'NOT met'})"
+        goal = ""
+        if name in GOALS:
+            goal = f"  (goal >= {GOALS[name]:.2f}: {'met' if s.macro_f1 >= GOALS[name] else 'NOT met'})"
         print(
             f"{name:14s} {s.n:5d} | {s.accuracy:9.3f} {s.macro_f1:8.3f} |"
-            f" {b.accuracy:9.3f} {b.macro_f1:8.3f}{goal if name in GOALS else ''}"
+            f" {b.accuracy:9.3f} {b.macro_f1:8.3f}{goal}"
         )
     mean = {k: np.mean([getattr(s, k) for s in ours.values()]) for k in ("accuracy", "macro_f1")}
     bmean = {k: np.mean([getattr(s, k) for s in base.values()]) for k in ("accuracy", "macro_f1")}
@@ -192,6 +195,50 @@ def throughput_report(model, baseline, texts: list[str]) -> None:
         )
 
 
+def compare(directory: str) -> None:
+    """The bundled model and another model directory on the same dev splits and everyday set (no
+    baseline, no throughput): the check before replacing the bundled model."""
+    from nlp.eval.everyday import everyday_set
+    from nlp.sentiment import load_sentiment_model
+    from nlp.sentiment.evaluation import macro_f1, score_labels
+    from nlp.sentiment.training.data import make_splits
+    from nlp.settings import SentimentSettings
+
+    splits = make_splits()
+    items = everyday_set()
+    gold = [i.label for i in items]
+    for settings in (SentimentSettings(), SentimentSettings(model=str(Path(directory).resolve()))):
+        model = load_sentiment_model(settings)
+        results = {name: model.predict([e.text for e in exs]) for name, exs in splits.dev.items()}
+        scores = score_labels(splits.dev, {n: [r.label for r in rs] for n, rs in results.items()})
+        dev_gold = [e.label for exs in splits.dev.values() for e in exs]
+        dev_ece = _ece([r for rs in results.values() for r in rs], dev_gold)
+        ev = model.predict([i.text for i in items])
+        pred = [r.label for r in ev]
+        neutral = [g == "neutral" for g in gold]
+        neutral_dev = [
+            (e.label, r.label)
+            for exs, rs in zip(splits.dev.values(), results.values(), strict=True)
+            for e, r in zip(exs, rs, strict=True)
+            if e.label == "neutral"
+        ]
+        print(f"\n{model.name}")
+        print(
+            "  dev macro-F1: "
+            + " ".join(f"{s.dataset} {s.macro_f1:.3f}" for s in scores)
+            + f" | mean {np.mean([s.macro_f1 for s in scores]):.4f}; dev ECE {dev_ece:.4f}"
+        )
+        print(
+            f"  dev neutral recall {np.mean([p == 'neutral' for _, p in neutral_dev]):.3f}"
+            f" (n {len(neutral_dev)})"
+        )
+        print(
+            f"  everyday (model alone): macro-F1 {macro_f1(gold, pred):.3f}, neutral recall "
+            f"{np.mean([p == 'neutral' for p, n in zip(pred, neutral, strict=True) if n]):.3f}, "
+            f"ECE {_ece(ev, gold):.4f} | {_per_class(gold, pred)}"
+        )
+
+
 def main() -> None:
     from nlp.sentiment import load_sentiment_model
     from nlp.sentiment.baseline import TfidfBaselineSentimentModel
@@ -200,6 +247,9 @@ def main() -> None:
 
     if not DATA_DIR.is_dir():
         print(f"skipped: labelled data not found at {DATA_DIR}")
+        return
+    if os.environ.get("SHENAVA_SENTIMENT_COMPARE"):
+        compare(os.environ["SHENAVA_SENTIMENT_COMPARE"])
         return
     t0 = time.perf_counter()
     splits = make_splits()

@@ -175,6 +175,11 @@ def main() -> None:
     ap.add_argument("--src", type=Path, required=True)
     ap.add_argument("--dst", type=Path, required=True)
     ap.add_argument("--no-quantize", action="store_true")
+    ap.add_argument(
+        "--calibration-texts",
+        type=Path,
+        help="JSON list of training texts (default: the fixed 300-text sample)",
+    )
     args = ap.parse_args()
     args.dst.mkdir(parents=True, exist_ok=True)
     if args.src.resolve() != args.dst.resolve():
@@ -187,7 +192,8 @@ def main() -> None:
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     cfg["tokenizer_class"] = "PreTrainedTokenizerFast"
     cfg_path.write_text(json.dumps(cfg, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    export_onnx(args.dst, args.dst / "model.onnx", quantize=not args.no_quantize)
+    texts = json.loads(args.calibration_texts.read_text(encoding="utf-8")) if args.calibration_texts else None
+    export_onnx(args.dst, args.dst / "model.onnx", quantize=not args.no_quantize, calibration_texts=texts)
     for p in sorted(args.dst.iterdir()):
         print(f"{p.name:28s} {p.stat().st_size / 1e6:8.2f} MB")
 
