@@ -195,6 +195,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "time.hours_ago": ("{n} ساعت پیش", "{n} h ago"),
     "time.days_ago": ("{n} روز پیش", "{n} d ago"),
     "time.just_now": ("همین حالا", "just now"),
+    # explore (issue 13)
+    "nav.explore": ("کاوش", "Explore"),
+    "explore.title": ("کاوش در بایگانی", "Explore the archive"),
+    "explore.query": ("جستجو", "Query"),
+    "explore.search": ("جستجو", "Search"),
+    "explore.help": (
+        "مثال: (دیر OR سرد) brand:sabzino -lang:en date:1405/09/01..1405/09/10 — "
+        "«غذا NEAR/3 سرد»، ‎reach>=1000‎، sentiment:negative",
+        "Example: (late OR cold) brand:sabzino -lang:en date:2026-11-22..2026-12-01 — "
+        "food NEAR/3 cold, reach>=1000, sentiment:negative",
+    ),
+    "explore.total": ("{n} اشاره", "{n} mentions"),
+    "explore.none": ("هیچ اشاره‌ای با این جستجو پیدا نشد.", "No mention matches this query."),
+    "explore.open": ("باز کردن", "Open"),
+    "explore.compare": ("مقایسه با", "Compare with"),
+    "explore.compare_help": (
+        "جستجوی دوم، مثلاً همین جستجو با date: دورهٔ قبل",
+        "A second query, e.g. the same with the previous period's date:",
+    ),
+    "explore.query_error_at": (
+        "خطا در جستجو، ستون {column}: {reason}",
+        "Query error at column {column}: {reason}",
+    ),
+    "explore.qerr.close": ("«)» کم است", "')' expected"),
+    "explore.qerr.unexpected": ("«{token_text}» این‌جا بی‌جاست", "unexpected '{token_text}'"),
+    "explore.qerr.operand": (
+        "پس از {op} یک واژه، عبارت یا «(» لازم است",
+        "a word, phrase or '(' expected after {op}",
+    ),
+    "explore.qerr.empty": ("پرانتز خالی است", "empty parentheses"),
+    "explore.qerr.depth": ("پرانتزها بیش از اندازه تو در تو هستند", "too many nested parentheses"),
+    "explore.qerr.near_n": ("NEAR/n عددی از ۰ تا {max} می‌خواهد", "NEAR/n needs a number from 0 to {max}"),
+    "explore.qerr.near_terms": ("NEAR دو واژه یا عبارت را به هم می‌پیوندد", "NEAR joins two words or phrases"),
+    "explore.qerr.near_chain": ("میان دو گروه NEAR از AND استفاده کنید", "use AND between NEAR groups"),
+    "explore.qerr.sentiment": (
+        "احساس یکی از negative، neutral یا positive است",
+        "sentiment is negative, neutral or positive",
+    ),
+    "explore.qerr.date": ("تاریخ «{value}» خوانا نیست", "the date '{value}' cannot be read"),
+    "explore.qerr.date_order": ("بازهٔ تاریخ پیش از آغازش تمام می‌شود", "the date range ends before it starts"),
+    "explore.qerr.number": ("{field} یک عدد صحیح می‌خواهد", "{field} needs a whole number"),
+    "explore.qerr.value": ("{field}: مقدار لازم است", "{field}: needs a value"),
+    "explore.qerr.no_words": ("جستجو هیچ حرف یا رقمی ندارد", "the query has no letters or digits"),
+    "explore.qerr.only_not": (
+        "جستجو باید دست‌کم یک واژه برای یافتن داشته باشد، نه فقط استثنا",
+        "a query needs something to include, not only exclusions",
+    ),
+    "explore.qerr.too_many": ("واژه‌ها و عبارت‌های جستجو بیش از اندازه است", "too many words and phrases"),
+    "explore.chart.volume": ("حجم روزانه به تفکیک احساس", "Daily volume by sentiment"),
+    "explore.chart.sentiment": ("سهم احساس", "Sentiment share"),
+    "explore.chart.touchpoints": ("نقاط تماس", "Touchpoints"),
+    "explore.chart.source": ("منبع", "Sources"),
+    "explore.chart.lang": ("زبان", "Languages"),
+    "explore.chart.authors_volume": ("پرکارترین نویسندگان", "Top authors by mentions"),
+    "explore.chart.authors_reach": ("نویسندگان پرمخاطب", "Top authors by reach"),
+    "explore.chart.terms": ("واژه‌های پرتکرار", "Top terms"),
 }
 
 MONTHS = {

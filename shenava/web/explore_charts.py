@@ -1,0 +1,101 @@
+"""The explore page's charts: inline SVG (allowed by the CSP: no script, no style attribute) in
+which every bar is a link that adds its filter to the query (the drill-down).
+
+Bars grow from the right (the page reads RTL); labels and counts are escaped, digits Persian.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from alerts.digest.charts import FONT, SENTIMENT_COLOURS
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    href: str
+    #: name → value, stacked (volume by sentiment); empty: one bar of ``value``
+    parts: tuple[tuple[str, int], ...] = ()
+
+
+def _link(href: str, body: str, label: str) -> str:
+    h = escape(href)
+    return (
+        f'<a href="{h}" hx-get="{h}" hx-target="#explore" hx-select="#explore" hx-swap="outerHTML" '
+        f'hx-push-url="true" class="drill" aria-label="{escape(label)}">{body}</a>'
+    )
+
+
+def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c7ed6") -> Markup:
+    """Horizontal bars, one row per value, biggest first as given."""
+    width, row, label_w = 320, 22, 120
+    height = 24 + row * max(1, len(bars))
+    top = max((b.value for b in bars), default=0) or 1
+    body = [_title(width - 4, title)]
+    for i, bar in enumerate(bars):
+        y = 22 + i * row
+        w = (width - label_w - 40) * bar.value / top
+        x = width - label_w - w
+        count = escape(digits(bar.value))  # type: ignore[operator]
+        inner = (
+            f'<text x="{width - 4}" y="{y + 14}" font-size="11" text-anchor="start" fill="#222">'
+            f"{escape(bar.label)}</text>"
+            f'<rect x="{x:.1f}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row - 6}" fill="{colour}">'
+            f"<title>{escape(bar.label)}: {count}</title></rect>"
+            f'<text x="{x - 4:.1f}" y="{y + 14}" font-size="10" text-anchor="end" fill="#555">{count}</text>'
+        )
+        body.append(_link(bar.href, inner, f"{bar.label}: {digits(bar.value)}"))  # type: ignore[operator]
+    return _svg(width, height, title, body)
+
+
+def columns(bars: Sequence[Bar], title: str, digits: object) -> Markup:
+    """Stacked columns over time (first bucket at the right), each column a link."""
+    width, height, top_m, bottom_m, side = 560, 190, 22, 34, 30
+    plot_h, plot_w = height - top_m - bottom_m, width - 2 * side
+    top = max((b.value for b in bars), default=0) or 1
+    body = [_title(width - side, title)]
+    slot = plot_w / max(1, len(bars))
+    bar_w = max(2.0, slot * 0.7)
+    for i, bar in enumerate(bars):
+        x = width - side - i * slot - (slot + bar_w) / 2
+        y = top_m + plot_h
+        inner: list[str] = []
+        for name, value in bar.parts or (("value", bar.value),):
+            h = plot_h * value / top
+            if h <= 0:
+                continue
+            y -= h
+            inner.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                f'fill="{SENTIMENT_COLOURS.get(name, "#1c7ed6")}"/>'
+            )
+        label = f"{bar.label}: {digits(bar.value)}"  # type: ignore[operator]
+        inner.append(f"<title>{escape(label)}</title>")
+        # a transparent full-height target so a short column is as easy to click as a tall one
+        inner.insert(0, f'<rect x="{x:.1f}" y="{top_m}" width="{bar_w:.1f}" height="{plot_h}" fill="#fff" '
+                        'fill-opacity="0"/>')  # fmt: skip
+        every = max(1, len(bars) // 8)
+        if i % every == 0:
+            inner.append(
+                f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom_m + 16}" font-size="10" '
+                f'text-anchor="middle" fill="#555">{escape(bar.label)}</text>'
+            )
+        body.append(_link(bar.href, "".join(inner), label))
+    return _svg(width, height, title, body)
+
+
+def _title(x: int, title: str) -> str:
+    return f'<text x="{x}" y="14" font-size="12" text-anchor="start" fill="#333">{escape(title)}</text>'
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{escape(FONT)}">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )

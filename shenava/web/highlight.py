@@ -1,0 +1,39 @@
+"""Mention text with the query's words marked: escaped piece by piece, ``<mark>`` added only around
+already-escaped words, so highlighting can never open a tag the text brought with it."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from storage.boolean_query.nodes import Term
+from storage.query_normalizer import query_normalizer
+from storage.search_fts import tokens
+
+_WORD = re.compile(r"[^\W_]+")
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
+
+
+def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup:
+    """``text`` (bidi controls removed, cut to ``limit``) escaped, the words of ``terms`` in <mark>.
+
+    A word matches when its normalised index tokens include a term token (or start with a prefix
+    term's last token): the same normalising the index uses, so "سبزينو" marks for "سبزینو".
+    """
+    clean = " ".join((text or "")[: limit * 2].translate(_BIDI_CONTROLS).split())
+    if len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    words = {tok for t in terms for tok in t.clause.tokens}
+    prefixes = tuple(t.clause.tokens[-1] for t in terms if t.clause.prefix)
+    normalize = query_normalizer()
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(clean):
+        found = tokens(normalize(match.group(0)))
+        if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found):
+            out.append(escape(clean[last : match.start()]))
+            out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+            last = match.end()
+    out.append(escape(clean[last:]))
+    return Markup("<bdi>") + Markup("").join(out) + Markup("</bdi>")
