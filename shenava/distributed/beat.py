@@ -19,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from shenava.distributed import metrics, tasks
 from shenava.distributed.leader import LeaderLock
-from shenava.distributed.queues import NLP
+from shenava.distributed.queues import LISTEN, NLP
 from shenava.service.scheduler import listener_interval, stop_on_signals
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ class Beat:
         self.leader = LeaderLock(self.engine, f"shenava:beat:{settings.distributed.queue_prefix}")
         self.listeners, _ = build_service_listeners(settings)
         self.sent = 0
+        #: polls waiting in the listen queue at the last look: past a few per listener, beat
+        #: sends no more (no workers, or all busy) instead of piling polls up in the broker
+        self.listen_waiting = 0
         self._scheduler = BackgroundScheduler(
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}, timezone=UTC
         )
@@ -49,6 +52,8 @@ class Beat:
     def _send(self, task: Any, *args: Any) -> Callable[[], None]:
         def job() -> None:
             if self.stop.is_set() or not self.leader.held:
+                return
+            if task is tasks.poll and self.listen_waiting > 2 * len(self.listeners) + 10:
                 return
             try:
                 task.delay(*args)
@@ -101,6 +106,8 @@ class Beat:
             return
         for depth in depths:
             metrics.QUEUE_DEPTH.labels(depth.name).set(depth.messages or 0)
+            if depth.kind == LISTEN:
+                self.listen_waiting = depth.messages or 0
             if depth.kind == NLP:
                 over = (depth.messages or 0) > self.settings.distributed.nlp_queue_bound
                 metrics.BACKPRESSURE.set(1 if over else 0)
