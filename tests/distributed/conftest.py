@@ -177,13 +177,13 @@ class Cluster:
         _delete_queues(self.prefix)
 
 
-def _delete_queues(prefix: str) -> None:
+def _delete_queues(prefix: str, url: str = BROKER_URL) -> None:
     from kombu import Connection
 
     from shenava.distributed.queues import KINDS, queue_name
 
     try:
-        with Connection(BROKER_URL, connect_timeout=3) as conn:
+        with Connection(url, connect_timeout=3) as conn:
             for kind in KINDS:
                 channel = conn.channel()
                 try:

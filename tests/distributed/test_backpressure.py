@@ -10,13 +10,28 @@ from kombu import Connection
 
 from config.settings import Settings
 from tests.conftest import PostgresServer
-from tests.distributed.conftest import ROOT, SAMPLE, _delete_queues
+from tests.distributed.conftest import ROOT, SAMPLE, _delete_queues, rabbitmq_unavailable
 
 pytestmark = [pytest.mark.postgres, pytest.mark.rabbitmq]
 
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture(params=["rabbitmq", "redis"])
+def any_broker(request: pytest.FixtureRequest, broker_url: str) -> str:
+    """RabbitMQ (the default) and Redis (supported by URL); CI runs both."""
+    if request.param == "rabbitmq":
+        return broker_url
+    try:
+        with Connection(REDIS_URL, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:
+        rabbitmq_unavailable(f"Redis at {REDIS_URL} is unreachable ({type(exc).__name__})")
+    return REDIS_URL
+
 
 def test_a_full_nlp_queue_holds_polls_back(
-    tmp_path, pg_server: PostgresServer, broker_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path, pg_server: PostgresServer, any_broker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     from shenava.distributed import runtime, tasks
     from shenava.distributed.app import configure
@@ -32,6 +47,7 @@ def test_a_full_nlp_queue_holds_polls_back(
     base["nlp"] = {"sentiment": {"model": "fallback"}}
     base["distributed"] = {"queue_prefix": prefix, "nlp_queue_bound": 2}
     settings = Settings.model_validate(base)
+    broker_url = any_broker
     monkeypatch.setenv("SHENAVA_BROKER_URL", broker_url)
     app = configure(settings)
     runtime.prepare(settings, eager_model=False)
@@ -48,4 +64,4 @@ def test_a_full_nlp_queue_holds_polls_back(
         assert {q["kind"]: q["messages"] for q in report["queues"]}["nlp"] == 3
     finally:
         runtime._current = None
-        _delete_queues(prefix)
+        _delete_queues(prefix, broker_url)
