@@ -21,8 +21,13 @@ from storage.db import session_factory
 from storage.repository import MentionStore
 from tests.storage.factories import raw_mention
 
-pytestmark = [pytest.mark.slow, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
-ROWS = 150  # per source file: enough for a train/dev split of every set, quick to preprocess
+# ~60 s of CPU; the limit allows for the shared two cores being busy
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(900),
+    pytest.mark.parametrize("backend", ["sqlite"], indirect=True),
+]
+ROWS = 120  # per source file: enough for a train/dev split of every set, quick to preprocess
 
 
 def _mini_data(dst: Path) -> Path:
@@ -69,7 +74,7 @@ def test_train_activate_refuse_rollback(
     assert _analyzer_version(config) == BUILTIN
 
     runner = CliRunner()
-    quick = ["--max-steps", "5", "--limit-train", "200", "--limit-eval", "20", "--onnx", "fp32",
+    quick = ["--max-steps", "5", "--limit-train", "200", "--limit-eval", "10", "--onnx", "fp32",
              "--data-dir", str(data), "-c", str(config)]  # fmt: skip
     first = runner.invoke(app, ["model", "train", *quick, "--tolerance", "1", "--neutral-tolerance", "1"])
     assert first.exit_code == 0, first.output

@@ -4,7 +4,8 @@ For time on two cores this is a bounded fine-tune of the classifier head, the po
 ``train_layers`` encoder layers (the rest stay frozen), for at most ``max_steps`` steps. Batches mix
 a sample of the shared training split (``data.make_splits``; dev is never trained on) with the
 corrections; a correction's loss counts ``corrections_weight`` times a shared example's, since a
-person said so about the service's own mentions. Texts are preprocessed exactly as at inference.
+person said so about the service's own mentions. Texts are transliterated (Finglish) and
+preprocessed exactly as at inference.
 
 With ``train_layers`` 0 the features the emotion head reads (pooler output and last-layer mean) are
 unchanged, so the base's ``emotion_head.json`` is kept; otherwise it no longer fits and is left out
@@ -26,6 +27,7 @@ from typing import Any
 
 from domain.analysis import LABELS
 from nlp.sentiment.preprocess import preprocess
+from nlp.sentiment.script import to_persian_script
 from nlp.sentiment.training.data import Example
 
 WEIGHT_FILES = ("model.safetensors", "model.onnx", "pytorch_model.bin")
@@ -66,8 +68,11 @@ def fine_tune(
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     model = AutoModelForSequenceClassification.from_pretrained(str(base_dir), dtype=torch.float32)
     label_ids = _label_ids(model.config.id2label)
-    rows = [(preprocess(e.text), e.label, 1.0) for e in shared]
-    rows += [(preprocess(text), label, options.corrections_weight) for text, label in corrections]
+    # as at inference (batching.BatchedClassifier.predict): Finglish in Persian script, then preprocessed
+    rows = [(preprocess(to_persian_script(e.text)), e.label, 1.0) for e in shared]
+    rows += [
+        (preprocess(to_persian_script(t)), label, options.corrections_weight) for t, label in corrections
+    ]
     rows = [r for r in rows if r[0] and r[1] in label_ids]
     if not rows:
         raise ValueError("nothing to train on: no shared examples and no corrections")
