@@ -22,16 +22,26 @@ def status(
 ) -> None:
     """Workers that answer a ping, messages waiting per queue, and whether polls are held back."""
     settings = load_settings_or_exit(config)
+    report = cluster_report(settings, timeout)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_cluster(report)
+    raise typer.Exit(1 if "broker_error" in report else 0)
+
+
+def cluster_report(settings, timeout: float = 1.0) -> dict:  # type: ignore[no-untyped-def]
+    """What ``shenava cluster status`` and ``shenava status --cluster`` show."""
     from shenava.commands.worker import _configured_app
     from shenava.distributed.cluster_status import collect
 
-    report = collect(settings, _configured_app(settings), ping_timeout=timeout)
-    if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        raise typer.Exit(1 if "broker_error" in report else 0)
+    return collect(settings, _configured_app(settings), ping_timeout=timeout)
+
+
+def print_cluster(report: dict) -> None:  # type: ignore[type-arg]
     if "broker_error" in report:
         console.print(f"[red]broker unreachable[/]: {report['broker_error']}")
-        raise typer.Exit(1)
+        return
     console.print(f"[bold]workers[/] ({len(report['workers'])} answered):")
     for name, queues in report["workers"].items():
         console.print(f"  {name}: {', '.join(queues)}")

@@ -17,6 +17,9 @@ def register(app: typer.Typer) -> None:
     def status(
         config: ConfigOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the status as one JSON object.")] = False,
+        cluster: Annotated[
+            bool, typer.Option("--cluster", help="Also the Celery cluster: workers, queues, backpressure.")
+        ] = False,
     ) -> None:
         """Counts per source, brand and sentiment; listener checkpoints and last errors; open incidents."""
         settings = load_settings_or_exit(config)
@@ -24,10 +27,18 @@ def register(app: typer.Typer) -> None:
 
         with storage_engine_or_exit(settings) as engine:
             report = collect_status(engine)
+        if cluster:  # shenava worker / beat (shenava/distributed/)
+            from shenava.commands.cluster import cluster_report
+
+            report["cluster"] = cluster_report(settings)
         if as_json:
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
             return
         _print(report)
+        if cluster:
+            from shenava.commands.cluster import print_cluster
+
+            print_cluster(report["cluster"])
 
 
 def _t(value: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -62,6 +63,16 @@ def test_a_full_nlp_queue_holds_polls_back(
         report = collect(settings, app, ping_timeout=0.2)
         assert report["backpressure"] is True
         assert {q["kind"]: q["messages"] for q in report["queues"]}["nlp"] == 3
+        # the same through the command line, beside the store's status
+        config = tmp_path / "shenava.yaml"
+        config.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
+        from typer.testing import CliRunner
+
+        from shenava.cli import app as cli
+
+        result = CliRunner().invoke(cli, ["status", "--cluster", "--json", "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["cluster"]["backpressure"] is True
     finally:
         runtime._current = None
         _delete_queues(prefix, broker_url)
