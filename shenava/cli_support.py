@@ -40,10 +40,14 @@ def load_settings_or_exit(config: Path | None) -> Settings:
     from config.loader import ConfigError, load_settings
 
     try:
-        return load_settings(config)
+        settings = load_settings(config)
     except ConfigError as exc:
         err_console.print(f"[bold red]configuration error[/]: {exc}", markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
+    from shenava import cli_errors
+
+    cli_errors.language = settings.web.language  # the language of the CLI's own messages
+    return settings
 
 
 def setup_logging(settings: Settings | None, *, log_json: bool = False, verbose: bool = False) -> None:

@@ -92,11 +92,26 @@ _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": 
 
 
 def _dumps(data: dict[str, Any]) -> bytes:
+    """Strict JSON: NaN and ±Infinity (which JSON has no word for) are written as null."""
     try:
-        return (json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS) + "\n").encode("utf-8")
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+    try:
+        return (text.translate(_LINE_BREAKS) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate from a "\ud800" escape in the input: keep it, escaped, as it came.
-        return (json.dumps(data, ensure_ascii=True) + "\n").encode("ascii")
+        return (json.dumps(json.loads(text), ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _detect_format(path: str, stream: IO[bytes], requested: str) -> str:
