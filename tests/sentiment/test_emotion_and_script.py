@@ -52,6 +52,11 @@ def test_no_head_file_means_no_emotion(tmp_path) -> None:
     assert result.emotion is None and "emotion" not in result.to_json()
 
 
+def test_the_bundled_model_gives_an_emotion() -> None:
+    results = load_sentiment_model().predict(["از این همه بی‌احترامی واقعا عصبانی‌ام", "خیلی خوشحالم"])
+    assert all(r.emotion in EMOTIONS for r in results)
+
+
 @pytest.mark.parametrize(
     ("text", "expected_script"),
     [
