@@ -62,7 +62,9 @@ def _print_one(kind: str, item: Any, as_json: bool) -> None:
         console.print_json(json.dumps(workflow.to_json(kind, item), ensure_ascii=False, default=str))
         return
     status = f"{item.status}" + (f" → {item.assigned_to}" if item.assigned_to else "")
-    console.print(f"{kind} #{item.id} [{item.brand}] {status}", markup=False)
+    from shenava.terminal_text import one_line
+
+    console.print(one_line(f"{kind} #{item.id} [{item.brand}] {status}"), markup=False)
 
 
 def build_app(kind: str) -> typer.Typer:
@@ -96,7 +98,9 @@ def build_app(kind: str) -> typer.Typer:
                 return
             from rich.table import Table
 
-            table = Table(title=f"{kind} alerts ({status})")
+            from shenava.terminal_text import one_line
+
+            table = Table(title=one_line(f"{kind} alerts ({status})"))
             for column in (
                 "id",
                 "brand",
@@ -113,8 +117,9 @@ def build_app(kind: str) -> typer.Typer:
                 when = _when(workflow.happened_at(i), session.info["timezone"])
                 if (i.details or {}).get("backfilled"):
                     when += " (backfilled)"
-                table.add_row(str(i.id), i.brand, i.status, level, when, i.assigned_to or "")
-            console.print(table)
+                cells = (str(i.id), i.brand, i.status, level, when, i.assigned_to or "")
+                table.add_row(*(one_line(cell) for cell in cells))
+            console.print(table, markup=False)
 
     @app.command("show")
     def show_cmd(item_id: int, config: ConfigOption = None) -> None:

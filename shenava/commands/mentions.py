@@ -108,4 +108,6 @@ def show(mention_id: MentionId, config: ConfigOption = None) -> None:
                 + "; ".join(what)
                 + (f"  ({c.reason})" if c.reason else "")
             )
-        console.print("\n".join(lines), markup=False, soft_wrap=True)
+        from shenava.terminal_text import terminal_safe
+
+        console.print(terminal_safe("\n".join(lines)), markup=False, soft_wrap=True)
