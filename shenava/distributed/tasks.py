@@ -158,8 +158,13 @@ def check_urgent(self: Any, mention_ids: list[int]) -> int:
     alerts = rt.pipeline.alerts
     if alerts is None:
         return 0
+    from alerts.spike_pass import detection_transaction
+
     try:
-        return len(alerts.on_stored(mention_ids))
+        # held like the embedded service's alerts_lock: no detection pass on another worker closes
+        # an incident while this check folds an urgent mention into it
+        with detection_transaction(rt.engine, datetime.now(UTC)):
+            return len(alerts.on_stored(mention_ids))
     except Exception as exc:
         if _exhausted(self, rt, exc):
             return 0
