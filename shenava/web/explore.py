@@ -38,7 +38,15 @@ def with_filter(q: str, name: str, value: str) -> str:
     """``q`` AND a field filter (quoted when the value has spaces or syntax)."""
     value = value.replace('"', "")
     text = value if _PLAIN_VALUE.fullmatch(value) else f'"{value}"'
-    return f"{q.strip()} {name}:{text}".strip()
+    return narrowed(q, f"{name}:{text}")
+
+
+def narrowed(q: str, extra: str) -> str:
+    """``q`` AND ``extra``; a query with an OR is parenthesised first (AND binds tighter)."""
+    q = q.strip()
+    if not q:
+        return extra
+    return f"({q}) {extra}" if re.search(r"(^|[\s()])OR([\s()]|$)", q) else f"{q} {extra}"
 
 
 def link(q: str) -> str:
@@ -131,8 +139,7 @@ def _charts(session: Session, query: MentionQuery, q: str, t: Any, fmt: Formatte
         words = tokens(normalize(hit.text[:2000]))
         terms.update({w for w in words if len(w) > 2 and w not in _STOP and w not in asked})
     charts["terms"] = hbars(
-        [Bar(w, n, link(f"{q} {w}".strip())) for w, n in terms.most_common(10)],
+        [Bar(w, n, link(narrowed(q, w))) for w, n in terms.most_common(10)],
         t("explore.chart.terms"), digits,
     )  # fmt: skip
     return charts
-
