@@ -14,9 +14,10 @@ leave-one-series-out (``benchmarks/bench_nab.py``). Prefer changing ``sensitivit
 from __future__ import annotations
 
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.settings_base import known_timezone
 
 Sensitivity = Literal["low", "normal", "high"]
 # How each sensitivity scales the opening z (low: further out in the tail, fewer alerts).
@@ -172,11 +173,7 @@ class DetectorConfig(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+        return known_timezone(value)
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> DetectorConfig:
