@@ -3,7 +3,7 @@
 Workers (``shenava worker``): task latency and failures, listener polls by outcome (``ok``,
 ``busy``, ``backpressure``) — Celery's pool processes write them through prometheus_client's
 multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``, set by the command before this import).
-Beat (``shenava beat``): queue depths, whether backpressure is on, workers answering.
+Beat (``shenava beat``): queue depths and whether backpressure is on.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ QUEUE_DEPTH = Gauge("shenava_queue_depth", "Messages waiting in a queue", ["queu
 BACKPRESSURE = Gauge(
     "shenava_backpressure", "1 while the nlp queue is past its bound (polls skipped)", multiprocess_mode="max"
 )
-WORKERS = Gauge("shenava_workers", "Workers that answered the last ping", multiprocess_mode="max")
 
 _started: dict[str, float] = {}
 
