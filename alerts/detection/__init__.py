@@ -11,8 +11,15 @@
 * ``series``/``report``  the ``timestamp,value`` CSV in and the ``shenava detect`` CSV out.
 """
 
-from alerts.detection.burst import Severity
+from alerts.detection.burst import BurstGrade
 from alerts.detection.config import DetectorConfig, DetectorSettings
 from alerts.detection.detector import DetectorInputError, SpikeDetector, Verdict
 
-__all__ = ["DetectorConfig", "DetectorInputError", "DetectorSettings", "Severity", "SpikeDetector", "Verdict"]
+__all__ = [
+    "BurstGrade",
+    "DetectorConfig",
+    "DetectorInputError",
+    "DetectorSettings",
+    "SpikeDetector",
+    "Verdict",
+]

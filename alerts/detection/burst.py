@@ -15,7 +15,7 @@ from typing import Any
 from alerts.detection.config import DetectorConfig
 
 
-class Severity(StrEnum):
+class BurstGrade(StrEnum):
     """How bad an incident is, from its peak evidence strength; ``NONE`` outside incidents."""
 
     NONE = "none"
@@ -24,7 +24,7 @@ class Severity(StrEnum):
     CRITICAL = "critical"
 
     @classmethod
-    def of(cls, peak_strength: float, config: DetectorConfig) -> Severity:
+    def of(cls, peak_strength: float, config: DetectorConfig) -> BurstGrade:
         if peak_strength >= config.critical_at:
             return cls.CRITICAL
         if peak_strength >= config.major_at:

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from alerts.detection.baseline import SeasonalBaseline
-from alerts.detection.burst import Burst, Severity, advance
+from alerts.detection.burst import Burst, BurstGrade, advance
 from alerts.detection.config import DetectorConfig
 from alerts.detection.evidence import WindowScan
 from alerts.detection.peaks import DailyPeaks
@@ -46,7 +46,7 @@ class Verdict:
     alert: bool  # True only on the bucket where an incident opens
     in_incident: bool  # an incident is open on this bucket (including the one where it closes)
     incident_closed: bool  # the open incident resolved on this bucket
-    severity: Severity  # of the open incident so far; NONE outside incidents
+    severity: BurstGrade  # of the open incident so far; NONE outside incidents
     peak: float | None  # highest count of the open incident so far
     peak_at: datetime | None
     incident_started_at: datetime | None
@@ -146,7 +146,7 @@ class SpikeDetector:
             alert=step.opened,
             in_incident=incident is not None,
             incident_closed=step.closed,
-            severity=Severity.NONE if incident is None else Severity.of(incident.peak_strength, config),
+            severity=BurstGrade.NONE if incident is None else BurstGrade.of(incident.peak_strength, config),
             peak=None if incident is None else incident.peak,
             peak_at=None if incident is None else incident.peak_at,
             incident_started_at=None if incident is None else incident.started_at,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from alerts.detection import DetectorConfig, DetectorInputError, Severity, SpikeDetector, Verdict
+from alerts.detection import BurstGrade, DetectorConfig, DetectorInputError, SpikeDetector, Verdict
 from tests.detection.synthetic import PER_DAY, START, burst, daily_mean, series
 
 LEVELS = [
@@ -65,7 +65,7 @@ def test_burst_opens_one_incident_keeps_peak_and_resolves(level: float, length: 
     assert start <= alerts[0] < start + length, "and it opens while the burst is on"
 
     opened = verdicts[alerts[0]]
-    assert opened.in_incident and opened.anomaly_score >= 0.5 and opened.severity is not Severity.NONE
+    assert opened.in_incident and opened.anomaly_score >= 0.5 and opened.severity is not BurstGrade.NONE
     during = verdicts[alerts[0] : start + length]
     assert all(v.in_incident for v in during)
     assert verdicts[start + length - 1].peak == max(v.value for v in during)
@@ -74,20 +74,20 @@ def test_burst_opens_one_incident_keeps_peak_and_resolves(level: float, length: 
     assert len(closes) == 1 and closes[0] > start + length
     closed = verdicts[closes[0]]
     assert closed.peak == max(v.value for v in during), "the peak is kept to the end"
-    assert not verdicts[closes[0] + 1].in_incident and verdicts[closes[0] + 1].severity is Severity.NONE
+    assert not verdicts[closes[0] + 1].in_incident and verdicts[closes[0] + 1].severity is BurstGrade.NONE
     calm = DetectorConfig().buckets(DetectorConfig().calm_minutes)
     assert closes[0] - (start + length - 1) >= calm
 
 
 def test_bigger_burst_is_more_severe() -> None:
-    def severity(extra: float) -> Severity:
+    def severity(extra: float) -> BurstGrade:
         verdicts = run(series(days=6, level=40.0, bursts=burst(4 * PER_DAY + 150, 1, extra)))
         levels = [order.index(v.severity) for v in verdicts if v.in_incident]
         assert levels == sorted(levels), "severity only grows while the incident is open"
         return order[max(levels)]
 
-    order = list(Severity)
-    assert order.index(severity(20000.0)) > order.index(severity(300.0)) > order.index(Severity.NONE)
+    order = list(BurstGrade)
+    assert order.index(severity(20000.0)) > order.index(severity(300.0)) > order.index(BurstGrade.NONE)
 
 
 def test_sparse_night_jumps_do_not_alert_but_a_real_burst_does() -> None:
