@@ -13,6 +13,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
     from config.settings import Settings
 
@@ -83,3 +84,17 @@ def storage_engine_or_exit(settings: Settings) -> Iterator[Engine]:
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
+
+
+def migrated_sessions_or_exit(config: Path | None) -> tuple[Settings, sessionmaker[Session]]:
+    """Settings and a session factory on a migrated store, for a command that writes; a store that
+    cannot be migrated or reached ends the command with a message (exit code 1), not a traceback."""
+    from storage.db import create_engine_from_url, init_db, session_factory
+
+    settings = load_settings_or_exit(config)
+    try:
+        init_db(settings.storage.url)
+    except Exception as exc:  # unreachable or unwritable store: a message, not a traceback
+        err_console.print(f"[red]error[/]: storage unavailable ({type(exc).__name__}); check storage.url")
+        raise typer.Exit(1) from None
+    return settings, session_factory(create_engine_from_url(settings.storage.url))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    err_console,
+    migrated_sessions_or_exit,
+)
 
 mentions_app = typer.Typer(help="One mention: show what the model said and what counts now; correct it.")
 MentionId = Annotated[int, typer.Argument(help="The mention's id (shenava search shows it).")]
@@ -15,18 +19,6 @@ MentionId = Annotated[int, typer.Argument(help="The mention's id (shenava search
 
 def register(app: typer.Typer) -> None:
     app.add_typer(mentions_app, name="mentions")
-
-
-def _sessions(config: Path | None):  # type: ignore[no-untyped-def]
-    from storage.db import create_engine_from_url, init_db, session_factory
-
-    settings = load_settings_or_exit(config)
-    try:
-        init_db(settings.storage.url)
-    except Exception as exc:  # unreachable or unwritable store: a message, not a traceback
-        err_console.print(f"[red]error[/]: storage unavailable ({type(exc).__name__}); check storage.url")
-        raise typer.Exit(1) from None
-    return session_factory(create_engine_from_url(settings.storage.url))
 
 
 @mentions_app.command("correct")
@@ -47,7 +39,7 @@ def correct(
     from storage.corrections import CorrectionError, correct_mention
 
     names = None if touchpoints is None else [t.strip() for t in touchpoints.split(",") if t.strip()]
-    with _sessions(config)() as session:
+    with migrated_sessions_or_exit(config)[1]() as session:
         try:
             done = correct_mention(
                 session, mention_id, sentiment=sentiment, touchpoints=names, by=by, reason=reason
@@ -76,7 +68,7 @@ def show(mention_id: MentionId, config: ConfigOption = None) -> None:
     from storage.corrections import MentionNotFoundError, mention_labels
     from storage.models import Mention
 
-    with _sessions(config)() as session:
+    with migrated_sessions_or_exit(config)[1]() as session:
         try:
             labels = mention_labels(session, mention_id)
         except MentionNotFoundError as exc:

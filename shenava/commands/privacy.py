@@ -13,7 +13,12 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    err_console,
+    migrated_sessions_or_exit,
+)
 
 privacy_app = typer.Typer(help="Retention and data-subject requests (export or delete an author's mentions).")
 Handle = Annotated[str, typer.Argument(help="The author's handle (with or without @).")]
@@ -22,18 +27,6 @@ SourceOpt = Annotated[str | None, typer.Option("--source", "-s", help="Only on t
 
 def register(app: typer.Typer) -> None:
     app.add_typer(privacy_app, name="privacy")
-
-
-def _sessions(config: Path | None):  # type: ignore[no-untyped-def]
-    from storage.db import create_engine_from_url, init_db, session_factory
-
-    settings = load_settings_or_exit(config)
-    try:
-        init_db(settings.storage.url)
-    except Exception as exc:  # unreachable or unwritable store: a message, not a traceback
-        err_console.print(f"[red]error[/]: storage unavailable ({type(exc).__name__}); check storage.url")
-        raise typer.Exit(1) from None
-    return settings, session_factory(create_engine_from_url(settings.storage.url))
 
 
 def _actor() -> str:
@@ -53,7 +46,7 @@ def retention(
     """Apply the storage.retention rules (default --dry-run: only say what would go)."""
     from storage.retention import apply_retention
 
-    settings, sessions = _sessions(config)
+    settings, sessions = migrated_sessions_or_exit(config)
     rules = settings.storage.retention.rules
     if not rules:
         console.print("no retention rules configured (storage.retention.rules): everything is kept")
@@ -82,7 +75,7 @@ def export_author(
     from storage.privacy import PrivacyRequestError
     from storage.privacy import export_author as export
 
-    _, sessions = _sessions(config)
+    _, sessions = migrated_sessions_or_exit(config)
     try:
         with sessions() as session:
             lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in export(session, handle, source))
@@ -112,7 +105,7 @@ def delete_author(
     from storage.privacy import PrivacyRequestError, author_mention_ids
     from storage.privacy import delete_author as delete
 
-    _, sessions = _sessions(config)
+    _, sessions = migrated_sessions_or_exit(config)
     try:
         with sessions() as session:
             found = len(author_mention_ids(session, handle, source))
