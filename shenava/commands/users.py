@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.cli_support import ConfigOption, console, err_console, migrated_sessions_or_exit
 
 users_app = typer.Typer(help="People who log in to the web app (roles: analyst, support, admin).")
 PasswordStdin = Annotated[
@@ -25,11 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _session(config):  # type: ignore[no-untyped-def]
-    from storage.db import create_engine_from_url, init_db, session_factory
-
-    settings = load_settings_or_exit(config)
-    init_db(settings.storage.url)
-    return settings, session_factory(create_engine_from_url(settings.storage.url))()
+    settings, sessions = migrated_sessions_or_exit(config)
+    return settings, sessions()
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
