@@ -8,11 +8,14 @@ the cause is fixed, e.g. a migration), ``drop`` forgets it.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
 def _t(value: object) -> str:
@@ -21,6 +24,19 @@ def _t(value: object) -> str:
     from shenava.terminal_text import one_line
 
     return escape(one_line(value))
+
+
+def _dead_letter_or_exit(settings: Settings, dead_letter_id: int) -> dict[str, Any]:
+    """The dead letter's row, or "no dead letter #N" and exit code 1."""
+    from shenava.cli_support import storage_engine_or_exit
+    from storage import deadletters
+
+    with storage_engine_or_exit(settings) as engine:
+        row = deadletters.get(engine, dead_letter_id)
+    if row is None:
+        err_console.print(f"no dead letter #{dead_letter_id}")
+        raise typer.Exit(1)
+    return row
 
 
 def register(app: typer.Typer) -> None:
@@ -65,16 +81,10 @@ def register(app: typer.Typer) -> None:
     @group.command("show")
     def show_cmd(dead_letter_id: int, config: ConfigOption = None) -> None:
         """One dead letter with its error and the mention it holds (as JSON)."""
-        from shenava.cli_support import storage_engine_or_exit
         from shenava.terminal_text import terminal_safe
-        from storage import deadletters
 
         settings = load_settings_or_exit(config)
-        with storage_engine_or_exit(settings) as engine:
-            row = deadletters.get(engine, dead_letter_id)
-        if row is None:
-            err_console.print(f"no dead letter #{dead_letter_id}")
-            raise typer.Exit(1)
+        row = _dead_letter_or_exit(settings, dead_letter_id)
         row["payload"] = json.loads(row["payload"])
         # ensure_ascii=False keeps Persian readable; terminal_safe escapes what JSON leaves raw
         typer.echo(terminal_safe(json.dumps(row, ensure_ascii=False, indent=2, default=str)))
@@ -82,16 +92,11 @@ def register(app: typer.Typer) -> None:
     @group.command("retry")
     def retry_cmd(dead_letter_id: int, config: ConfigOption = None) -> None:
         """Put a dead letter back through analysis and storage; removed when it is stored."""
-        from shenava.cli_support import storage_engine_or_exit
         from shenava.service.pipeline import Pipeline
         from storage import deadletters
 
         settings = load_settings_or_exit(config)
-        with storage_engine_or_exit(settings) as engine:
-            row = deadletters.get(engine, dead_letter_id)
-        if row is None:
-            err_console.print(f"no dead letter #{dead_letter_id}")
-            raise typer.Exit(1)
+        row = _dead_letter_or_exit(settings, dead_letter_id)
         mention = deadletters.payload_mention(row["payload"])
         with console.status("loading the NLP models…"):
             pipeline = Pipeline.from_settings(settings, alerts=False)
