@@ -96,9 +96,14 @@ def site(engine: Engine, store: MentionStore) -> Iterator[tuple[str, dict[str, i
 
 
 def _wait(driver, condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    # a live refresh may swap the queue's rows between finding one and reading it: look again
+    wait = WebDriverWait(
+        driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return wait.until(condition)
 
 
 def _status(driver, key: str) -> str | None:  # type: ignore[no-untyped-def]
