@@ -46,6 +46,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ارسال هشدار به کانال «{channel}» ناموفق ماند",
         "Delivering an alert to channel “{channel}” failed",
     ),
+    # SLA escalation (alerts.sla_events; ``at`` is the deadline, so the line says when it passed)
+    "kind.sla_incident_breached": ("مهلت پاسخ گذشت", "Response deadline passed"),
+    "kind.sla_urgent_breached": ("مهلت پاسخ گذشت", "Response deadline passed"),
+    "title.sla_incident_breached": (
+        "مهلت پاسخ به رخداد {id} دربارهٔ {brand} گذشت و کسی آن را تأیید نکرد",
+        "The response deadline of incident {id} about {brand} passed; nobody acknowledged it",
+    ),
+    "title.sla_urgent_breached": (
+        "مهلت پاسخ به پیام فوری دربارهٔ {brand} گذشت و هنوز پاسخی داده نشده",
+        "The response deadline of an urgent mention of {brand} passed; it is still unanswered",
+    ),
+    # SLA in the inbox and the digest (alerts.sla_view, alerts.digest)
+    "sla.passed": ("گذشته", "overdue"),
+    "sla.left": ("{minutes} دقیقهٔ کاری مانده", "{minutes} working min left"),
+    "sla.left_hours": ("{hours} ساعت و {minutes} دقیقهٔ کاری مانده", "{hours} h {minutes} working min left"),
+    "sla.deadline": ("مهلت: {when}", "Deadline: {when}"),
+    "sla.met": ("در مهلت پاسخ داده شد", "answered in time"),
+    "sla.late": ("دیرتر از مهلت پاسخ داده شد", "answered late"),
+    "sla.panel_title": ("پاسخ در مهلت (۷ روز گذشته)", "Within SLA (last 7 days)"),
+    "sla.brand_line": ("{brand}: {percent} ({met} از {total})", "{brand}: {percent} ({met} of {total})"),
+    "sla.agent_line": ("{agent}: {percent} ({met} از {total})", "{agent}: {percent} ({met} of {total})"),
+    "sla.by_brand": ("برندها", "Brands"),
+    "sla.by_agent": ("کارشناسان", "Agents"),
+    "sla.unassigned": ("بدون مسئول", "unassigned"),
+    "sla.none": ("هنوز موردی با مهلت سررسیده نیست.", "No deadline has come due yet."),
+    "sla.overdue_now": ("{count} مورد از مهلت گذشته و بی‌پاسخ", "{count} overdue and unanswered"),
+    "sla.digest_title": ("پاسخ در مهلت", "Responses within the SLA"),
+    "sla.digest_line": (
+        "{percent} در مهلت ({met} از {total})؛ {breached} مورد دیرتر از مهلت",
+        "{percent} within the deadline ({met} of {total}); {breached} late",
+    ),
+    # saved searches that alert (issue 13; alerts.rules.event)
+    "kind.saved_search_alert": ("هشدار جستجوی ذخیره‌شده", "Saved search alert"),
+    "title.saved_search_alert": ("جستجوی ذخیره‌شدهٔ «{name}» هشدار داد", "Saved search “{name}” alerted"),
+    "line.saved_search_per_hour": (
+        "{count} اشارهٔ منطبق در ساعتِ {hour} (آستانه: {threshold} در ساعت)",
+        "{count} matching mentions in the hour from {hour} (threshold: {threshold} per hour)",
+    ),
+    "line.saved_search_followers": (
+        "نویسنده‌ای با {followers} دنبال‌کننده (آستانه: {threshold})",
+        "An author with {followers} followers (threshold: {threshold})",
+    ),
+    "reason.saved_search": ("جستجوی ذخیره‌شده", "saved search"),
     # summary lines
     "line.when": ("زمان: {when}", "When: {when}"),
     "line.started": ("آغاز: {when}", "Started: {when}"),
@@ -219,6 +262,7 @@ def event_title(event: dict[str, Any], words: Words | None = None) -> str:
         "id": words.digits(f"#{event.get('incident_id', '')}"),
         "reasons": words.join([words.label("reason", r) for r in event.get("reasons") or []]),
         "channel": str(event.get("channel", "")),
+        "name": str(event.get("search_name", "")),  # a saved search's (alerts.rules)
     }
     if f"title.{kind}" not in MESSAGES:
         return words.label("kind", kind)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from alerts.settings import AlertsSettings, DigestSettings, NotificationsSettings
+from alerts.sla_settings import SlaSettings, check_sla_references
 from config.distributed import DistributedSettings
 from config.web import WebSettings
 from domain.brands import BrandSettings
@@ -44,6 +45,7 @@ class Settings(StrictModel):
         default_factory=NotificationsSettings, description="Channels and routing."
     )
     digest: DigestSettings = Field(default_factory=DigestSettings, description="Daily/weekly digest.")
+    sla: SlaSettings = Field(default_factory=SlaSettings, description="Response targets and escalation.")
     web: WebSettings = Field(default_factory=WebSettings, description="Web app: language, login, cookies.")
     logging: LoggingSettings = Field(
         default_factory=LoggingSettings, description="Log level and format; secrets are always redacted."
@@ -62,3 +64,4 @@ class Settings(StrictModel):
         return brands
 
     _known_timezone = field_validator("timezone")(known_timezone)
+    _sla_references = model_validator(mode="after")(check_sla_references)  # brands and channels it names

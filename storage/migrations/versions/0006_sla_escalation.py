@@ -1,10 +1,15 @@
-"""SLA targets, escalation and first-response records (issue 12).
+"""SLA records: each incident's and urgent mention's deadline, outcome and escalation (issue 12).
 
 Revision ID: 0006_sla_escalation
 Revises: 0005_dead_letters
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.types import IdType, JsonType, UTCDateTime
 
 revision = "0006_sla_escalation"
 down_revision = "0005_dead_letters"
@@ -13,8 +18,31 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass  # filled in by the issue's work
+    op.create_table(
+        "sla_records",
+        sa.Column("id", IdType, autoincrement=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("item_id", IdType, nullable=False),
+        sa.Column("brand", sa.String(128), nullable=False),
+        sa.Column("metric", sa.String(32), nullable=False),
+        sa.Column("target_minutes", sa.Float(), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("deadline", UTCDateTime(), nullable=False),
+        sa.Column("responded_at", UTCDateTime(), nullable=True),
+        sa.Column("outcome", sa.String(16), nullable=True),
+        sa.Column("agent", sa.String(128), nullable=True),
+        sa.Column("decided_at", UTCDateTime(), nullable=True),
+        sa.Column("escalated_at", UTCDateTime(), nullable=True),
+        sa.Column("escalated_to", JsonType, nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_sla_records"),
+        sa.UniqueConstraint("kind", "item_id", name="uq_sla_records_kind"),
+    )
+    op.create_index("ix_sla_records_outcome", "sla_records", ["outcome"])
+    op.create_index("ix_sla_records_brand_deadline", "sla_records", ["brand", "deadline"])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_sla_records_brand_deadline", table_name="sla_records")
+    op.drop_index("ix_sla_records_outcome", table_name="sla_records")
+    op.drop_table("sla_records")
