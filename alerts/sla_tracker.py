@@ -183,32 +183,37 @@ class SlaTracker:
         model = Incident if record.kind == "incident" else UrgentAlert
         item = session.get(model, record.item_id)
         if item is None:  # erased (privacy): nothing is owed any more
-            if record.outcome is None:
-                record.outcome, record.decided_at = VOID, now
-                report.void += 1
+            self._decide(record, record.outcome or VOID, now, report)
+            record.closed_at = now
             return
         responded, by = response_of(record.kind, item)
-        if responded is not None:
+        if responded is not None:  # answered: in time or late, and by whom; nothing changes after
             record.responded_at, record.agent = responded, (by or "")[:128] or None
-            if record.outcome is None:
-                record.outcome = MET if responded <= record.deadline else BREACHED
-                record.decided_at = now
-                report.met += record.outcome == MET
-                report.breached += record.outcome == BREACHED
+            self._decide(
+                record, record.outcome or (MET if responded <= record.deadline else BREACHED), now, report
+            )
+            record.closed_at = now
             return
         if record.outcome is None and _owed_nothing(item, record):
-            record.outcome, record.decided_at = VOID, now
-            report.void += 1
+            self._decide(record, VOID, now, report)
+            record.closed_at = now
             return
         record.agent = item.assigned_to  # who holds it: the breach is theirs until someone answers
         if record.outcome is None and now >= record.deadline:
-            record.outcome, record.decided_at = BREACHED, now
-            report.breached += 1
-        if record.outcome == BREACHED and record.escalated_at is None:
-            if item.status == RESOLVED:  # closed unanswered (the detector): nobody left to page
-                record.escalated_at, record.escalated_to = now, []
-                return
+            self._decide(record, BREACHED, now, report)
+        if record.outcome == BREACHED and record.escalated_at is None and item.status != RESOLVED:
             self._escalate(session, record, item, now, report)
+        if item.status == RESOLVED and record.outcome is not None:  # closed unanswered (the detector)
+            record.closed_at = now
+
+    @staticmethod
+    def _decide(record: SlaRecord, outcome: str, now: datetime, report: SlaPassReport) -> None:
+        if record.outcome is not None:
+            return
+        record.outcome, record.decided_at = outcome, now
+        report.met += outcome == MET
+        report.breached += outcome == BREACHED
+        report.void += outcome == VOID
 
     def _escalate(
         self, session: Session, record: SlaRecord, item: Any, now: datetime, report: SlaPassReport

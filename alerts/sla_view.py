@@ -33,14 +33,12 @@ class SlaRow(Protocol):
 
 def state_of(outcome: str | None, responded: bool, deadline: datetime, now: datetime) -> str:
     """running (the clock runs) | overdue (deadline passed, unanswered) | late (answered after it) |
-    met | void."""
+    met | void. A response the tracker has not judged yet counts by when it is seen."""
     if outcome in (MET, VOID):
         return outcome
-    if outcome == BREACHED:
+    if outcome == BREACHED or now >= deadline:
         return LATE if responded else OVERDUE
-    if now >= deadline:  # not judged yet by the tracker: passed all the same
-        return OVERDUE
-    return RUNNING
+    return MET if responded else RUNNING
 
 
 def annotate(session: Session, items: Sequence[SlaRow], now: datetime | None = None) -> None:
@@ -52,7 +50,10 @@ def annotate(session: Session, items: Sequence[SlaRow], now: datetime | None = N
         if record is None:
             continue
         item.sla_deadline = record.deadline
-        item.sla_state = state_of(record.outcome, record.responded_at is not None, record.deadline, now)
+        # an acknowledged incident has had its response, even before the tracker's next pass
+        seen = item.kind == "incident" and bool(getattr(item, "acknowledged_by", None))
+        responded = record.responded_at is not None or seen
+        item.sla_state = state_of(record.outcome, responded, record.deadline, now)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ The deadline is fixed when the row is written (``alerts.sla_tracker``): a later 
 targets does not move the deadlines already promised. ``outcome`` is None while the clock runs,
 then ``met`` (the response came by the deadline), ``breached`` (it did not) or ``void`` (no
 response was owed: a backfilled alert, a false alarm, an incident the detector closed in time).
-``escalated_at`` is set in the transaction that queued the escalation, so it happens once (or, for
-a breach closed unanswered, when that was seen: ``escalated_to`` is then empty).
+``escalated_at`` is set in the transaction that queued the escalation, so it happens once.
+``closed_at`` is set when nothing can change any more (answered, void, or closed unanswered).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class SlaRecord(Base):
     __tablename__ = "sla_records"
     __table_args__ = (
         UniqueConstraint("kind", "item_id", name="uq_sla_records_kind"),
-        Index("ix_sla_records_outcome", "outcome"),
+        Index("ix_sla_records_closed_at", "closed_at"),
         Index("ix_sla_records_brand_deadline", "brand", "deadline"),
     )
 
@@ -46,6 +46,8 @@ class SlaRecord(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_to: Mapped[list[str] | None] = mapped_column(JsonType)
+    #: set once nothing can change any more (answered, void, or closed unanswered): no longer read
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -61,12 +63,11 @@ def lookup(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str,
 
 
 def pending(session: Session, limit: int = 1000) -> list[SlaRecord]:
-    """Records whose clock still runs, or breached ones whose escalation is not settled yet (oldest
-    deadline first). A breach leaves this list once escalated, so passes stay small."""
-    unsettled = (SlaRecord.outcome == BREACHED) & SlaRecord.escalated_at.is_(None)
+    """Records still watched (not closed), oldest deadline first: the clock runs, or the deadline
+    passed and the item is still open and unanswered."""
     query = (
         select(SlaRecord)
-        .where(SlaRecord.outcome.is_(None) | unsettled)
+        .where(SlaRecord.closed_at.is_(None))
         .order_by(SlaRecord.deadline, SlaRecord.id)
         .limit(limit)
     )

@@ -36,6 +36,7 @@ def create_app(
         routes_deadletters,
         routes_mentions,
         routes_privacy,
+        routes_sla,
         routes_support,
     )
 
@@ -58,6 +59,7 @@ def create_app(
     app.include_router(routes_privacy.router)
     app.include_router(routes_corrections.router)
     app.include_router(routes_deadletters.router)
+    app.include_router(routes_sla.router)
     from shenava.web.app import mount_web  # the pages (support inbox) share the app, its database and port
 
     mount_web(app, settings)

@@ -165,6 +165,10 @@ class Service:
                 self._guarded,
                 self.dispatch_interval,
             )
+            from shenava.service.sla_job import register_sla_job
+
+            # SLA deadlines and the one escalation of each breach (issue 12 item 6), sent by dispatch
+            register_sla_job(self._scheduler, self.settings, self.pipeline.store.engine, self._guarded)
         self._scheduler.add_job(
             self._guarded("dispatch", self.dispatch_once),
             IntervalTrigger(seconds=self.dispatch_interval),

@@ -1,7 +1,8 @@
 """The inbox queue: incidents and urgent mentions in one list, filtered and ordered for triage.
 
-Order (until per-brand SLAs exist): active items first; among them snoozed ones last; then the
-higher severity first, then the one waiting longest. Resolved items (when asked for) follow,
+Order: active items first; among them snoozed ones last; then those whose SLA clock runs or is
+overdue, soonest deadline first (``alerts.sla_view``); then the higher severity first, then the one
+waiting longest. Resolved items (when asked for) follow,
 newest resolution first. An urgent mention's severity is the one its alert carried: critical
 when several reasons fired, high otherwise.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from alerts import sla_view
 from alerts.workflow import ACTIVE_STATUSES, raised_at, snoozed_until
 from shenava.web.formatting import MAX_LIST_TEXT
 from storage.models import Incident, Mention, UrgentAlert
@@ -82,6 +84,8 @@ class InboxItem:
     author: str | None = None
     url: str | None = None
     resolved_at: datetime | None = None
+    sla_deadline: datetime | None = None  # its SLA record's deadline (alerts.sla_view.annotate)
+    sla_state: str | None = None  # running | overdue | late | met | void (None: no record yet)
 
     @property
     def key(self) -> str:
@@ -209,10 +213,14 @@ def _matches(item: InboxItem, f: Filters, user_name: str | None) -> bool:
 
 
 def sort_key(item: InboxItem) -> tuple[Any, ...]:
+    """Active first, snoozed last among them; a running or overdue SLA deadline first, soonest first;
+    then severity, then the longest waiting. Resolved: newest resolution first."""
     if item.active:
-        return (0, item.snoozed_until is not None, -SEVERITY_RANK.get(item.severity, 1), item.raised_at)
+        clock = item.sla_deadline if item.sla_state in ("running", "overdue") else None
+        due = (0, clock.timestamp()) if clock is not None else (1, 0.0)
+        return (0, item.snoozed_until is not None, *due, -SEVERITY_RANK.get(item.severity, 1), item.raised_at)
     resolved = (item.resolved_at or item.raised_at).timestamp()
-    return (1, False, 0, -resolved)
+    return (1, False, 1, 0.0, 0, -resolved)
 
 
 def load(
@@ -244,6 +252,7 @@ def load(
         else:
             items += [_urgent_columns(row, now) for row in session.execute(query)]
     chosen = [i for i in items if _matches(i, f, user_name)]
+    sla_view.annotate(session, chosen, now)  # deadlines before the sort: the queue is ordered by them
     chosen.sort(key=sort_key)
     return chosen[:SHOW_LIMIT], len(chosen)
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
-from alerts import workflow
+from alerts import sla_view, workflow
 from alerts.workflow import WorkflowError
 from shenava.replies import outbox as reply_outbox
 from shenava.replies.senders import LocalReplySender, channel_for
@@ -46,6 +46,7 @@ def _queue_context(request: Request, session: Db, login: AnyUser) -> dict[str, o
         "matched": matched,
         "choices": queue.choices(session, web.brands),
         "active": "inbox",
+        "sla": sla_view.panel(session, request.app.state.settings, web.settings.language),  # issue 12 item 6
     }
 
 

@@ -34,15 +34,16 @@ def upgrade() -> None:
         sa.Column("decided_at", UTCDateTime(), nullable=True),
         sa.Column("escalated_at", UTCDateTime(), nullable=True),
         sa.Column("escalated_to", JsonType, nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_sla_records"),
         sa.UniqueConstraint("kind", "item_id", name="uq_sla_records_kind"),
     )
-    op.create_index("ix_sla_records_outcome", "sla_records", ["outcome"])
+    op.create_index("ix_sla_records_closed_at", "sla_records", ["closed_at"])
     op.create_index("ix_sla_records_brand_deadline", "sla_records", ["brand", "deadline"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_sla_records_brand_deadline", table_name="sla_records")
-    op.drop_index("ix_sla_records_outcome", table_name="sla_records")
+    op.drop_index("ix_sla_records_closed_at", table_name="sla_records")
     op.drop_table("sla_records")
