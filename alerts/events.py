@@ -26,6 +26,7 @@ EVENT_KINDS: dict[str, str] = {
     INCIDENT_RESOLVED: "The burst is over: the counts are back to the baseline.",
     URGENT_MENTION: "One mention needs a reply now (large account, crisis words, urgency, unanswered).",
     DELIVERY_FAILED: "A delivery was given up after its last attempt or a permanent error.",
+    "saved_search_alert": "A saved search's alert rule fired (mentions per hour, a large account).",
 }
 
 

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from alerts.messages import Words, event_title
+from alerts.rules.event import SAVED_SEARCH_ALERT
+from alerts.rules.event import summary_lines as saved_search_lines
 from alerts.text import clean_text
 
 TELEGRAM_LIMIT = 4096
@@ -62,6 +64,8 @@ def summary_lines(event: dict[str, Any]) -> list[str]:
         f"{words.label('kind', kind)} — {brand} ({severity})",
         clean_text(event_title(event, words), 300),
     ]
+    if kind == SAVED_SEARCH_ALERT:
+        return lines + saved_search_lines(event, words)
     if kind == "delivery_failed":
         lines.append(words.t("line.when", when=words.when(event.get("at"))))
         lines.append(words.t("line.channel_error", error=clean_text(event.get("error"), 300)))

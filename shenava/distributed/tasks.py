@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from alerts.rules import saved_search as saved_search_rules
 from domain.checkpoint import Checkpoint
 from domain.mention import RawMention
 from shenava.distributed import metrics, runtime
@@ -164,7 +165,7 @@ def check_urgent(self: Any, mention_ids: list[int]) -> int:
         # held like the embedded service's alerts_lock: no detection pass on another worker closes
         # an incident while this check folds an urgent mention into it
         with detection_transaction(rt.engine, datetime.now(UTC)):
-            return len(alerts.on_stored(mention_ids))
+            return len(alerts.on_stored(mention_ids)) + len(saved_search_rules.on_stored(alerts, mention_ids))
     except Exception as exc:
         if _exhausted(self, rt, exc):
             return 0

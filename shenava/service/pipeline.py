@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from alerts.rules import saved_search as saved_search_rules
 from domain.analysis import MentionAnalysis
 from domain.bounds import BoundsError, bounded_mention
 from domain.checkpoint import Checkpoint
@@ -199,6 +200,7 @@ class Pipeline:
         self.watermark.advance(max((m.created_at for m in mentions), default=None))
         with self.alerts_lock:
             events = check_urgent(self.alerts if alerts else None, saved.inserted_ids)
+            saved_search_rules.on_stored(self.alerts if alerts else None, saved.inserted_ids)
         t3 = time.perf_counter()
         report.inserted, report.duplicates = saved.inserted, saved.duplicates
         report.inserted_ids = list(saved.inserted_ids)

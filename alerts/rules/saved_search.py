@@ -1,0 +1,215 @@
+"""Judge saved searches' alert rules against newly stored mentions.
+
+Called after every stored batch (``shenava.service.pipeline``, ``shenava.distributed.tasks``) with
+the new mention ids. For each saved search whose rule is on, the new mentions its query matches are
+grouped by the local clock hour of their own time (event time, so a replay fires the same hours
+as the live stream did), and for each hour:
+
+* ``per_hour``: the hour's matching mentions in the whole archive are counted; at N or more the
+  rule fires, quoting the N-th of them by time;
+* ``followers``: the first new matching mention whose author has at least X followers fires it.
+
+A rule fires once per hour: the ``saved_search_firings`` row (unique per search, rule and hour)
+is written in the same transaction as the inbox row (an ``UrgentAlert`` whose reason is
+``saved_search``) and the outbox rows, so neither a restart, a redelivered batch nor a second
+worker fires it again. A saved search that cannot be judged is logged and skipped; it never stops
+a batch or the other searches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from alerts.rules.event import FOLLOWERS, PER_HOUR, SavedSearchAlert
+from alerts.text import clean_text
+from storage import saved_searches
+from storage.filters import conditions
+from storage.models import Mention, UrgentAlert
+from storage.query import MentionQuery
+from storage.saved_searches import SavedSearch, SavedSearchFiring
+
+if TYPE_CHECKING:
+    from alerts.engine import AlertEngine
+
+log = logging.getLogger(__name__)
+
+REASON = "saved_search"
+_ID_CHUNK = 500  # bounded IN lists (SQLite's variable limit)
+HOUR = timedelta(hours=1)
+
+
+def hour_start(moment: datetime, tz: str) -> datetime:
+    """The start (UTC) of the local clock hour holding ``moment``; Tehran's hours start at :30 UTC."""
+    local = moment.astimezone(ZoneInfo(tz))
+    return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def on_stored(alert_engine: AlertEngine | None, mention_ids: Sequence[int]) -> list[SavedSearchAlert]:
+    """Fire the rules the new mentions complete; their alerts are routed into the outbox."""
+    if alert_engine is None or not mention_ids:
+        return []
+    now, tz = alert_engine.clock(), alert_engine.messages.timezone
+    with Session(alert_engine.engine) as session, session.begin():
+        events = evaluate(session, list(mention_ids), tz, now)
+        # the engine's own routing, quiet hours and backfill guard, in this transaction
+        for event in alert_engine._to_deliver(session, events, now, None):
+            alert_engine._enqueue(session, event, now)
+    return events
+
+
+def evaluate(session: Session, mention_ids: list[int], tz: str, now: datetime) -> list[SavedSearchAlert]:
+    """The alerts the rules fire for these new mentions (rows written in ``session``)."""
+    events: list[SavedSearchAlert] = []
+    for search in saved_searches.with_rules(session):
+        try:
+            with session.begin_nested():
+                events += _judge(session, search, mention_ids, tz, now)
+        except Exception:  # one broken search must not stop the batch or the others
+            log.exception("saved search #%s could not be judged; skipped", search.id)
+    return events
+
+
+def _judge(
+    session: Session, search: SavedSearch, ids: list[int], tz: str, now: datetime
+) -> list[SavedSearchAlert]:
+    base = MentionQuery(text=search.query, tz=tz)
+    matched: list[Any] = []
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start : start + _ID_CHUNK]
+        query = select(Mention.id, Mention.created_at, Mention.author_followers).where(
+            *conditions(session, base), Mention.id.in_(chunk)
+        )
+        matched += session.execute(query).all()
+    matched.sort(key=lambda r: (r.created_at, r.id))
+    hours = sorted({hour_start(r.created_at, tz) for r in matched})
+    events = []
+    for hour in hours:
+        if search.rule_per_hour is not None:
+            event = _per_hour(session, search, hour, tz, now)
+            events += [event] if event else []
+        if search.rule_min_followers is not None:
+            big = [r for r in matched if hour_start(r.created_at, tz) == hour
+                   and (r.author_followers or 0) >= search.rule_min_followers]  # fmt: skip
+            if big:
+                count = _count(session, search, hour, tz)
+                event = _fire(session, search, FOLLOWERS, hour, big[0].id, count, now)
+                events += [event] if event else []
+    return events
+
+
+def _hour_conditions(session: Session, search: SavedSearch, hour: datetime, tz: str) -> list[Any]:
+    return conditions(session, MentionQuery(text=search.query, tz=tz, since=hour, until=hour + HOUR))
+
+
+def _count(session: Session, search: SavedSearch, hour: datetime, tz: str) -> int:
+    where = _hour_conditions(session, search, hour, tz)
+    return int(session.execute(select(func.count()).select_from(Mention).where(*where)).scalar_one())
+
+
+def _per_hour(
+    session: Session, search: SavedSearch, hour: datetime, tz: str, now: datetime
+) -> SavedSearchAlert | None:
+    assert search.rule_per_hour is not None
+    if _fired(session, search.id, PER_HOUR, hour):
+        return None
+    count = _count(session, search, hour, tz)
+    if count < search.rule_per_hour:
+        return None
+    nth = session.scalar(
+        select(Mention.id)
+        .where(*_hour_conditions(session, search, hour, tz))
+        .order_by(Mention.created_at, Mention.id)
+        .offset(search.rule_per_hour - 1)
+        .limit(1)
+    )
+    return _fire(session, search, PER_HOUR, hour, nth, count, now) if nth is not None else None
+
+
+def _fired(session: Session, search_id: int, rule: str, hour: datetime) -> bool:
+    query = select(SavedSearchFiring.id).where(
+        SavedSearchFiring.search_id == search_id,
+        SavedSearchFiring.rule == rule,
+        SavedSearchFiring.window_start == hour,
+    )
+    return session.scalar(query) is not None
+
+
+def _fire(
+    session: Session,
+    search: SavedSearch,
+    rule: str,
+    hour: datetime,
+    mention_id: int,
+    count: int,
+    now: datetime,
+) -> SavedSearchAlert | None:
+    """The firing, its inbox row and its event; None if this hour already fired for the rule."""
+    if _fired(session, search.id, rule, hour):
+        return None
+    m = session.get(Mention, mention_id)
+    assert m is not None
+    threshold = search.rule_per_hour if rule == PER_HOUR else search.rule_min_followers
+    firing = SavedSearchFiring(search_id=search.id, rule=rule, window_start=hour, mention_id=m.id,
+                               count=count, fired_at=now)  # fmt: skip
+    brand = (m.brands or ["-"])[0]
+    details = {
+        "reasons": [REASON],
+        "created_wall": now.isoformat(),
+        "saved_search": {
+            "id": search.id,
+            "name": search.name,
+            "rule": rule,
+            "threshold": threshold,
+            "window_start": hour.isoformat(),
+            "count": count,
+        },
+    }
+    row = UrgentAlert(
+        mention_id=m.id,
+        brand=brand,
+        conversation_key=f"saved-search:{search.id}:{rule}:{hour.strftime('%Y%m%dT%H%MZ')}",
+        status="open",
+        urgency=float(m.urgency or 0.0),
+        mention_count=count,
+        details=details,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(firing)
+            session.add(row)
+            session.flush()
+            firing.urgent_id = row.id
+            session.flush()
+    except IntegrityError:  # another worker fired this hour first: theirs pages
+        return None
+    quoted = {"text": clean_text(m.text, 500), "url": m.url, "author": m.author_handle or m.author_name,
+              "followers": m.author_followers, "source": m.source}  # fmt: skip
+    return SavedSearchAlert(
+        brand=brand,
+        severity="high",
+        at=m.created_at,
+        search_id=search.id,
+        search_name=search.name,
+        rule=rule,
+        window_start=hour,
+        count=count,
+        threshold=int(threshold or 0),
+        urgent_id=row.id,
+        mention_id=m.id,
+        text=quoted["text"],
+        url=m.url,
+        author=quoted["author"],
+        followers=m.author_followers,
+        source=m.source,
+        explanation={"mentions": [quoted]},
+    )
