@@ -1,7 +1,11 @@
-"""Counts over the mentions a ``MentionQuery`` matches, for the digest and the API: volume per
-local day or hour, sentiment share, share of voice between brands, touchpoint counts.
+"""Counts over the mentions a ``MentionQuery`` matches, for the digest, the API and the explore
+page: volume per local hour, day or week, sentiment share, share of voice between brands,
+touchpoint counts.
 
-Buckets are *local* days or hours in ``query.tz`` (Asia/Tehran by default).
+Buckets are *local* hours, days or (Saturday-first) weeks in ``query.tz`` (Asia/Tehran by
+default). A query the rollups can answer exactly (``storage.rollup_query``: brand, touchpoint,
+source, sentiment, language, dates) is read from them; any other (search text, author, reach…)
+counts the raw rows, as before.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Float, Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
+from storage import rollup_query
 from storage.filters import conditions, dialect
 from storage.limits import check_bucket_count, check_bucket_span
 from storage.models import Mention, MentionAspect, MentionBrand
 from storage.query import MentionQuery, SearchError
+from storage.rollup_query import ANY
+from storage.search_dates import week_start
 
 #: aggregates group UTC instants into slots this wide, then map slots to local buckets in Python;
 #: every real time zone offset is a multiple of 15 minutes, so no slot straddles a local boundary
@@ -56,24 +63,24 @@ class VolumePoint:
 
 
 def volume_by(
-    session: Session, query: MentionQuery, bucket: Literal["day", "hour"] = "day", *, fill: bool = True
+    session: Session,
+    query: MentionQuery,
+    bucket: Literal["day", "hour"] = "day",
+    *,
+    fill: bool = True,
+    rollups: bool = True,
 ) -> list[VolumePoint]:
     """Mention counts per local day or hour, split by sentiment, oldest first.
 
     With ``fill`` and both ``since``/``until`` set, empty buckets in the range are included.
+    ``rollups=False`` counts the raw rows even when the rollups could answer (tests, benchmarks).
     """
     if bucket not in ("day", "hour"):
         raise SearchError(f"bucket must be 'day' or 'hour', not {bucket!r}")
     check_bucket_span(query.since, query.until, bucket)
     zone = ZoneInfo(query.tz)
-    slot = _slot_expr(session).label("slot")
-    stmt = (
-        select(slot, Mention.sentiment_label, func.count())
-        .where(and_(True, *conditions(session, query)))
-        .group_by(slot, Mention.sentiment_label)
-    )
     counts: dict[datetime, Counter[str]] = {}
-    for slot_value, label, count in session.execute(stmt):
+    for slot_value, label, count in _slot_counts(session, query, bucket, rollups):
         start = _bucket_start(int(slot_value), bucket, zone)
         counts.setdefault(start, Counter())[label] += count
     check_bucket_count(len(counts), bucket)
@@ -88,6 +95,44 @@ def volume_by(
         VolumePoint(start, sum(c.values()), c["negative"], c["neutral"], c["positive"])
         for start, c in sorted(counts.items())
     ]
+
+
+def _scope(query: MentionQuery, rollups: bool) -> rollup_query.Scope | None:
+    return rollup_query.scope_of(query) if rollups else None
+
+
+def _slot_counts(
+    session: Session, query: MentionQuery, bucket: str, rollups: bool
+) -> list[tuple[int, str, int]]:
+    """(slot, sentiment, mentions): from the rollups when they can answer, else the raw rows."""
+    scope = _scope(query, rollups)
+    if scope is not None:
+        found = rollup_query.counts(session, scope, ("sentiment",), "slot" if bucket == "hour" else "day")
+        return [(slot, label, n) for (slot, label), n in found.items()]
+    slot = _slot_expr(session).label("slot")
+    stmt = (
+        select(slot, Mention.sentiment_label, func.count())
+        .where(and_(True, *conditions(session, query)))
+        .group_by(slot, Mention.sentiment_label)
+    )
+    return [(int(s), label, int(n)) for s, label, n in session.execute(stmt)]
+
+
+def volume_by_week(
+    session: Session, query: MentionQuery, *, fill: bool = True, rollups: bool = True
+) -> list[VolumePoint]:
+    """Mentions per local Saturday-first week, split by sentiment, oldest first (``start``: the
+    Saturday's local midnight, also for a range that starts mid-week)."""
+    zone = ZoneInfo(query.tz)
+    weeks: dict[date, list[VolumePoint]] = {}
+    for point in volume_by(session, query, "day", fill=fill, rollups=rollups):
+        weeks.setdefault(week_start(point.day), []).append(point)
+    return [
+        VolumePoint(datetime(first.year, first.month, first.day, tzinfo=zone),
+                    sum(p.total for p in days), sum(p.negative for p in days),
+                    sum(p.neutral for p in days), sum(p.positive for p in days))
+        for first, days in sorted(weeks.items())
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,8 +151,15 @@ class SentimentShare:
         return (self.positive - self.negative) / self.total if self.total else 0.0
 
 
-def touchpoint_counts(session: Session, query: MentionQuery) -> list[tuple[str, int]]:
+def touchpoint_counts(
+    session: Session, query: MentionQuery, *, rollups: bool = True
+) -> list[tuple[str, int]]:
     """How many matching mentions carry each touchpoint, most first (ties by name)."""
+    scope = _scope(query, rollups)
+    if scope is not None and scope.touchpoint == ANY:  # a touchpoint filter: its co-tags need rows
+        tags = rollup_query.names(session, "touchpoint", scope.brand)
+        found = rollup_query.counts(session, scope, ("touchpoint",), touchpoints=tags) if tags else Counter()
+        return sorted(((a, n) for (a,), n in found.items()), key=lambda item: (-item[1], item[0]))
     # an alias: a touchpoint filter's EXISTS over mention_aspects must not correlate with these rows
     # (it would be left with no FROM of its own: "returned no FROM clauses due to auto-correlation")
     tag = aliased(MentionAspect)
@@ -120,8 +172,12 @@ def touchpoint_counts(session: Session, query: MentionQuery) -> list[tuple[str, 
     return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
 
 
-def sentiment_share(session: Session, query: MentionQuery) -> SentimentShare:
+def sentiment_share(session: Session, query: MentionQuery, *, rollups: bool = True) -> SentimentShare:
     """How many matching mentions are negative, neutral and positive."""
+    scope = _scope(query, rollups)
+    if scope is not None:
+        c = Counter({label: n for (label,), n in rollup_query.counts(session, scope, ("sentiment",)).items()})
+        return SentimentShare(sum(c.values()), c["negative"], c["neutral"], c["positive"])
     stmt = (
         select(Mention.sentiment_label, func.count())
         .where(and_(True, *conditions(session, query)))
@@ -140,7 +196,7 @@ class VoiceShare:
 
 
 def share_of_voice(
-    session: Session, query: MentionQuery, brands: Sequence[str] | None = None
+    session: Session, query: MentionQuery, brands: Sequence[str] | None = None, *, rollups: bool = True
 ) -> list[VoiceShare]:
     """Each brand's share of the brand mentions matching ``query``, largest first (ties by name).
 
@@ -149,22 +205,11 @@ def share_of_voice(
     """
     compared = list(brands or query.brands)
     scoped = query.model_copy(update={"brands": []})
-    score = case(
-        (Mention.sentiment_label == "positive", 1), (Mention.sentiment_label == "negative", -1), else_=0
-    )
-    stmt = (
-        select(MentionBrand.brand, func.count(), func.sum(cast(score, Float)))
-        .join(Mention, Mention.id == MentionBrand.mention_id)
-        .where(and_(True, *conditions(session, scoped)))
-        .group_by(MentionBrand.brand)
-    )
-    if compared:
-        stmt = stmt.where(MentionBrand.brand.in_(compared))
-    if scoped.since:
-        stmt = stmt.where(MentionBrand.created_at >= scoped.since)
-    if scoped.until:
-        stmt = stmt.where(MentionBrand.created_at < scoped.until)
-    rows = {brand: (int(n), float(s or 0)) for brand, n, s in session.execute(stmt)}
+    scope = _scope(scoped, rollups)
+    if scope is not None and scope.brand == ANY:  # a brand filter in the text: its co-brands need rows
+        rows = _voice_from_rollups(session, scope, compared)
+    else:
+        rows = _voice_from_rows(session, scoped, compared)
     for brand in compared:
         rows.setdefault(brand, (0, 0.0))
     total = sum(n for n, _ in rows.values())
@@ -173,3 +218,45 @@ def share_of_voice(
         for brand, (n, s) in rows.items()
     ]
     return sorted(shares, key=lambda v: (-v.mentions, v.brand))
+
+
+def _voice_from_rollups(
+    session: Session, scope: rollup_query.Scope, compared: list[str]
+) -> dict[str, tuple[int, float]]:
+    """(mentions, sentiment sum) per brand; brands with no mention left out."""
+    brands = compared or rollup_query.names(session, "brand")
+    if not brands:
+        return {}
+    found = rollup_query.counts(session, scope, ("brand", "sentiment"), brands=brands,
+                                touchpoints=[scope.touchpoint])  # fmt: skip
+    rows: dict[str, tuple[int, float]] = {}
+    for (brand, label), n in sorted(found.items()):
+        count, score = rows.get(brand, (0, 0.0))
+        rows[brand] = (count + n, score + n * _SCORES.get(label, 0))
+    return rows
+
+
+_SCORES = {"positive": 1, "negative": -1}
+
+
+def _voice_from_rows(
+    session: Session, scoped: MentionQuery, compared: list[str]
+) -> dict[str, tuple[int, float]]:
+    score = case(
+        (Mention.sentiment_label == "positive", 1), (Mention.sentiment_label == "negative", -1), else_=0
+    )
+    # an alias, as in touchpoint_counts: a brand filter's EXISTS must not correlate with these rows
+    tag = aliased(MentionBrand)
+    stmt = (
+        select(tag.brand, func.count(), func.sum(cast(score, Float)))
+        .join(Mention, Mention.id == tag.mention_id)
+        .where(and_(True, *conditions(session, scoped)))
+        .group_by(tag.brand)
+    )
+    if compared:
+        stmt = stmt.where(tag.brand.in_(compared))
+    if scoped.since:
+        stmt = stmt.where(tag.created_at >= scoped.since)
+    if scoped.until:
+        stmt = stmt.where(tag.created_at < scoped.until)
+    return {brand: (int(n), float(s or 0)) for brand, n, s in session.execute(stmt)}

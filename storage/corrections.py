@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from storage import audit
+from storage import audit, rollups
 from storage.models import Mention, MentionAspect, MentionCorrection
 from storage.types import require_aware
 
@@ -92,6 +92,7 @@ def correct_mention(
     mention = session.scalars(select(Mention).where(Mention.id == mention_id).with_for_update()).first()
     if mention is None:
         raise MentionNotFoundError(f"no mention with id {mention_id}")
+    counted = rollups.read_dims(session.connection(), [mention.id])  # what the rollups hold now
     if mention.corrected_at is None:  # the model's output, kept once and for all
         mention.model_sentiment_label = mention.sentiment_label
         mention.model_sentiment_score = mention.sentiment_score
@@ -120,6 +121,10 @@ def correct_mention(
         | ({"reason": correction.reason} if correction.reason else {}),
     )  # fmt: skip
     session.flush()
+    # the correction wins in the rollups too: the old labels uncounted, the new ones counted
+    conn = session.connection()
+    rollups.apply(conn, rollups.combine(rollups.deltas(rollups.read_dims(conn, [mention.id])),
+                                        rollups.deltas(counted)))  # fmt: skip
     return correction
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from storage import rollups
 from storage.accounts import AuditEntry
 from storage.models import (
     Delivery,
@@ -116,6 +117,7 @@ def erase(session: Session, mention_ids: Sequence[int]) -> Counter[str]:
         urgent_ids.update(session.scalars(select(UrgentAlert.id).where(UrgentAlert.mention_id.in_(group))))
     touched.update(_scrub_documents(session, ids, urgent_ids, keep_text=False))
     for group in chunks(sorted(ids)):
+        rollups.remove(session.connection(), group)  # uncounted while their rows still say what they were
         for table, column in (
             (UrgentAlert, UrgentAlert.mention_id),
             (MentionBrand, MentionBrand.mention_id),

@@ -8,6 +8,7 @@ from typing import Literal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from storage import rollup_query
 from storage.filters import conditions
 from storage.models import Mention
 from storage.query import MentionQuery
@@ -15,9 +16,16 @@ from storage.query import MentionQuery
 _COLUMNS = {"source": Mention.source, "lang": Mention.lang, "emotion": Mention.emotion}
 
 
-def facet_counts(session: Session, query: MentionQuery, name: str, limit: int = 10) -> list[tuple[str, int]]:
+def facet_counts(
+    session: Session, query: MentionQuery, name: str, limit: int = 10, *, rollups: bool = True
+) -> list[tuple[str, int]]:
     """(value, mentions) for ``name`` in source / lang / emotion, most first (ties by value)."""
     col = _COLUMNS[name]
+    scope = rollup_query.scope_of(query) if rollups and name in ("source", "lang") else None
+    if scope is not None:  # source and language are rollup dimensions (emotion is not)
+        found = rollup_query.counts(session, scope, (name,))
+        ranked = sorted(((str(v), n) for (v,), n in found.items()), key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
     stmt = (
         select(col, func.count())
         .where(and_(True, col.is_not(None), *conditions(session, query)))

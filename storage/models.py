@@ -280,5 +280,6 @@ class Delivery(Base):
 from storage import accounts as _accounts  # noqa: E402, F401
 from storage import deadletters as _deadletters  # noqa: E402, F401
 from storage import retained as _retained  # noqa: E402, F401
+from storage import rollups as _rollups  # noqa: E402, F401
 from storage import saved_searches as _saved_searches  # noqa: E402, F401
 from storage import sla_records as _sla_records  # noqa: E402, F401

@@ -20,6 +20,7 @@ from domain.checkpoint import Checkpoint
 from domain.identity import content_id
 from domain.mention import RawMention
 from domain.metrics import metric_count
+from storage import rollups
 from storage.db import session_factory
 from storage.models import (
     ListenerCheckpoint,
@@ -139,6 +140,8 @@ class MentionStore:
             # Sorted by key: concurrent writers then lock keys in one order and cannot deadlock.
             new_ids = self._insert_new(conn, [rows[key] for key in sorted(rows)])
             self._insert_children(conn, [(new_ids[key], row) for key, row in rows.items() if key in new_ids])
+            # the analysts' counters, in this transaction (storage.rollups says why not triggers)
+            rollups.add_rows(conn, (row for key, row in rows.items() if key in new_ids))
             if checkpoint is not None:
                 self._upsert_checkpoint(conn, checkpoint, collected)
         inserted_ids = [new_ids[key] for key in rows if key in new_ids]
