@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from alerts.digest.period import DigestPeriod
 from alerts.incidents.state import read_state
+from alerts.sla_report import SlaFigures, sla_report
 from alerts.workflow import DETECTOR, raised_at
 from storage.aggregates import (
     SentimentShare,
@@ -66,6 +67,7 @@ class BrandDigest:
     keyphrases: list[tuple[str, float]]
     praise: list[MentionHit]
     incidents: list[IncidentRow]
+    sla: SlaFigures | None = None  # met/breached deadlines that fell in the period (alerts.sla_report)
 
     @property
     def volume_change(self) -> float | None:
@@ -117,6 +119,12 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
         )
         for i in rows
     ]  # fmt: skip
+
+
+def _sla(session: Session, brand: str, period: DigestPeriod) -> SlaFigures | None:
+    """The brand's SLA figures for deadlines in the period (None: no deadline fell in it)."""
+    figures = sla_report(session, period.range.start, period.range.end, brand=brand).brands
+    return figures[0] if figures else None
 
 
 def _themes(session: Session, brand: str, period: DigestPeriod, examples: int) -> list[Theme]:
@@ -186,6 +194,7 @@ def build_digest(
                     session, _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=3)
                 ).items,
                 incidents=_incidents(session, brand, period),
+                sla=_sla(session, brand, period),
             )
         )
     return digest

@@ -20,6 +20,8 @@ from markupsafe import Markup
 from alerts.digest.charts import SENTIMENT_COLOURS, StackedPoint, line_chart, stacked_chart
 from alerts.digest.data import BrandDigest, Digest
 from alerts.digest.period import jalali_long, jalali_short
+from alerts.messages import Words
+from alerts.sla_report import SlaFigures
 from storage.search_dates import to_persian_digits
 
 ASPECTS_FA = {
@@ -135,6 +137,20 @@ def subject(digest: Digest) -> str:
     return f"گزارش {kind} شنوا — {digest.period.label()}"
 
 
+def sla_line(figures: SlaFigures | None) -> str:
+    """«۸۰٪ در مهلت (۴ از ۵)؛ ۱ مورد دیرتر از مهلت», or the words for none due (alerts.messages)."""
+    words = Words("fa")
+    if figures is None or not figures.total:
+        return words.t("sla.none")
+    return words.t(
+        "sla.digest_line",
+        percent=words.percent(figures.met_share),
+        met=words.number(figures.met),
+        total=words.number(figures.total),
+        breached=words.number(figures.breached),
+    )
+
+
 def render_html(digest: Digest, display_names: dict[str, str] | None = None) -> str:
     """The complete HTML document (used both as the e-mail body and as the standalone file)."""
     names = display_names or {}
@@ -146,7 +162,7 @@ def render_html(digest: Digest, display_names: dict[str, str] | None = None) -> 
     return _env().get_template("digest.html").render(
         title=subject(digest), period=digest.period, sections=sections, names=names,
         generated=local_time(digest.generated_at, tz), when=lambda m: local_time(m, tz),
-        colours=SENTIMENT_COLOURS,
+        colours=SENTIMENT_COLOURS, sla_line=sla_line, sla_title=Words("fa").t("sla.digest_title"),
     )  # fmt: skip
 
 
@@ -168,6 +184,7 @@ def render_text(digest: Digest, display_names: dict[str, str] | None = None) -> 
             lines.append("  گلایه‌ها: " + "، ".join(themes))
         if b.keyphrases:
             lines.append("  عبارت‌های پرتکرار: " + "، ".join(term for term, _ in b.keyphrases))
+        lines.append(f"  {Words('fa').t('sla.digest_title')}: {sla_line(b.sla)}")
         for i in b.incidents:
             lines.append(
                 f"  رخداد #{to_persian_digits(i.id)} ({SEVERITY_FA.get(i.severity, i.severity)}): "
