@@ -1,8 +1,10 @@
 """Streaming export of search results: CSV, JSON Lines and Parquet.
 
 Rows are written as they are read (``storage.search.iter_mentions``), so a million-row export
-holds one chunk in memory. CSV cells that a spreadsheet would run as a formula (=, +, -, @ at
-the start) get a leading apostrophe: mention text is hostile input.
+holds one chunk in memory (Parquet: one row group). CSV text cells that a spreadsheet would run
+as a formula (=, +, -, @, tab or CR at the start) get a leading apostrophe: mention text is
+hostile input. Column names are the English field names below in every format (machine-friendly,
+the same as the API's JSON), whatever the page's language.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ FIELDS = (
 )  # fmt: skip
 FORMATS = ("csv", "jsonl", "parquet")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TEXT_FIELDS = {"url", "author_handle", "author_name", "text", "external_id"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+}
 
 
 def hit_record(hit: MentionHit) -> dict[str, Any]:
@@ -32,10 +38,11 @@ def hit_record(hit: MentionHit) -> dict[str, Any]:
     return {name: record[name] for name in FIELDS}
 
 
-def _csv_cell(name: str, value: Any) -> Any:
+def _csv_cell(value: Any) -> Any:
+    """A cell's value; any text (lists joined with ``|``) that starts like a formula is quoted."""
     if isinstance(value, list):
-        return "|".join(value)
-    if name in _TEXT_FIELDS and isinstance(value, str) and value.startswith(_FORMULA_START):
+        value = "|".join(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return "" if value is None else value
 
@@ -47,7 +54,7 @@ def iter_csv(hits: Iterable[MentionHit]) -> Iterator[str]:
     writer.writerow(FIELDS)
     for count, hit in enumerate(hits, 1):
         record = hit_record(hit)
-        writer.writerow([_csv_cell(name, record[name]) for name in FIELDS])
+        writer.writerow([_csv_cell(record[name]) for name in FIELDS])
         if count % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -67,10 +74,19 @@ def write_text(chunks: Iterable[str], out: IO[str]) -> None:
 
 def write_parquet(hits: Iterable[MentionHit], path: str | Path, *, batch_rows: int = 10_000) -> int:
     """Write a Parquet file in row groups of ``batch_rows``; returns the number of rows."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    counted = _Counted(hits)
+    with target.open("wb") as out:
+        for chunk in iter_parquet(counted, batch_rows=batch_rows):
+            out.write(chunk)
+    return counted.count
 
-    schema = pa.schema([
+
+def parquet_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema([
         ("id", pa.int64()), ("created_at", pa.timestamp("us", tz="UTC")), ("source", pa.string()),
         ("external_id", pa.string()), ("url", pa.string()), ("author_handle", pa.string()),
         ("author_name", pa.string()), ("author_followers", pa.int64()), ("lang", pa.string()),
@@ -78,18 +94,66 @@ def write_parquet(hits: Iterable[MentionHit], path: str | Path, *, batch_rows: i
         ("sentiment_score", pa.float64()), ("aspects", pa.list_(pa.string())), ("urgency", pa.float64()),
         ("text", pa.string()),
     ])  # fmt: skip
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    total = 0
-    with pq.ParquetWriter(str(target), schema) as writer:
+
+
+def iter_parquet(hits: Iterable[MentionHit], *, batch_rows: int = 10_000) -> Iterator[bytes]:
+    """A Parquet file in pieces: each row group's bytes as soon as it is written, the footer last.
+
+    Parquet needs no seeking to write, so the pieces can go straight to an HTTP response.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema()
+    sink = _Pieces()
+    with pq.ParquetWriter(sink, schema) as writer:
         batch: list[dict[str, Any]] = []
+        written = 0
         for hit in hits:
             batch.append({name: getattr(hit, name) for name in FIELDS})
             if len(batch) >= batch_rows:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                total += len(batch)
+                written += len(batch)
                 batch = []
-        if batch or total == 0:
+                yield sink.take()
+        if batch or written == 0:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-            total += len(batch)
-    return total
+    yield sink.take()
+
+
+class _Pieces(io.RawIOBase):
+    """A write-only file that keeps what was written until ``take`` hands it on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: list[bytes] = []
+        self._at = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        piece = bytes(data)
+        self._parts.append(piece)
+        self._at += len(piece)
+        return len(piece)
+
+    def tell(self) -> int:
+        return self._at
+
+    def take(self) -> bytes:
+        out, self._parts = b"".join(self._parts), []
+        return out
+
+
+class _Counted:
+    """An iterable that counts what passed through it."""
+
+    def __init__(self, items: Iterable[MentionHit]) -> None:
+        self._items = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[MentionHit]:
+        for item in self._items:
+            self.count += 1
+            yield item

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
 
 from shenava.api.deps import Analyst, SessionDep
 from shenava.api.responses import ARCHIVE
 from storage.aggregates import sentiment_share, share_of_voice, touchpoint_counts, volume_by
-from storage.limits import (
-    EXPORT_TIME_LIMIT_S,
-    MAX_EXPORT_ROWS,
-    MAX_FOLLOWERS,
-    MAX_LIMIT,
-    MAX_OFFSET,
-    limit_time,
-)
+from storage.limits import MAX_EXPORT_ROWS, MAX_FOLLOWERS, MAX_LIMIT, MAX_OFFSET
 from storage.query import MentionHit, MentionQuery
-from storage.search import iter_mentions, search_mentions
+from storage.search import search_mentions
 
 router = APIRouter(prefix="/api/v1", tags=["archive"], responses=ARCHIVE)
 
@@ -91,14 +82,15 @@ def list_mentions(request: Request, params: QueryParams, session: SessionDep, _:
 
 @router.get(
     "/mentions/export",
-    summary="Export mentions (CSV or JSON Lines, streamed)",
+    summary="Export mentions (CSV, JSON Lines or Parquet, streamed)",
     response_class=StreamingResponse,
     responses={
         200: {
-            "description": "The matching mentions as CSV (UTF-8) or JSON Lines, streamed.",
+            "description": "The matching mentions as CSV (UTF-8), JSON Lines or Parquet, streamed.",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
                 "application/x-ndjson": {"schema": {"type": "string"}},
+                "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },
@@ -107,7 +99,7 @@ def export_mentions(
     request: Request,
     params: QueryParams,
     _: Analyst,
-    format: Annotated[Literal["csv", "jsonl"], Query(description="csv or jsonl")] = "csv",
+    format: Annotated[Literal["csv", "jsonl", "parquet"], Query(description="csv, jsonl or parquet")] = "csv",
     max_rows: Annotated[
         int | None,
         Query(
@@ -117,34 +109,9 @@ def export_mentions(
         ),
     ] = None,
 ) -> StreamingResponse:
-    from storage.export import iter_csv, iter_jsonl
+    from shenava.api.export_stream import export_response
 
-    query = build_query(request, params)
-    sessions = request.app.state.sessions
-    session: Session = sessions()
-    try:  # validate before the 200 goes out: later errors could only cut the stream
-        limit_time(session, EXPORT_TIME_LIMIT_S)
-        hits = iter_mentions(session, query, limit=max_rows or MAX_EXPORT_ROWS)
-        first = next(hits, None)
-    except Exception:  # SearchError → 400, database down → 503 (app handlers); never a leaked session
-        session.close()
-        raise
-
-    def rows():
-        try:
-            if first is not None:
-                yield first
-                yield from hits
-        finally:
-            session.close()
-
-    if format == "csv":
-        body, media = iter_csv(rows()), "text/csv; charset=utf-8"
-    else:
-        body, media = iter_jsonl(rows()), "application/x-ndjson; charset=utf-8"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    headers = {"Content-Disposition": f'attachment; filename="shenava-mentions-{stamp}.{format}"'}
-    return StreamingResponse(body, media_type=media, headers=headers)
+    return export_response(request.app.state.sessions, build_query(request, params), format, max_rows)
 
 
 @router.get("/aggregates/volume", summary="Mentions per local day or hour, by sentiment")

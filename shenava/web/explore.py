@@ -7,23 +7,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from shenava.web.explore_charts import Bar, columns, hbars
+from shenava.web.explore_charts import Bar, columns, hbars, notice
+from shenava.web.explore_volume import BUCKETS, volume_bars
 from shenava.web.formatting import Formatter
 from shenava.web.highlight import highlighted
-from storage.aggregates import sentiment_share, touchpoint_counts, volume_by
+from storage.aggregates import sentiment_share, touchpoint_counts
 from storage.boolean_query import QueryError, plan_query
 from storage.facets import facet_counts, top_authors
+from storage.limits import QueryTooLarge
 from storage.query import MentionHit, MentionQuery, SearchError
 from storage.query_normalizer import query_normalizer
 from storage.search import iter_mentions, search_mentions
-from storage.search_dates import jalali_label
 from storage.search_fts import tokens
 
 PAGE_SIZE = 30
@@ -49,13 +51,15 @@ def narrowed(q: str, extra: str) -> str:
     return f"({q}) {extra}" if re.search(r"(^|[\s()])OR([\s()]|$)", q) else f"{q} {extra}"
 
 
-def link(q: str) -> str:
-    return "/explore?" + urlencode({"q": q})
+def link(q: str, bucket: str = "day") -> str:
+    """The explore page of ``q`` (the volume chart's bucket kept when it is not the default)."""
+    return "/explore?" + urlencode({"q": q, **({"bucket": bucket} if bucket != "day" else {})})
 
 
 @dataclass
 class Explore:
     q: str
+    bucket: str = "day"
     error: str | None = None
     error_caret: str | None = None
     total: int = 0
@@ -75,8 +79,10 @@ def error_message(exc: SearchError, t: Any, digits: Any = str) -> str:
     return t("explore.query_error_at", column=digits(column), reason=reason) if column else reason
 
 
-def build(session: Session, q: str, tz: str, t: Any, fmt: Formatter, label_of: Any) -> Explore:
-    page = Explore(q=q)
+def build(
+    session: Session, q: str, tz: str, t: Any, fmt: Formatter, label_of: Any, bucket: str = "day"
+) -> Explore:
+    page = Explore(q=q, bucket=bucket if bucket in BUCKETS else "day")
     try:
         plan = plan_query(q, tz)
         query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=tz)
@@ -89,57 +95,111 @@ def build(session: Session, q: str, tz: str, t: Any, fmt: Formatter, label_of: A
         return page
     page.total = found.total
     page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
-    digits = fmt.number
+    asked = {w for term in plan.highlight for w in term.clause.tokens}
+    ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked)
     try:
-        asked = {w for term in plan.highlight for w in term.clause.tokens}
-        page.charts = _charts(session, query, q, t, fmt, digits, asked, label_of)
-    except SearchError as exc:  # too many buckets: narrow the dates
+        page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
+    except SearchError as exc:  # a cap past which a chart cannot be drawn: narrow the dates
         page.error = str(exc)
     return page
 
 
-def _charts(session: Session, query: MentionQuery, q: str, t: Any, fmt: Formatter, digits: Any,
-            asked: set[str], label_of: Any) -> dict[str, Markup]:  # fmt: skip
-    charts: dict[str, Markup] = {}
-    days = volume_by(session, query, "day", fill=False)
-    bars = []
-    for point in days:
-        day = point.start.date()
-        bars.append(
-            Bar(jalali_label(day, persian_digits=fmt.language == "fa"), point.total,
-                link(with_filter(q, "date", day.isoformat())),
-                (("negative", point.negative), ("neutral", point.neutral), ("positive", point.positive)))
-        )  # fmt: skip
-    charts["volume"] = columns(bars, t("explore.chart.volume"), digits)
-    share = sentiment_share(session, query)
-    charts["sentiment"] = hbars(
-        [Bar(t(f"sentiment.{s}"), getattr(share, s), link(with_filter(q, "sentiment", s)))
+@dataclass(frozen=True)
+class ChartContext:
+    """What every chart of one query needs: the query, the page's words and the volume bucket."""
+
+    session: Session
+    query: MentionQuery
+    q: str
+    t: Any
+    fmt: Formatter
+    label_of: Any
+    bucket: str = "day"
+    asked: frozenset[str] | set[str] = frozenset()
+
+    def link(self, name: str, value: str) -> str:
+        """The drill-down: this query AND ``name:value``, the bucket kept."""
+        return link(with_filter(self.q, name, value), self.bucket)
+
+
+def _volume(c: ChartContext) -> Markup:
+    title = c.t(f"explore.chart.volume_{c.bucket}")
+    try:
+        bars = volume_bars(c.session, c.query, c.bucket, c.fmt, lambda span: c.link("date", span))
+    except QueryTooLarge:  # too many hours: say so in the chart's place, the other charts still draw
+        return notice(title, c.t("explore.too_many_buckets"))
+    return columns(bars, title, c.fmt.number)
+
+
+def _sentiment(c: ChartContext) -> Markup:
+    share = sentiment_share(c.session, c.query)
+    return hbars(
+        [Bar(c.t(f"sentiment.{s}"), getattr(share, s), c.link("sentiment", s))
          for s in ("negative", "neutral", "positive")],
-        t("explore.chart.sentiment"), digits,
+        c.t("explore.chart.sentiment"), c.fmt.number,
     )  # fmt: skip
-    charts["touchpoints"] = hbars(
-        [Bar(label_of("touchpoint", a), n,
-             link(with_filter(q, "touchpoint", a))) for a, n in touchpoint_counts(session, query)[:10]],
-        t("explore.chart.touchpoints"), digits,
+
+
+def _touchpoints(c: ChartContext) -> Markup:
+    return hbars(
+        [Bar(c.label_of("touchpoint", a), n, c.link("touchpoint", a))
+         for a, n in touchpoint_counts(c.session, c.query)[:10]],
+        c.t("explore.chart.touchpoints"), c.fmt.number,
     )  # fmt: skip
-    for name in ("source", "lang"):
-        charts[name] = hbars(
-            [Bar(v, n, link(with_filter(q, name, v))) for v, n in facet_counts(session, query, name)],
-            t(f"explore.chart.{name}"), digits,
+
+
+def _facet(name: str) -> Callable[[ChartContext], Markup]:
+    def draw(c: ChartContext) -> Markup:
+        return hbars(
+            [Bar(v, n, c.link(name, v)) for v, n in facet_counts(c.session, c.query, name)],
+            c.t(f"explore.chart.{name}"), c.fmt.number,
         )  # fmt: skip
-    for by in ("volume", "reach"):
-        rows = top_authors(session, query, by)
-        charts[f"authors_{by}"] = hbars(
-            [Bar("@" + h, n if by == "volume" else f, link(with_filter(q, "author", h))) for h, n, f in rows],
-            t(f"explore.chart.authors_{by}"), digits,
+
+    return draw
+
+
+def _authors(by: Literal["volume", "reach"]) -> Callable[[ChartContext], Markup]:
+    def draw(c: ChartContext) -> Markup:
+        rows = top_authors(c.session, c.query, by)
+        return hbars(
+            [Bar("@" + h, n if by == "volume" else f, c.link("author", h)) for h, n, f in rows],
+            c.t(f"explore.chart.authors_{by}"), c.fmt.number,
         )  # fmt: skip
+
+    return draw
+
+
+def _terms(c: ChartContext) -> Markup:
     terms: Counter[str] = Counter()
     normalize = query_normalizer()
-    for hit in iter_mentions(session, query.model_copy(update={"sort": "newest"}), limit=300):
+    for hit in iter_mentions(c.session, c.query.model_copy(update={"sort": "newest"}), limit=300):
         words = tokens(normalize(hit.text[:2000]))
-        terms.update({w for w in words if len(w) > 2 and w not in _STOP and w not in asked})
-    charts["terms"] = hbars(
-        [Bar(w, n, link(narrowed(q, w))) for w, n in terms.most_common(10)],
-        t("explore.chart.terms"), digits,
+        terms.update({w for w in words if len(w) > 2 and w not in _STOP and w not in c.asked})
+    return hbars(
+        [Bar(w, n, link(narrowed(c.q, w), c.bucket)) for w, n in terms.most_common(10)],
+        c.t("explore.chart.terms"), c.fmt.number,
     )  # fmt: skip
-    return charts
+
+
+#: the page's charts in the order shown; a download draws one of them by name
+CHARTS: dict[str, Callable[[ChartContext], Markup]] = {
+    "volume": _volume,
+    "sentiment": _sentiment,
+    "touchpoints": _touchpoints,
+    "terms": _terms,
+    "authors_volume": _authors("volume"),
+    "authors_reach": _authors("reach"),
+    "source": _facet("source"),
+    "lang": _facet("lang"),
+}
+
+
+def one_chart(
+    session: Session, q: str, name: str, bucket: str, t: Any, fmt: Formatter, label_of: Any
+) -> Markup:
+    """Chart ``name`` of query ``q`` alone (for a download); QueryError/SearchError as the page."""
+    plan = plan_query(q, fmt.tz)
+    query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=fmt.tz)
+    asked = {w for term in plan.highlight for w in term.clause.tokens}
+    ctx = ChartContext(session, query, q, t, fmt, label_of, bucket if bucket in BUCKETS else "day", asked)
+    return CHARTS[name](ctx)

@@ -2,6 +2,8 @@
 which every bar is a link that adds its filter to the query (the drill-down).
 
 Bars grow from the right (the page reads RTL); labels and counts are escaped, digits Persian.
+Anchors are laid out for ``direction="ltr"`` (set on the root, so a chart draws the same inline,
+as a downloaded SVG and rendered to PNG); Persian labels still read right to left inside.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c
         x = width - label_w - w
         count = escape(digits(bar.value))  # type: ignore[operator]
         inner = (
-            f'<text x="{width - 4}" y="{y + 14}" font-size="11" text-anchor="start" fill="#222">'
+            f'<text x="{width - 4}" y="{y + 14}" font-size="11" text-anchor="end" fill="#222">'
             f"{escape(bar.label)}</text>"
             f'<rect x="{x:.1f}" y="{y + 3}" width="{max(w, 1):.1f}" height="{row - 6}" fill="{colour}">'
             f"<title>{escape(bar.label)}: {count}</title></rect>"
@@ -53,8 +55,12 @@ def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c
     return _svg(width, height, title, body)
 
 
-def columns(bars: Sequence[Bar], title: str, digits: object) -> Markup:
-    """Stacked columns over time (first bucket at the right), each column a link."""
+def columns(
+    bars: Sequence[Bar], title: str, digits: object, colours: dict[str, str] | None = None
+) -> Markup:
+    """Stacked columns over time (first bucket at the right), each column a link; ``colours``
+    maps a part's name to its fill (default: the sentiment colours)."""
+    colours = colours or SENTIMENT_COLOURS
     width, height, top_m, bottom_m, side = 560, 190, 22, 34, 30
     plot_h, plot_w = height - top_m - bottom_m, width - 2 * side
     top = max((b.value for b in bars), default=0) or 1
@@ -72,7 +78,7 @@ def columns(bars: Sequence[Bar], title: str, digits: object) -> Markup:
             y -= h
             inner.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{SENTIMENT_COLOURS.get(name, "#1c7ed6")}"/>'
+                f'fill="{colours.get(name, "#1c7ed6")}"/>'
             )
         label = f"{bar.label}: {digits(bar.value)}"  # type: ignore[operator]
         inner.append(f"<title>{escape(label)}</title>")
@@ -89,13 +95,22 @@ def columns(bars: Sequence[Bar], title: str, digits: object) -> Markup:
     return _svg(width, height, title, body)
 
 
+def notice(title: str, message: str, width: int = 560) -> Markup:
+    """A chart's place when it cannot be drawn (e.g. too many hours): its title and why."""
+    text = (
+        f'<text x="{width - 30}" y="48" font-size="12" text-anchor="end" fill="#c92a2a">'
+        f"{escape(message)}</text>"
+    )
+    return _svg(width, 70, title, [_title(width - 30, title), text])
+
+
 def _title(x: int, title: str) -> str:
-    return f'<text x="{x}" y="14" font-size="12" text-anchor="start" fill="#333">{escape(title)}</text>'
+    return f'<text x="{x}" y="14" font-size="12" text-anchor="end" fill="#333">{escape(title)}</text>'
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{escape(FONT)}">'
+        f'viewBox="0 0 {width} {height}" direction="ltr" font-family="{escape(FONT)}">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
