@@ -12,6 +12,7 @@ fired; its unique key is what makes an hour fire once, across restarts and worke
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -136,7 +137,11 @@ def _bounded(value: int | None, field: str, low: int, high: int) -> int | None:
 def teams_of(session: Session, account: str) -> list[str]:
     """The names of the teams ``account`` belongs to (``storage.teams``' tables)."""
     from storage.accounts import Account
-    from storage.teams import Team, TeamMember  # late: storage.models imports this module first
+
+    try:  # late: storage.models imports this module first
+        from storage.teams import Team, TeamMember
+    except ImportError:  # a checkout without teams (issue 12): sharing is private or everyone
+        return []
 
     query = (
         select(Team.name)
@@ -224,28 +229,14 @@ def firings(session: Session, search_id: int, limit: int = 20) -> list[SavedSear
 
 
 def to_json(row: SavedSearch) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "query": row.query,
-        "owner": row.owner,
-        "sharing": row.sharing,
-        "team": row.team,
-        "rule_enabled": row.rule_enabled,
-        "rule_per_hour": row.rule_per_hour,
-        "rule_min_followers": row.rule_min_followers,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-    }
+    fields = {name: getattr(row, name) for name in _FIELDS}
+    return {"id": row.id, "owner": row.owner, **fields,
+            "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()}  # fmt: skip
+
+
+#: the columns a person sets: ``Fields``' names are the columns' names
+_FIELDS = tuple(f.name for f in dataclasses.fields(Fields))
 
 
 def _columns(clean: Fields) -> dict[str, Any]:
-    return {
-        "name": clean.name,
-        "query": clean.query,
-        "sharing": clean.sharing,
-        "team": clean.team,
-        "rule_enabled": clean.rule_enabled,
-        "rule_per_hour": clean.rule_per_hour,
-        "rule_min_followers": clean.rule_min_followers,
-    }
+    return dataclasses.asdict(clean)

@@ -36,6 +36,7 @@ def create_app(
         routes_deadletters,
         routes_mentions,
         routes_privacy,
+        routes_saved_searches,
         routes_sla,
         routes_support,
     )
@@ -60,6 +61,7 @@ def create_app(
     app.include_router(routes_corrections.router)
     app.include_router(routes_deadletters.router)
     app.include_router(routes_sla.router)
+    app.include_router(routes_saved_searches.router)
     from shenava.web.app import mount_web  # the pages (support inbox) share the app, its database and port
 
     mount_web(app, settings)

@@ -33,7 +33,7 @@ class WebState:
 
 def mount_web(app: FastAPI, settings: Any) -> None:
     """Add the pages to ``app`` (which already has ``state.sessions`` from the API)."""
-    from shenava.web import routes_auth, routes_explore, routes_inbox
+    from shenava.web import routes_auth, routes_explore, routes_inbox, routes_searches
 
     web_settings = getattr(settings, "web", None) or WebSettings()
     app.state.web = WebState(
@@ -49,6 +49,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
     app.include_router(routes_auth.router)
     app.include_router(routes_inbox.router)
     app.include_router(routes_explore.router)
+    app.include_router(routes_searches.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shenava.web.searches_messages import SEARCHES_MESSAGES
+
 LANGUAGES = ("fa", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -252,6 +254,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explore.chart.authors_reach": ("نویسندگان پرمخاطب", "Top authors by reach"),
     "explore.chart.terms": ("واژه‌های پرتکرار", "Top terms"),
 }
+MESSAGES.update(SEARCHES_MESSAGES)  # the saved-searches pages
 
 MONTHS = {
     "fa": (
