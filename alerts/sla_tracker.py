@@ -36,7 +36,7 @@ from alerts.sla import deadline
 from alerts.sla_events import SlaIncidentBreached, SlaUrgentBreached
 from alerts.sla_settings import SlaSettings
 from alerts.workflow import DETECTOR, RESOLVED, raised_at
-from storage import sla_records
+from storage import audit, sla_records
 from storage.models import Incident, UrgentAlert
 from storage.sla_records import BREACHED, MET, VOID, SlaRecord
 
@@ -227,6 +227,10 @@ class SlaTracker:
             (c, c, quiet_until(self.quiet, c, event.kind, event.severity, now) or now) for c in channels
         ]
         enqueue(session, event, targets, now, self.messages)
+        # in the item's history, and a change the open inboxes' live updates notice
+        target = f"{record.kind}:{record.item_id}"
+        facts = {"to": ", ".join(channels), "deadline": record.deadline.isoformat()}
+        audit.record(session, actor="shenava", action="sla_escalated", target=target, new=facts, at=now)
         report.escalated.append(event)
 
     @staticmethod

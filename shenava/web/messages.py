@@ -192,6 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.note": ("یادداشت گذاشت", "added a note"),
     "audit.not_relevant": ("نامرتبط اعلام کرد", "marked not relevant"),
     "audit.raised": ("هشدار ثبت شد", "alert raised"),
+    "audit.sla_escalated": ("مهلت پاسخ گذشت؛ به مسیر پیگیری فرستاده شد", "deadline passed; escalated"),
     # time
     "time.minutes_ago": ("{n} دقیقه پیش", "{n} min ago"),
     "time.hours_ago": ("{n} ساعت پیش", "{n} h ago"),
