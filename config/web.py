@@ -34,6 +34,24 @@ class WebSettings(StrictModel):
     login_window_minutes: float = Field(
         default=15.0, gt=0, le=24 * 60, description="Window (minutes) in which failed logins are counted."
     )
+    api_rate_per_key: float = Field(
+        default=20.0,
+        gt=0,
+        le=100_000,
+        description="API requests per second allowed per API key (token bucket, per server process).",
+    )
+    api_burst_per_key: int = Field(
+        default=200, ge=1, le=1_000_000, description="API requests one key may send at once above its rate."
+    )
+    api_rate_per_ip: float = Field(
+        default=40.0,
+        gt=0,
+        le=100_000,
+        description="API requests per second allowed per client address (its keys and no key together).",
+    )
+    api_burst_per_ip: int = Field(
+        default=400, ge=1, le=1_000_000, description="API requests an address may send at once over its rate."
+    )
     live_poll_seconds: float = Field(
         default=1.0,
         gt=0,

@@ -37,6 +37,17 @@ class RequestLimits:
     #: how many distinct keys/addresses are remembered at most (least recently seen forgotten)
     max_tracked: int = 10_000
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> RequestLimits:
+        """The rates of the ``web`` section (``api_rate_per_key`` …); the defaults without one."""
+        web, default = getattr(settings, "web", None), cls()
+        return cls(
+            key_rate=getattr(web, "api_rate_per_key", default.key_rate),
+            key_burst=getattr(web, "api_burst_per_key", default.key_burst),
+            ip_rate=getattr(web, "api_rate_per_ip", default.ip_rate),
+            ip_burst=getattr(web, "api_burst_per_ip", default.ip_burst),
+        )
+
 
 class TokenBuckets:
     """One bucket per name: ``rate`` tokens a second up to ``burst``; a request takes one."""
@@ -136,4 +147,7 @@ class RequestLimitMiddleware:
 
 
 def install(app: Any, limits: RequestLimits | None = None) -> None:
+    """The limits given (tests), else those of the app's settings (``app.state.settings``)."""
+    if limits is None:
+        limits = RequestLimits.from_settings(getattr(app.state, "settings", None))
     app.add_middleware(RequestLimitMiddleware, limits=limits)
