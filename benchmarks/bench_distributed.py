@@ -5,6 +5,8 @@ state (from the first stored batch to the last, so model loading is not counted)
 ``shenava run`` (one process, SQLite) and for ``shenava beat`` + ``shenava worker`` with 1, 2
 and 4 worker processes (RabbitMQ, PostgreSQL), with the CPU the processes used (CPU seconds per
 1000 mentions and cores busy on average). The configured (builtin) sentiment model scores.
+CPU seconds per 1000 mentions hardly depend on what else loads the machine, the wall-clock rates
+do: each line ends with the load average, and the README sizes workers from the CPU figure.
 
     .venv/bin/python -m benchmarks distributed     (SHENAVA_BENCH_QUICK=1: 1000 lines, not 4000)
 
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,8 @@ class Figure:
     mentions: int
     seconds: float
     cpu_seconds: float
+    #: the machine's 1-minute load average when the run ended (other work slows wall-clock rates)
+    load: float = 0.0
 
     def line(self) -> str:
         rate = self.mentions / self.seconds if self.seconds else float("nan")
@@ -46,7 +51,7 @@ class Figure:
         cores = self.cpu_seconds / self.seconds if self.seconds else float("nan")
         return (
             f"{self.label:<22} {rate:8.1f} mentions/s  ({self.mentions} in {self.seconds:.1f} s; "
-            f"CPU {per_k:.1f} s per 1000 mentions, {cores:.2f} cores busy)"
+            f"CPU {per_k:.1f} s per 1000 mentions, {cores:.2f} cores busy; load {self.load:.1f})"
         )
 
 
@@ -79,8 +84,16 @@ def count_mentions(url: str) -> int:
         engine.dispose()
 
 
-def measure(label: str, url: str, total: int, procs: list[subprocess.Popen[bytes]], timeout: float) -> Figure:
-    """Steady state: from the first stored rows to the last mention stored."""
+def measure(
+    label: str,
+    url: str,
+    total: int,
+    procs: list[subprocess.Popen[bytes]],
+    timeout: float,
+    checked: Callable[[], bool] = lambda: True,
+) -> Figure:
+    """Steady state: from the first stored rows to the last mention stored and ``checked`` (the
+    cluster's urgent checks run as tasks after their batch: none may still wait)."""
     pgids = [p.pid for p in procs]
     deadline = time.monotonic() + timeout
     first: tuple[float, int, float] | None = None
@@ -88,9 +101,9 @@ def measure(label: str, url: str, total: int, procs: list[subprocess.Popen[bytes
         n = count_mentions(url)
         if first is None and n > 0:
             first = (time.monotonic(), n, group_cpu_seconds(pgids))
-        if n >= total and first is not None:
+        if n >= total and first is not None and checked():
             end, cpu = time.monotonic(), group_cpu_seconds(pgids)
-            return Figure(label, total - first[1], end - first[0], cpu - first[2])
+            return Figure(label, total - first[1], end - first[0], cpu - first[2], os.getloadavg()[0])
         time.sleep(0.1)
     raise TimeoutError(f"{label}: {count_mentions(url)} of {total} stored after {timeout:.0f} s")
 
@@ -159,7 +172,7 @@ def cluster(tmp: Path, replay: Path, total: int, workers: int) -> Figure:
         procs.append(start(cfg, tmp, f"{prefix}-beat", "beat"))
         procs.append(start(cfg, tmp, f"{prefix}-worker", "worker", "--concurrency", str(workers)))
         label = f"cluster, {workers} worker process{'es' if workers > 1 else ''}"
-        return measure(label, url, total, procs, timeout=900)
+        return measure(label, url, total, procs, timeout=900, checked=lambda: _alerts_idle(prefix))
     finally:
         stop(procs)
         _drop_queues(prefix)
@@ -168,16 +181,33 @@ def cluster(tmp: Path, replay: Path, total: int, workers: int) -> Figure:
         admin.dispose()
 
 
+def _alerts_idle(prefix: str) -> bool:
+    """No urgent check (nor batch) waits in the broker."""
+    from kombu import Connection
+
+    from shenava.distributed.queues import ALERTS, NLP, queue_name
+
+    with Connection(BROKER, connect_timeout=3) as conn:
+        channel = conn.channel()
+        try:
+            return all(
+                channel.queue_declare(queue=queue_name(prefix, kind), passive=True).message_count == 0
+                for kind in (NLP, ALERTS)
+            )
+        finally:
+            channel.close()
+
+
 def _drop_queues(prefix: str) -> None:
     from kombu import Connection
 
-    from shenava.distributed.queues import KINDS, queue_name
+    from shenava.distributed.queues import KINDS, dead_name, queue_name
 
     with Connection(BROKER, connect_timeout=3) as conn:
-        for kind in KINDS:
+        for name in [*(queue_name(prefix, kind) for kind in KINDS), dead_name(prefix)]:
             channel = conn.channel()
-            channel.queue_delete(queue_name(prefix, kind))
-            channel.exchange_delete(queue_name(prefix, kind))
+            channel.queue_delete(name)
+            channel.exchange_delete(name)
             channel.close()
 
 

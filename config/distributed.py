@@ -41,6 +41,14 @@ class DistributedSettings(StrictModel):
         le=50,
         description="Retries of a failed task (with backoff) before its batch goes to the dead letters.",
     )
+    delivery_limit: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="RabbitMQ: deliveries of one message before it is dead-lettered (<prefix>.dead, then "
+        "the dead letters). A message whose worker dies every time (SIGKILL, OOM) would otherwise come "
+        "back forever; a normal redelivery after one crash or a broker restart stays well under it.",
+    )
     detect_interval_seconds: float = Field(
         default=10.0, gt=0, le=3600, description="How often beat sends the spike-detection task."
     )

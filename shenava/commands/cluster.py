@@ -48,6 +48,9 @@ def print_cluster(report: dict) -> None:  # type: ignore[type-arg]
     console.print("[bold]queues[/]:")
     for q in report["queues"]:
         waiting = "not declared yet" if q["messages"] is None else f"{q['messages']} waiting"
+        if q["kind"] == "dead":  # no consumers by design: beat moves them to the dead letters
+            console.print(f"  {q['queue']}: {waiting} (past the delivery limit; shenava deadletter list)")
+            continue
         console.print(f"  {q['queue']}: {waiting}, {q['consumers'] or 0} consumers")
     state = "ON — listener polls are skipped" if report["backpressure"] else "off"
     console.print(f"[bold]backpressure[/]: {state} (nlp bound {report['nlp_queue_bound']})")

@@ -19,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from shenava.distributed import metrics, tasks
 from shenava.distributed.leader import LeaderLock
-from shenava.distributed.queues import LISTEN, NLP
+from shenava.distributed.queues import DEAD, LISTEN, NLP
 from shenava.service.scheduler import listener_interval, stop_on_signals
 
 if TYPE_CHECKING:
@@ -106,11 +106,27 @@ class Beat:
             return
         for depth in depths:
             metrics.QUEUE_DEPTH.labels(depth.name).set(depth.messages or 0)
+            if depth.kind == DEAD:
+                continue
             if depth.kind == LISTEN:
                 self.listen_waiting = depth.messages or 0
             if depth.kind == NLP:
                 over = (depth.messages or 0) > self.settings.distributed.nlp_queue_bound
                 metrics.BACKPRESSURE.set(1 if over else 0)
+
+    def drain_dead(self) -> None:
+        """The dead queue's messages into the dead letters (RabbitMQ only: Redis has no limit)."""
+        from shenava.distributed.app import is_rabbitmq
+        from shenava.distributed.dead_queue import declare, drain
+
+        if not is_rabbitmq(str(self.app.conf.broker_url)):
+            return
+        cfg = self.settings.distributed
+        try:
+            declare(self.app, cfg.queue_prefix)
+            drain(self.app, cfg.queue_prefix, self.engine, cfg.delivery_limit)
+        except Exception as exc:
+            log.warning("could not drain the dead-letter queue (%s); next time", type(exc).__name__)
 
     def run(self, *, max_seconds: float | None = None, tick: float = 1.0) -> int:
         self.schedule()
@@ -127,6 +143,7 @@ class Beat:
                     if elapsed - last_observed >= 5 and self.leader.held:
                         last_observed = elapsed
                         self.observe()
+                        self.drain_dead()
                     if max_seconds is not None and elapsed > max_seconds:
                         break
                     self.stop.wait(tick)

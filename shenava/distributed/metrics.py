@@ -3,7 +3,8 @@
 Workers (``shenava worker``): task latency and failures, listener polls by outcome (``ok``,
 ``busy``, ``backpressure``) — Celery's pool processes write them through prometheus_client's
 multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``, set by the command before this import).
-Beat (``shenava beat``): queue depths and whether backpressure is on.
+Beat (``shenava beat``): queue depths (``<prefix>.dead`` too), whether backpressure is on, and
+the messages it drained from the dead queue.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ TASK_SECONDS = Histogram(
 )
 FAILURES = Counter("shenava_task_failures_total", "Failed task runs (each retry counts)", ["task"])
 POLLS = Counter("shenava_listener_polls_total", "Listener polls by outcome", ["outcome"])
+DEAD_LETTERED = Counter(
+    "shenava_dead_lettered_total", "Messages past their delivery limit, drained by beat", ["task"]
+)
 QUEUE_DEPTH = Gauge("shenava_queue_depth", "Messages waiting in a queue", ["queue"], multiprocess_mode="max")
 BACKPRESSURE = Gauge(
     "shenava_backpressure", "1 while the nlp queue is past its bound (polls skipped)", multiprocess_mode="max"

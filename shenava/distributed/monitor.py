@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import Celery
 
-from shenava.distributed.queues import KINDS, queue_name
+from shenava.distributed.queues import DEAD, KINDS, dead_name, queue_name
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ def queue_depth(app: Celery, name: str) -> tuple[int, int] | None:
 
 
 def queue_depths(app: Celery, prefix: str) -> list[QueueDepth]:
-    """Every queue of the cluster; raises when the broker is unreachable."""
+    """Every queue of the cluster, the dead queue last; raises when the broker is unreachable."""
     out = []
-    for kind in KINDS:
-        name = queue_name(prefix, kind)
+    for kind in (*KINDS, DEAD):
+        name = dead_name(prefix) if kind == DEAD else queue_name(prefix, kind)
         found = queue_depth(app, name)
         out.append(QueueDepth(kind, name, *(found if found else (None, None))))
     return out

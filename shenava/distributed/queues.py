@@ -12,6 +12,8 @@ ALERTS = "alerts"
 IO = "io"
 
 KINDS = (LISTEN, NLP, ALERTS, IO)
+#: not consumed: messages past their delivery limit (``dead_queue``)
+DEAD = "dead"
 
 
 def queue_name(prefix: str, kind: str) -> str:
@@ -19,3 +21,8 @@ def queue_name(prefix: str, kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown queue {kind!r}; the queues are {', '.join(KINDS)}")
     return f"{prefix}.{kind}"
+
+
+def dead_name(prefix: str) -> str:
+    """The queue (and exchange) where RabbitMQ moves a message past its delivery limit."""
+    return f"{prefix}.dead"

@@ -116,6 +116,11 @@ def prepare(settings: Settings, *, eager_model: bool) -> None:
     import shenava.service.pipeline  # noqa: F401
 
 
+def prepared() -> Runtime | None:
+    """What ``prepare`` set up in this worker (None outside ``shenava worker``)."""
+    return _prepared
+
+
 def current() -> Runtime:
     """This process's runtime (built on first use where no pool forked, e.g. ``--pool solo``)."""
     global _current

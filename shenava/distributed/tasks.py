@@ -5,7 +5,8 @@
 | ``shenava.poll``         | listen | fetch up to ``batches_per_poll`` batches after the cursor      |
 | ``shenava.analyse_store``| nlp    | analyse; store mentions + checkpoint in one transaction        |
 | ``shenava.check_urgent`` | alerts | urgent single mentions among stored ids                        |
-| ``shenava.detect``       | alerts | one spike-detection pass (the detection lock serialises it)    |
+| ``shenava.detect``       | alerts | unanswered questions; sends one ``detect_brand`` per brand     |
+| ``shenava.detect_brand`` | alerts | one brand's spike detection (the brand's lock serialises it)   |
 | ``shenava.dispatch``     | io     | send the due outbox rows (claimed with SKIP LOCKED)            |
 | ``shenava.digest``       | io     | the daily or weekly digest                                     |
 | ``shenava.retrain``      | io     | ``shenava model train`` (the gate decides whether it activates)|
@@ -45,6 +46,7 @@ TASK_QUEUES = {
     "shenava.analyse_store": NLP,
     "shenava.check_urgent": ALERTS,
     "shenava.detect": ALERTS,
+    "shenava.detect_brand": ALERTS,
     "shenava.dispatch": IO,
     "shenava.digest": IO,
     "shenava.retrain": IO,
@@ -174,12 +176,29 @@ def check_urgent(self: Any, mention_ids: list[int]) -> int:
 
 @app.task(name="shenava.detect")
 def detect() -> int:
-    """One detection pass; passes from several workers queue on the detection lock."""
+    """A detection round: the unanswered questions, then one ``detect_brand`` per watched brand,
+    all up to the same moment (the newest stored mention in event time, else now)."""
+    from shenava.distributed import brand_detection
+
     rt = runtime.current()
     alerts, until = rt.pipeline.alerts, rt.detection_time(datetime.now(UTC))
     if alerts is None or until is None:
         return 0
-    events = alerts.detect(until)
+    events = brand_detection.unanswered(alerts, until)
+    for brand in brand_detection.watched_brands(alerts):
+        detect_brand.delay(brand, until.isoformat())
+    return len(events)
+
+
+@app.task(name="shenava.detect_brand")
+def detect_brand(brand: str, until: str) -> int:
+    """One brand's detection pass; two passes of one brand queue on the brand's lock."""
+    from shenava.distributed import brand_detection
+
+    alerts = runtime.current().pipeline.alerts
+    if alerts is None:
+        return 0
+    events = brand_detection.detect_brand(alerts, brand, datetime.fromisoformat(until))
     for event in events:
         log.info("alert: %s", event.title)
     return len(events)

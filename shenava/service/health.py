@@ -84,7 +84,9 @@ def _health(key: str, state: ListenerState | None, cp: ListenerCheckpoint | None
 
 def listener_health(session: Session) -> list[ListenerHealth]:
     """Every listener key that has run or stored a checkpoint, ordered by key."""
-    checkpoints = {cp.key: cp for cp in session.scalars(select(ListenerCheckpoint))}
+    # "<key>#published" rows are the Celery polls' cursors (shenava.distributed.tasks), not listeners
+    listed = select(ListenerCheckpoint).where(ListenerCheckpoint.key.not_like("%#published"))
+    checkpoints = {cp.key: cp for cp in session.scalars(listed)}
     states = {st.key: st for st in session.scalars(select(ListenerState))}
     return [
         _health(key, states.get(key), checkpoints.get(key)) for key in sorted(set(checkpoints) | set(states))

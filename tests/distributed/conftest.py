@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +28,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from storage.db import init_db
-from tests.conftest import PostgresServer
+from tests.conftest import PostgresServer, postgres_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "mentions.jsonl"
@@ -106,12 +107,12 @@ class Cluster:
         )
         return env
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[str]:
+    def start(self, name: str, *args: str, module: str = "shenava.cli") -> subprocess.Popen[str]:
         """A ``shenava`` process in its own process group (a SIGKILL reaches its pool too)."""
         log = (self.dir / f"{name}.log").open("a", encoding="utf-8")
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "shenava.cli", *args],
+                [sys.executable, "-m", module, *args],
                 cwd=self.dir,
                 env=self.env(),
                 stdout=log,
@@ -124,7 +125,13 @@ class Cluster:
         self.procs.append(proc)
         return proc
 
-    def worker(self, name: str, queues: str = "listen,nlp,alerts,io", concurrency: int = 1):  # type: ignore[no-untyped-def]
+    def worker(  # type: ignore[no-untyped-def]
+        self,
+        name: str,
+        queues: str = "listen,nlp,alerts,io",
+        concurrency: int = 1,
+        module: str = "shenava.cli",
+    ):
         return self.start(
             name,
             "worker",
@@ -134,6 +141,7 @@ class Cluster:
             str(concurrency),
             "--name",
             f"{name}@{self.prefix}",
+            module=module,
         )
 
     def log(self, name: str) -> str:
@@ -180,15 +188,15 @@ class Cluster:
 def _delete_queues(prefix: str, url: str = BROKER_URL) -> None:
     from kombu import Connection
 
-    from shenava.distributed.queues import KINDS, queue_name
+    from shenava.distributed.queues import KINDS, dead_name, queue_name
 
     try:
         with Connection(url, connect_timeout=3) as conn:
-            for kind in KINDS:
+            for name in [*(queue_name(prefix, kind) for kind in KINDS), dead_name(prefix)]:
                 channel = conn.channel()
                 try:
-                    channel.queue_delete(queue_name(prefix, kind))
-                    channel.exchange_delete(queue_name(prefix, kind))
+                    channel.queue_delete(name)
+                    channel.exchange_delete(name)
                 except Exception:
                     pass
                 finally:
@@ -196,6 +204,84 @@ def _delete_queues(prefix: str, url: str = BROKER_URL) -> None:
                         channel.close()
     except Exception:
         pass
+
+
+def broker_reachable(url: str = BROKER_URL) -> bool:
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+        return True
+    except Exception:
+        return False
+
+
+def _run(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def rabbitmq_restart(broker_url: str) -> Callable[[float], None]:
+    """``restart(pause)``: the machine's RabbitMQ stopped (``rabbitmqctl stop_app``) for ``pause``
+    seconds and started again, always (``finally``), waiting until it accepts connections.
+
+    Needs ``rabbitmqctl`` with the node's cookie (root or the rabbitmq user; CI runs as root);
+    without it the test skips, or fails where ``SHENAVA_REQUIRE_RABBITMQ=1``."""
+    probe = shutil.which("rabbitmqctl") and _run("rabbitmqctl", "status", timeout=60)
+    if not probe or probe.returncode != 0:
+        why = "no rabbitmqctl on PATH" if not probe else (probe.stderr or probe.stdout)[-300:]
+        rabbitmq_unavailable(f"the broker cannot be restarted here: {why}")
+
+    def restart(pause: float) -> None:
+        try:
+            stopped = _run("rabbitmqctl", "stop_app")
+            assert stopped.returncode == 0, stopped.stderr
+            assert not broker_reachable()
+            time.sleep(pause)
+        finally:
+            _run("rabbitmqctl", "start_app")
+            _run("rabbitmqctl", "await_startup")
+            assert wait_for(broker_reachable, 120, 1.0), "RabbitMQ did not come back"
+
+    return restart
+
+
+@pytest.fixture
+def postgres_restart(pg_server: PostgresServer) -> Callable[[], None]:
+    """``restart()``: the machine's PostgreSQL cluster restarted (``pg_ctlcluster … restart -m
+    fast``: every connection of every database is cut, as in a real outage), then waited for.
+
+    Only when the tests' server is this machine's cluster and ``pg_ctlcluster`` may run (root or
+    postgres; CI runs as root, one test at a time); else skip, or fail under
+    ``SHENAVA_REQUIRE_POSTGRES=1``. The outage lasts about a second: other tests on a shared
+    machine retry their connections."""
+    port = pg_server.admin_url.port or 5432
+    listed = _run("pg_lsclusters", "--no-header") if shutil.which("pg_lsclusters") else None
+    cluster = None
+    for line in (listed.stdout if listed and listed.returncode == 0 else "").splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[2] == str(port) and parts[3] == "online":
+            cluster = (parts[0], parts[1])
+    local = pg_server.admin_url.host in (None, "127.0.0.1", "localhost", "::1")
+    if cluster is None or not local:
+        postgres_unavailable(f"no local PostgreSQL cluster on port {port} that this user may restart")
+    assert cluster is not None
+
+    def restart() -> None:
+        try:
+            done = _run("pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "restart", "-m", "fast")
+            assert done.returncode == 0, done.stderr
+        finally:
+            if _run("pg_isready", "-h", "127.0.0.1", "-p", str(port)).returncode != 0:
+                _run("pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "start")
+            assert wait_for(lambda: _pg_ready(port), 120, 0.5), "PostgreSQL did not come back"
+
+    return restart
+
+
+def _pg_ready(port: int) -> bool:
+    return _run("pg_isready", "-h", "127.0.0.1", "-p", str(port), timeout=10).returncode == 0
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.3) -> bool:
@@ -219,13 +305,17 @@ def make_cluster(
 ) -> Iterator[Callable[..., Cluster]]:
     made: list[Cluster] = []
 
-    def make(lines: int = 600) -> Cluster:
+    def make(lines: int = 600, poison_at: int | None = None, **distributed: object) -> Cluster:
         db_url = pg_server.create_database()
         init_db(db_url)
         replay = tmp_path / "mentions.jsonl"
-        replay.write_text(
-            "".join(SAMPLE.read_text(encoding="utf-8").splitlines(True)[:lines]), encoding="utf-8"
-        )
+        chosen = SAMPLE.read_text(encoding="utf-8").splitlines(True)[:lines]
+        if poison_at is not None:  # that line's text kills the model (tests.distributed.poison_worker)
+            from tests.distributed.poison_worker import POISON
+
+            line = json.loads(chosen[poison_at])
+            chosen[poison_at] = json.dumps({**line, "text": f"{line['text']} {POISON}"}) + "\n"
+        replay.write_text("".join(chosen), encoding="utf-8")
         hook = Hook()
         prefix = f"t{uuid.uuid4().hex[:10]}"
         base = yaml.safe_load((ROOT / "config" / "shenava.yaml").read_text(encoding="utf-8"))
@@ -241,6 +331,7 @@ def make_cluster(
             "queue_prefix": prefix,
             "detect_interval_seconds": 2,
             "dispatch_interval_seconds": 1,
+            **distributed,
         }
         config = tmp_path / "shenava.yaml"
         config.write_text(yaml.safe_dump(base, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,7 +1,8 @@
 """The pipeline on Celery against the machine's real RabbitMQ and PostgreSQL: real ``shenava
 worker`` and ``shenava beat`` processes replay a file; every mention is stored exactly once and
 every alert delivered exactly once, through a second beat started by mistake, a worker killed
-with SIGKILL mid-run and every database connection cut (what a database restart does)."""
+with SIGKILL mid-run and every database connection cut, and a real restart of RabbitMQ and then
+of PostgreSQL mid-run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.distributed.conftest import Cluster, file_ids, wait_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.rabbitmq]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.rabbitmq, pytest.mark.timeout(900)]
 
 
 def stored_exactly_once(cluster: Cluster) -> None:
@@ -53,7 +54,10 @@ def test_sigkill_mid_run_and_cut_database_connections_lose_and_repeat_nothing(ma
     stored_exactly_once(cluster)
     checkpoint = cluster.query("SELECT state FROM listener_checkpoints WHERE key NOT LIKE '%#published'")
     assert checkpoint, "no checkpoint stored with the mentions"
+    delivered_exactly_once(cluster)
 
+
+def delivered_exactly_once(cluster: Cluster) -> None:
     def all_sent() -> bool:
         rows = cluster.query("SELECT status, count(*) FROM deliveries GROUP BY status")
         counts = dict(rows)
@@ -65,3 +69,26 @@ def test_sigkill_mid_run_and_cut_database_connections_lose_and_repeat_nothing(ma
     assert not repeated, f"delivered twice: {repeated[:5]}"
     sent = {r[0] for r in cluster.query("SELECT dedup_key FROM deliveries WHERE status = 'sent'")}
     assert set(keys) == sent
+
+
+def test_broker_and_database_restarts_mid_run_lose_and_repeat_nothing(  # type: ignore[no-untyped-def]
+    make_cluster, rabbitmq_restart, postgres_restart
+) -> None:
+    """RabbitMQ stopped and started while batches wait in its queues and one is being analysed,
+    then the PostgreSQL server restarted: workers and beat reconnect by themselves."""
+    cluster = make_cluster(lines=1400)
+    total = len(file_ids(cluster.replay_file))
+    cluster.start("beat", "beat")
+    cluster.worker("w1", concurrency=2)
+    assert wait_for(lambda: cluster.stored_count() >= 1, 240, 0.1), cluster.logs()
+    before = cluster.stored_count()
+    assert before < total
+    rabbitmq_restart(3.0)
+    # the workers reconnected: storing goes on
+    assert wait_for(lambda: cluster.stored_count() > before, 240, 0.5), cluster.logs()
+    assert cluster.stored_count() < total
+    postgres_restart()
+    assert wait_for(lambda: cluster.stored_count() >= total, 300, 1.0), cluster.logs()
+    stored_exactly_once(cluster)
+    delivered_exactly_once(cluster)
+    assert all(p.poll() is None for p in cluster.procs), "a process gave up instead of reconnecting"

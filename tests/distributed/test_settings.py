@@ -51,3 +51,22 @@ def test_required_rabbitmq_fails_instead_of_skipping(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("SHENAVA_REQUIRE_RABBITMQ")
     with pytest.raises(pytest.skip.Exception):
         rabbitmq_unavailable("down")
+
+
+def test_rabbitmq_queues_dead_letter_past_the_delivery_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHENAVA_BROKER_URL", raising=False)
+    app = configure(settings(queue_prefix="unit", delivery_limit=3))
+    nlp = {q.name: q for q in app.conf.task_queues}["unit.nlp"]
+    assert nlp.queue_arguments == {
+        "x-queue-type": "quorum",
+        "x-delivery-limit": 3,
+        "x-dead-letter-exchange": "unit.dead",
+        "x-dead-letter-routing-key": "unit.dead",
+    }
+    assert app.conf.task_routes["shenava.detect_brand"]["queue"] == "unit.alerts"
+    # a broker restart: workers reconnect without end, publishes wait for it
+    assert app.conf.broker_connection_retry and app.conf.broker_connection_max_retries is None
+    assert app.conf.task_publish_retry and app.conf.task_publish_retry_policy["max_retries"] >= 10
+    monkeypatch.setenv("SHENAVA_BROKER_URL", "redis://127.0.0.1:6379/0")  # Redis has no quorum queues
+    app = configure(settings(queue_prefix="unit"))
+    assert all(not q.queue_arguments for q in app.conf.task_queues)
