@@ -15,6 +15,9 @@ from markupsafe import Markup, escape
 
 from alerts.digest.charts import FONT, SENTIMENT_COLOURS
 
+#: room one axis label needs (a Jalali date in 10px digits)
+_LABEL_W = 70
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -25,7 +28,7 @@ class Bar:
     parts: tuple[tuple[str, int], ...] = ()
 
 
-def _link(href: str, body: str, label: str) -> str:
+def drill_link(href: str, body: str, label: str) -> str:
     h = escape(href)
     return (
         f'<a href="{h}" hx-get="{h}" hx-target="#explore" hx-select="#explore" hx-swap="outerHTML" '
@@ -38,7 +41,7 @@ def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c
     width, row, label_w = 320, 22, 120
     height = 24 + row * max(1, len(bars))
     top = max((b.value for b in bars), default=0) or 1
-    body = [_title(width - 4, title)]
+    body = [chart_title(width - 4, title)]
     for i, bar in enumerate(bars):
         y = 22 + i * row
         w = (width - label_w - 40) * bar.value / top
@@ -51,8 +54,8 @@ def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c
             f"<title>{escape(bar.label)}: {count}</title></rect>"
             f'<text x="{x - 4:.1f}" y="{y + 14}" font-size="10" text-anchor="end" fill="#555">{count}</text>'
         )
-        body.append(_link(bar.href, inner, f"{bar.label}: {digits(bar.value)}"))  # type: ignore[operator]
-    return _svg(width, height, title, body)
+        body.append(drill_link(bar.href, inner, f"{bar.label}: {digits(bar.value)}"))  # type: ignore[operator]
+    return svg_root(width, height, title, body)
 
 
 def columns(
@@ -64,9 +67,10 @@ def columns(
     width, height, top_m, bottom_m, side = 560, 190, 22, 34, 30
     plot_h, plot_w = height - top_m - bottom_m, width - 2 * side
     top = max((b.value for b in bars), default=0) or 1
-    body = [_title(width - side, title)]
+    body = [chart_title(width - side, title)]
     slot = plot_w / max(1, len(bars))
     bar_w = max(2.0, slot * 0.7)
+    every = max(1, -(-len(bars) // max(1, plot_w // _LABEL_W)))  # axis labels that do not overlap
     for i, bar in enumerate(bars):
         x = width - side - i * slot - (slot + bar_w) / 2
         y = top_m + plot_h
@@ -85,14 +89,13 @@ def columns(
         # a transparent full-height target so a short column is as easy to click as a tall one
         inner.insert(0, f'<rect x="{x:.1f}" y="{top_m}" width="{bar_w:.1f}" height="{plot_h}" fill="#fff" '
                         'fill-opacity="0"/>')  # fmt: skip
-        every = max(1, len(bars) // 8)
         if i % every == 0:
             inner.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom_m + 16}" font-size="10" '
                 f'text-anchor="middle" fill="#555">{escape(bar.label)}</text>'
             )
-        body.append(_link(bar.href, "".join(inner), label))
-    return _svg(width, height, title, body)
+        body.append(drill_link(bar.href, "".join(inner), label))
+    return svg_root(width, height, title, body)
 
 
 def notice(title: str, message: str, width: int = 560) -> Markup:
@@ -101,14 +104,14 @@ def notice(title: str, message: str, width: int = 560) -> Markup:
         f'<text x="{width - 30}" y="48" font-size="12" text-anchor="end" fill="#c92a2a">'
         f"{escape(message)}</text>"
     )
-    return _svg(width, 70, title, [_title(width - 30, title), text])
+    return svg_root(width, 70, title, [chart_title(width - 30, title), text])
 
 
-def _title(x: int, title: str) -> str:
+def chart_title(x: int, title: str) -> str:
     return f'<text x="{x}" y="14" font-size="12" text-anchor="end" fill="#333">{escape(title)}</text>'
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+def svg_root(width: int, height: int, title: str, body: list[str]) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" direction="ltr" font-family="{escape(FONT)}">'

@@ -1,7 +1,8 @@
 """The explore page (``/explore``): a boolean query, its results with the words marked, and charts
 that drill down; ``q2`` puts a second query (another period) beside the first; ``bucket`` shows
 volume per hour, day or week. ``/explore/export`` streams the results (CSV, JSON Lines, Parquet);
-``/explore/chart/{name}.svg|.png`` downloads one chart. Any role reads."""
+``/explore/chart/{name}.svg|.png`` downloads one chart; ``/dashboards`` (routes_dashboards) is
+included here. Any role reads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from shenava.api.export_stream import export_response
-from shenava.web import explore
+from shenava.web import explore, routes_dashboards
 from shenava.web import messages_analytics as _words  # noqa: F401  (adds the page's words)
 from shenava.web.chart_files import png, standalone_svg
 from shenava.web.deps import AnyUser, Db
@@ -25,6 +26,8 @@ from storage.limits import MAX_EXPORT_ROWS
 from storage.query import MentionQuery, SearchError
 
 router = APIRouter(include_in_schema=False)
+# the brand dashboards come with the explore page (the same readers, the same drill-down target)
+router.include_router(routes_dashboards.router)
 QueryText = Annotated[str, Query(max_length=1000)]
 Bucket = Annotated[Literal["hour", "day", "week"], Query()]
 

@@ -1,0 +1,72 @@
+"""Brand dashboards (``/dashboards``): pick a brand and a period (the last 7/30/90 days, or Jalali
+from/to days) and see the digest's content live, with trends; every figure drills into explore."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from shenava.web import messages_analytics as _words  # noqa: F401  (adds the page's words)
+from shenava.web.dashboard_charts import charts, colours
+from shenava.web.dashboard_period import PRESETS, PeriodError, read_period
+from shenava.web.dashboards import build_dashboard
+from shenava.web.deps import AnyUser, Db
+from shenava.web.formatting import Formatter
+from shenava.web.messages import label, translator
+from shenava.web.templating import render
+from storage.search_dates import jalali_label
+
+router = APIRouter(include_in_schema=False)
+Day = Annotated[str, Query(max_length=40)]
+
+
+@router.get("/dashboards")
+def dashboard_page(
+    request: Request,
+    session: Db,
+    login: AnyUser,
+    brand: Annotated[str, Query(max_length=64)] = "",
+    days: Annotated[int | None, Query(ge=1, le=366)] = None,
+    start: Annotated[str, Query(alias="from", max_length=40)] = "",
+    end: Annotated[str, Query(alias="to", max_length=40)] = "",
+) -> Response:
+    web = request.app.state.web
+    language = web.settings.language
+    t, fmt = translator(language), Formatter(language, web.tz)
+    brands, competitors = _brands(request)
+    brand = brand or (brands[0] if brands else "")
+
+    def name_of(b: str) -> str:
+        return str(web.brand_names.get(b, b))
+
+    def page(status: int = 200, **more: object) -> Response:
+        context = dict(login=login, active="dashboards", brands=brands, brand=brand, presets=PRESETS,
+                       start=start, end=end, days=days, board=None, error=None, name_of=name_of)  # fmt: skip
+        return render(request, "dashboard.html", status_code=status, **{**context, **more})
+
+    if not brands:
+        return page(error=t("dash.no_brands"))
+    if brand not in brands:
+        return page(400, error=t("dash.bad_brand", brand=brand))
+    try:
+        period = read_period(days, start, end, web.tz, datetime.now(UTC))
+    except PeriodError as exc:
+        values = {k: fmt.digits(v) if k == "n" else v for k, v in exc.values.items()}
+        return page(400, error=t(exc.key, **values))
+    board = build_dashboard(session, brand, period, competitors)
+    figures = charts(board, t, fmt, name_of, lambda g, v: label(language, g, v))
+    fa = language == "fa"
+    shown = t("dash.range", first=jalali_label(period.first, persian_digits=fa),
+              last=jalali_label(period.last, persian_digits=fa))  # fmt: skip
+    return page(board=board, figures=figures, colours=colours(board), days=period.preset, period_label=shown)
+
+
+def _brands(request: Request) -> tuple[list[str], list[str]]:
+    """(every configured brand, the competitors); with none marked, each other brand competes."""
+    configured = list(getattr(request.app.state.settings, "brands", []) or [])
+    names = [b.name for b in configured]
+    competitors = [b.name for b in configured if getattr(b, "competitor", False)]
+    return names, competitors or names
