@@ -30,9 +30,7 @@ def _span(value: str | None, day: str) -> str | None:
         return None
     found = _SPAN.match(value.strip())
     if not found:
-        raise ValueError(
-            f"{day}: working hours must be 'HH:MM-HH:MM' (e.g. 08:00-17:00) or null, got {value!r}"
-        )
+        raise ValueError(f"{day}: working hours must be 'HH:MM-HH:MM' (e.g. 08:00-17:00) or null")
     start = int(found[1]) * 60 + int(found[2])
     end = int(found[3]) * 60 + int(found[4])
     if end > 24 * 60 or end <= start:
@@ -170,13 +168,10 @@ class SlaSettings(StrictModel):
 
     @model_validator(mode="after")
     def _complete_defaults(self) -> SlaSettings:
-        missing = [
-            name
-            for name in ("first_response_minutes", "acknowledge_minutes")
-            if getattr(self.defaults, name) is None
-        ]
-        if missing:
-            raise ValueError(f"sla.defaults needs {', '.join(missing)}")
+        """A field left out of ``defaults`` keeps the built-in target (15 and 10 minutes)."""
+        builtin = {"first_response_minutes": 15.0, "acknowledge_minutes": 10.0, "escalate_to": []}
+        given = self.defaults.model_dump(exclude_none=True)
+        self.defaults = SlaTargets.model_validate({**builtin, **given})
         return self
 
     def targets(self, brand: str) -> SlaTargets:

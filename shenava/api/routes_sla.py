@@ -53,7 +53,7 @@ def _out(figures: object) -> SlaFiguresOut:
     "/sla",
     response_model=SlaOut,
     summary="SLA met % per brand and agent",
-    responses={400: _answer("The period is empty (since is not before until).")},
+    responses={400: _answer("The period is empty (since is not before until) or out of range.")},
 )
 def sla(
     request: Request,
@@ -71,8 +71,11 @@ def sla(
 ) -> SlaOut:
     from alerts.sla_report import sla_report
 
-    end = _aware(until) or datetime.now(UTC)
-    start = _aware(since) or end - timedelta(days=days)
+    try:
+        end = _aware(until) or datetime.now(UTC)
+        start = _aware(since) or end - timedelta(days=days)
+    except OverflowError:
+        raise HTTPException(status_code=400, detail="since/until out of range") from None
     if start >= end:
         raise HTTPException(status_code=400, detail="since must be before until")
     report = sla_report(session, start, end, brand=brand, kind=kind)
@@ -101,7 +104,7 @@ def sla(
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    """A time without an offset is read as UTC."""
+    """In UTC (a time without an offset is read as UTC); OverflowError at the calendar's ends."""
     if moment is None:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -105,6 +105,8 @@ def test_sla_route_refuses_bad_input_and_missing_keys(client: TestClient) -> Non
     bad = client.get("/api/v1/sla?since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z", headers=headers)
     assert bad.status_code == 400 and "since" in bad.json()["detail"]
     assert client.get("/api/v1/sla?days=0", headers=headers).status_code == 422
+    edge = client.get("/api/v1/sla?until=0001-01-01T00:30:00%2B01:00", headers=headers)
+    assert edge.status_code == 400 and "range" in edge.json()["detail"]
     assert client.get("/api/v1/sla?kind=other", headers=headers).status_code == 422
     empty = client.get("/api/v1/sla", headers=headers).json()
     assert empty["brands"] == [] and empty["overall"]["met_percent"] is None
