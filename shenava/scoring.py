@@ -72,7 +72,7 @@ def _metrics(data: dict[str, Any]) -> dict[str, int]:
 def result_fields(analysis: MentionAnalysis) -> dict[str, Any]:
     """The fields ``shenava score`` adds to each record (the exact contract)."""
     sentiment = analysis.sentiment
-    return {
+    fields: dict[str, Any] = {
         "lang": analysis.lang,
         "sentiment": {
             "label": sentiment.label,
@@ -84,6 +84,12 @@ def result_fields(analysis: MentionAnalysis) -> dict[str, Any]:
         "aspects": list(analysis.aspects),
         "urgency": round(float(analysis.urgency), 4),
     }
+    if sentiment.emotion is not None:  # models with an emotion head (the bundled one has it)
+        fields["sentiment"]["emotion"] = sentiment.emotion
+        fields["sentiment"]["emotion_probs"] = {
+            k: round(float(v), 6) for k, v in (sentiment.emotion_probs or {}).items()
+        }
+    return fields
 
 
 # Characters str.splitlines() (and some JSONL readers) treat as line breaks; JSON allows them raw

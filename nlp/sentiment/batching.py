@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from domain.analysis import LABELS, SentimentResult
+from nlp.sentiment.calibration import Calibration
 from nlp.sentiment.emotion import EmotionHead
 from nlp.sentiment.preprocess import preprocess
 from nlp.sentiment.script import to_persian_script
@@ -32,6 +33,8 @@ class BatchedClassifier(ABC):
     emotion_head: EmotionHead | None = None
     #: Finglish text is transliterated to Persian script before scoring (off only to measure its effect).
     finglish_to_script: bool = True
+    #: Temperature and label biases from the model directory's calibration.json (None: raw softmax).
+    calibration: Calibration | None = None
 
     def __init__(self, class_labels: list[str], batch_size: int, max_length: int) -> None:
         self.class_labels = class_labels  # model class index -> negative/neutral/positive
@@ -59,7 +62,7 @@ class BatchedClassifier(ABC):
         results: list[SentimentResult] = [EMPTY_RESULT] * len(clean)
         if todo:
             logits, features = self._infer([clean[i] for i in todo])
-            probs = softmax(logits)
+            probs = softmax(self.calibrated_logits(logits))
             emotions = (
                 self.emotion_head.probs(features)
                 if self.emotion_head is not None and features is not None
@@ -68,6 +71,9 @@ class BatchedClassifier(ABC):
             for row, i in enumerate(todo):
                 results[i] = self._result(probs[row], None if emotions is None else emotions[row])
         return results
+
+    def calibrated_logits(self, logits: np.ndarray) -> np.ndarray:
+        return logits if self.calibration is None else self.calibration.apply(logits, self.class_labels)
 
     def features(self, texts: Sequence[str]) -> np.ndarray | None:
         """The pooled features the emotion head reads, one row per text (zeros for an empty text);

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from domain.analysis import SentimentModel
+from nlp.sentiment.calibration import Calibration, CalibrationError
 from nlp.sentiment.fallback import LexiconFallbackSentimentModel
 from nlp.sentiment.labels import LabelMappingError
 from nlp.sentiment.onnx_backend import ONNX_FILE
@@ -70,8 +71,14 @@ def _load_directory(path: Path, settings: SentimentSettings, name: str | None) -
     if settings.backend == "onnx" or (settings.backend == "auto" and has_onnx):
         from nlp.sentiment.onnx_backend import OnnxSentimentModel
 
-        return _build(OnnxSentimentModel, path, settings, f"{name}:onnx" if name else None)
-    return _load_torch(str(path), settings, name=f"{name}:torch" if name else None)
+        model = _build(OnnxSentimentModel, path, settings, f"{name}:onnx" if name else None)
+    else:
+        model = _load_torch(str(path), settings, name=f"{name}:torch" if name else None)
+    try:
+        model.calibration = Calibration.load(path)
+    except CalibrationError as exc:
+        raise SentimentModelError(str(exc)) from exc
+    return model
 
 
 def _load_torch(source: str, settings: SentimentSettings, name: str | None) -> SentimentModel:

@@ -4,7 +4,8 @@ Contract (used for independent evaluation; keep it exact):
 ``shenava score --input IN --output OUT``. IN is JSONL, one object per line with at least
 ``"text"`` (or CSV with a ``text`` column; ``-`` is stdin/stdout). OUT is JSONL, one line per
 input record in the same order, with the input's fields plus ``lang``, ``sentiment``
-(label, score, probs), ``aspects`` and ``urgency``. A malformed line stops the run with an error
+(label, score, probs; emotion and emotion_probs when the model has an emotion head), ``aspects``
+and ``urgency``. A malformed line stops the run with an error
 naming its line number; with ``--skip-bad`` it is skipped and counted. Blank JSONL lines are
 ignored. Input is streamed in batches, never read whole.
 """

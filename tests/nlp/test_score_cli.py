@@ -29,6 +29,9 @@ def check_contract(record: dict, source: dict) -> None:
     assert abs(sum(sentiment["probs"].values()) - 1) < 1e-3
     assert -1 <= sentiment["score"] <= 1
     assert sentiment["label"] == max(sentiment["probs"], key=sentiment["probs"].get)
+    if "emotion" in sentiment:  # a model with an emotion head (the bundled one) adds its label and probs
+        assert sentiment["emotion"] == max(sentiment["emotion_probs"], key=sentiment["emotion_probs"].get)
+        assert abs(sum(sentiment["emotion_probs"].values()) - 1) < 1e-3
     assert isinstance(record["aspects"], list)
     assert 0 <= record["urgency"] <= 1
 
@@ -65,6 +68,7 @@ def test_jsonl_file_to_file(runner: CliRunner, tmp_path: Path) -> None:
     for row, source in zip(rows, RECORDS, strict=True):
         check_contract(row, source)
     assert rows[0]["lang"] == "fa" and "delivery" in rows[0]["aspects"]
+    assert all("emotion" in r["sentiment"] for r in rows if r["text"])  # the bundled emotion head
     assert rows[2]["lang"] == "en" and rows[4]["lang"] == "finglish"
     assert not (tmp_path / "out.jsonl.part").exists()
 
