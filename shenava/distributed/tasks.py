@@ -16,7 +16,9 @@ Each task is idempotent, which is what makes late acknowledgement safe: a redeli
 its mentions stored and skips them; its urgent check is re-sent for all of the batch's ids (the
 urgent check raises one alert per brand and conversation, the outbox one row per dedup key).
 A task that keeps failing is retried ``distributed.max_retries`` times with backoff; then its
-mentions go to the dead letters (``shenava deadletter``), so a poison batch never loops.
+mentions go to the dead letters (``shenava deadletter``), so a poison batch never loops. A batch
+that kills its worker instead of raising comes back on every delivery until RabbitMQ's delivery
+limit moves it to the dead queue (``dead_queue``), whose batches beat puts in the dead letters.
 """
 
 from __future__ import annotations
