@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, cast, func, null, select, text, union_all
 from sqlalchemy.orm import Session
 
 from storage.boolean_query import plan_query
@@ -133,15 +133,20 @@ def counts(
     at (a whole local day's rows: its midnight), fine for any bucket of a day or more.
 
     ``brands``/``touchpoints`` replace the scope's one name by a set (share of voice and the
-    touchpoint chart group by them, each mention counted once per name it carries)."""
-    out: Counter[tuple[Any, ...]] = Counter()
-    zone = ZoneInfo(ROLLUP_TZ)
+    touchpoint chart group by them, each mention counted once per name it carries). One statement
+    whatever the pieces (a UNION ALL): each round trip counts on a busy server."""
     # Tehran days serve any range, but as buckets only a Tehran query's (another zone's days differ)
     whole_days = time is None or (time == "day" and scope.tz == ROLLUP_TZ)
+    parts = []
     for table, low, high in _pieces(scope, whole_days):
-        time_col = table.slot if table is RollupSlot else table.day
-        cols = ([time_col] if time else []) + [getattr(table, name) for name in by]
-        stmt = select(*cols, func.sum(table.mentions)).group_by(*cols)
+        slot_col, day_col = (table.slot, None) if table is RollupSlot else (None, table.day)
+        time_col = slot_col if slot_col is not None else day_col
+        # slot and day side by side (the other NULL): PostgreSQL unions only columns of one type
+        times = [slot_col if slot_col is not None else cast(null(), Integer),
+                 day_col if day_col is not None else cast(null(), Date)] if time else []  # fmt: skip
+        groups = [c for c in (slot_col, day_col) if c is not None and time]
+        dims = [getattr(table, name) for name in by]
+        stmt = select(*times, *dims, func.sum(table.mentions)).group_by(*groups, *dims)
         tag, point = table.brand, table.touchpoint
         stmt = stmt.where(tag.in_(brands) if brands is not None else tag == scope.brand)
         stmt = stmt.where(point.in_(touchpoints) if touchpoints is not None else point == scope.touchpoint)
@@ -153,30 +158,34 @@ def counts(
             stmt = stmt.where(time_col >= low)
         if high is not None:
             stmt = stmt.where(time_col < high)
-        for row in session.execute(stmt):
+        parts.append(stmt)
+    out: Counter[tuple[Any, ...]] = Counter()
+    zone = ZoneInfo(ROLLUP_TZ)
+    for row in session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
+        if time:
+            slot, day = row[0], row[1]
+            key = (slot if slot is not None else slot_of(_midnight(day, zone)), *row[2:-1])
+        else:
             key = tuple(row[:-1])
-            if time and table is RollupDay:
-                key = (slot_of(_midnight(key[0], zone)), *key[1:])
-            out[key] += int(row[-1])
+        out[key] += int(row[-1])
     return out
 
 
+#: a loose index scan: the next name after the last one found, one index seek each (the names lead
+#: the key, so a plain DISTINCT would read every day of every name)
+_NAMES = {
+    "brand": "SELECT brand FROM rollup_days WHERE brand > {last} ORDER BY brand LIMIT 1",
+    "touchpoint": "SELECT touchpoint FROM rollup_days WHERE brand = :brand AND touchpoint > {last} "
+    "ORDER BY touchpoint LIMIT 1",
+}
+
+
 def names(session: Session, column: Literal["brand", "touchpoint"], brand: str = ANY) -> list[str]:
-    """Every brand (or touchpoint of ``brand``) the rollups hold, one index seek per name (the
-    names lead the key, so a range over them would read every day of every one)."""
-    found: list[str] = []
-    last = ANY
-    while True:
-        if column == "brand":
-            stmt = select(RollupDay.brand).where(RollupDay.brand > last).order_by(RollupDay.brand)
-        else:
-            stmt = (
-                select(RollupDay.touchpoint)
-                .where(RollupDay.brand == brand, RollupDay.touchpoint > last)
-                .order_by(RollupDay.touchpoint)
-            )
-        value = session.execute(stmt.limit(1)).scalar()
-        if value is None:
-            return found
-        found.append(value)
-        last = value
+    """Every brand (or touchpoint of ``brand``) the rollups hold, in one statement."""
+    first, then = _NAMES[column].format(last="''"), _NAMES[column].format(last="seen.name")
+    stmt = text(
+        f"WITH RECURSIVE seen(name) AS (SELECT ({first}) "
+        f"UNION ALL SELECT ({then}) FROM seen WHERE seen.name IS NOT NULL) "
+        "SELECT name FROM seen WHERE name IS NOT NULL"
+    )
+    return list(session.scalars(stmt, {"brand": brand} if column == "touchpoint" else {}))

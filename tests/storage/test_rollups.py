@@ -168,7 +168,11 @@ def test_tehran_days_across_old_summer_time(store: MentionStore, engine: Engine)
     with Session(engine) as session:
         assert scope_of(query) is not None
         days = volume_by(session, query, "day")
-    assert [(p.day.isoformat(), p.total) for p in days] == [("2021-06-01", 0), ("2021-06-02", 1)]
+    assert [(p.day.isoformat(), p.total) for p in days] == [
+        ("2021-06-01", 0),
+        ("2021-06-02", 1),
+        ("2021-06-03", 0),
+    ]
 
 
 @pytest.mark.parametrize(
