@@ -76,6 +76,7 @@ class Beat:
         for job_id, task, seconds in (
             ("detect", tasks.detect, cfg.detect_interval_seconds),
             ("dispatch", tasks.dispatch, cfg.dispatch_interval_seconds),
+            ("sla", tasks.sla_check, self.settings.sla.check_interval_seconds),  # issue 12 item 6
         ):
             self._scheduler.add_job(
                 self._send(task), IntervalTrigger(seconds=seconds), id=job_id, next_run_time=soon

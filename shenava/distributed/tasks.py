@@ -10,6 +10,7 @@
 | ``shenava.dispatch``     | io     | send the due outbox rows (claimed with SKIP LOCKED)            |
 | ``shenava.digest``       | io     | the daily or weekly digest                                     |
 | ``shenava.retrain``      | io     | ``shenava model train`` (the gate decides whether it activates)|
+| ``shenava.sla_check``    | io     | SLA deadlines and outcomes; each breach's one escalation queued|
 
 Arguments are plain JSON (mentions as dicts, checkpoints as their JSON, ids), never ORM objects.
 Each task is idempotent, which is what makes late acknowledgement safe: a redelivered batch finds
@@ -52,6 +53,7 @@ TASK_QUEUES = {
     "shenava.dispatch": IO,
     "shenava.digest": IO,
     "shenava.retrain": IO,
+    "shenava.sla_check": IO,
 }
 
 #: where a poll resumes: the checkpoint of the last batch it published (stored mentions carry
@@ -230,3 +232,13 @@ def retrain() -> int:
     done = subprocess.run([sys.executable, "-m", "shenava.cli", "model", "train"], env=dict(os.environ))
     log.info("retrain exited %d after %.0f s", done.returncode, time.monotonic() - started)
     return done.returncode
+
+
+@app.task(name="shenava.sla_check")
+def sla_check() -> int:
+    """One pass of ``alerts.sla_tracker`` (as the embedded service's SLA job): deadlines, outcomes,
+    and each breach's one escalation queued in the outbox for ``dispatch``; returns how many."""
+    from alerts.sla_tracker import run_pass
+
+    rt = runtime.current()
+    return len(run_pass(rt.settings, rt.engine).escalated)

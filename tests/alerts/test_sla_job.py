@@ -46,3 +46,20 @@ def test_the_job_runs_a_pass_on_its_interval(engine: Engine, tmp_path: Path) -> 
     off = Jobs()
     register_sla_job(off, make_settings(tmp_path, sla={"enabled": False}), engine, guarded)
     assert off.added == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_celery_task_runs_the_same_pass(
+    engine: Engine, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``shenava.sla_check`` (beat sends it every ``sla.check_interval_seconds``), called in-process."""
+    from shenava.distributed import runtime, tasks
+
+    settings = make_settings(tmp_path, storage={"url": db_url})
+    monkeypatch.setattr(runtime, "_current", runtime.Runtime(settings))
+    with Session(engine) as session, session.begin():
+        stored_incident(session, raised=datetime.now(UTC) - timedelta(days=3))
+    assert tasks.TASK_QUEUES["shenava.sla_check"] == "io"
+    assert tasks.sla_check() == 0  # breached; the settings name no escalation channel
+    with Session(engine) as session:
+        assert session.scalars(select(SlaRecord)).one().outcome == "breached"
