@@ -98,7 +98,8 @@ class Fields:
 
 def validate(fields: Fields, tz: str = "Asia/Tehran") -> Fields:
     """``fields`` cleaned, or ``SavedSearchError`` naming the field (the query's with its column)."""
-    name, query = (fields.name or "").strip(), (fields.query or "").strip()
+    # NUL cannot be stored in PostgreSQL text; it means nothing in a name or a query
+    name, query = ((value or "").replace("\x00", "").strip() for value in (fields.name, fields.query))
     if not name:
         raise SavedSearchError("a saved search needs a name", "name")
     if len(name) > MAX_NAME:
