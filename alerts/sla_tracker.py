@@ -151,8 +151,10 @@ class SlaTracker:
         with Session(self.engine) as session, session.begin():
             report.created = self._create_missing(session, now)
             session.flush()
-            for record in sla_records.pending(session):
-                self._judge(session, record, now, report)
+            records = sla_records.pending(session)
+            items = self._items(session, records)
+            for record in records:
+                self._judge(session, record, items.get((record.kind, record.item_id)), now, report)
         return report
 
     def _create_missing(self, session: Session, now: datetime) -> int:
@@ -179,9 +181,20 @@ class SlaTracker:
                 created += 1
         return created
 
-    def _judge(self, session: Session, record: SlaRecord, now: datetime, report: SlaPassReport) -> None:
-        model = Incident if record.kind == "incident" else UrgentAlert
-        item = session.get(model, record.item_id)
+    @staticmethod
+    def _items(session: Session, records: Sequence[SlaRecord]) -> dict[tuple[str, int], Any]:
+        """The records' items, read in a few queries (not one per record)."""
+        found: dict[tuple[str, int], Any] = {}
+        for kind, model in (("incident", Incident), ("urgent", UrgentAlert)):
+            ids = [r.item_id for r in records if r.kind == kind]
+            for start in range(0, len(ids), 500):
+                rows = session.scalars(select(model).where(model.id.in_(ids[start : start + 500])))
+                found.update({(kind, row.id): row for row in rows})
+        return found
+
+    def _judge(
+        self, session: Session, record: SlaRecord, item: Any, now: datetime, report: SlaPassReport
+    ) -> None:
         if item is None:  # erased (privacy): nothing is owed any more
             self._decide(record, record.outcome or VOID, now, report)
             record.closed_at = now

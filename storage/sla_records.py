@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Index, String, UniqueConstraint, select, tuple_
+from sqlalchemy import Float, Index, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.models import Base
@@ -51,14 +51,28 @@ class SlaRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def lookup(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], SlaRecord]:
-    """The records of these (kind, item id) pairs, by pair (pairs without one are absent)."""
-    wanted = list(dict.fromkeys(keys))
+_LOOKUP_COLUMNS = (
+    SlaRecord.kind,
+    SlaRecord.item_id,
+    SlaRecord.deadline,
+    SlaRecord.outcome,
+    SlaRecord.responded_at,
+)
+
+
+def lookup(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Any]:
+    """What the inbox reads of these (kind, item id) pairs' records — ``deadline``, ``outcome``,
+    ``responded_at`` — by pair (pairs without a record are absent). Plain rows, not ORM objects:
+    every refresh of every open inbox reads hundreds."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, item_id in dict.fromkeys(keys):
+        by_kind.setdefault(kind, []).append(item_id)
     found: dict[tuple[str, int], SlaRecord] = {}
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        chunk = wanted[start : start + _LOOKUP_CHUNK]
-        query = select(SlaRecord).where(tuple_(SlaRecord.kind, SlaRecord.item_id).in_(chunk))
-        found.update({(r.kind, r.item_id): r for r in session.scalars(query)})
+    for kind, ids in by_kind.items():
+        for start in range(0, len(ids), _LOOKUP_CHUNK):  # one index range per kind, bounded IN lists
+            chunk = ids[start : start + _LOOKUP_CHUNK]
+            query = select(*_LOOKUP_COLUMNS).where(SlaRecord.kind == kind, SlaRecord.item_id.in_(chunk))
+            found.update({(r.kind, r.item_id): r for r in session.execute(query)})
     return found
 
 
