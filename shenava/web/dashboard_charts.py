@@ -1,6 +1,7 @@
-"""The brand dashboard's charts, drawn with the explore page's SVG pieces (every bar or point a link
-into explore): volume by sentiment, share of voice over time (100 % stacked, one colour per brand),
-net sentiment as a line of linked points, share of voice and complaint themes as bars."""
+"""The brand dashboard's charts, drawn with the explore page's SVG pieces, every bar or point a plain
+link into explore (a full page load): volume by sentiment, share of voice over time (100 % stacked,
+one colour per brand), net sentiment as a line of linked points, share of voice and complaint
+themes as bars."""
 
 from __future__ import annotations
 
@@ -48,18 +49,18 @@ def charts(board: Dashboard, t: Callable[..., str], fmt: Formatter, name_of: Cal
     voice = board.digest.voice
     themes = board.digest.themes
     return {
-        "volume": columns(volume, t("dash.volume_trend"), fmt.number),
-        "voice_trend": columns(voice_trend, t("dash.voice_trend"), percent, colours(board)),
+        "volume": columns(volume, t("dash.volume_trend"), fmt.number, swap=False),
+        "voice_trend": columns(voice_trend, t("dash.voice_trend"), percent, colours(board), swap=False),
         "net": net_line(net, t("dash.net_trend"), fmt),
         "voice": hbars(
             [Bar(name_of(v.brand), round(v.share * 100), board.explore(brands=[v.brand]))
              for v in voice],
-            t("dash.voice"), percent,
+            t("dash.voice"), percent, swap=False,
         ),
         "themes": hbars(
             [Bar(label_of("touchpoint", th.aspect), th.count,
                  board.explore("sentiment:negative", f"touchpoint:{th.aspect}")) for th in themes],
-            t("dash.themes"), fmt.number, colour="#d64545",
+            t("dash.themes"), fmt.number, colour="#d64545", swap=False,
         ),
     }  # fmt: skip
 
@@ -93,7 +94,7 @@ def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Forma
             f'fill-opacity="0"/><circle cx="{x:.1f}" cy="{y:.1f}" r="4" '
             f'fill="{"#2f9e44" if value >= 0 else "#d64545"}"><title>{escape(shown)}</title></circle>{tick}'
         )
-        body.append(drill_link(href, inner, shown))
+        body.append(drill_link(href, inner, shown, swap=False))
     if len(xy) > 1:
         body.insert(2, f'<polyline points="{" ".join(xy)}" fill="none" stroke="#1c7ed6" stroke-width="1.5"/>')
     return svg_root(width, height, title, body)

@@ -28,15 +28,19 @@ class Bar:
     parts: tuple[tuple[str, int], ...] = ()
 
 
-def drill_link(href: str, body: str, label: str) -> str:
+def drill_link(href: str, body: str, label: str, swap: bool = True) -> str:
+    """A bar's link; with ``swap`` (on the explore page) htmx swaps the results in place."""
     h = escape(href)
-    return (
-        f'<a href="{h}" hx-get="{h}" hx-target="#explore" hx-select="#explore" hx-swap="outerHTML" '
-        f'hx-push-url="true" class="drill" aria-label="{escape(label)}">{body}</a>'
-    )
+    boost = (
+        f'hx-get="{h}" hx-target="#explore" hx-select="#explore" hx-swap="outerHTML" hx-push-url="true" '
+        if swap else ""
+    )  # fmt: skip
+    return f'<a href="{h}" {boost}class="drill" aria-label="{escape(label)}">{body}</a>'
 
 
-def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c7ed6") -> Markup:
+def hbars(
+    bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c7ed6", swap: bool = True
+) -> Markup:
     """Horizontal bars, one row per value, biggest first as given."""
     width, row, label_w = 320, 22, 120
     height = 24 + row * max(1, len(bars))
@@ -54,12 +58,12 @@ def hbars(bars: Sequence[Bar], title: str, digits: object, *, colour: str = "#1c
             f"<title>{escape(bar.label)}: {count}</title></rect>"
             f'<text x="{x - 4:.1f}" y="{y + 14}" font-size="10" text-anchor="end" fill="#555">{count}</text>'
         )
-        body.append(drill_link(bar.href, inner, f"{bar.label}: {digits(bar.value)}"))  # type: ignore[operator]
+        body.append(drill_link(bar.href, inner, f"{bar.label}: {digits(bar.value)}", swap))  # type: ignore[operator]
     return svg_root(width, height, title, body)
 
 
 def columns(
-    bars: Sequence[Bar], title: str, digits: object, colours: dict[str, str] | None = None
+    bars: Sequence[Bar], title: str, digits: object, colours: dict[str, str] | None = None, swap: bool = True
 ) -> Markup:
     """Stacked columns over time (first bucket at the right), each column a link; ``colours``
     maps a part's name to its fill (default: the sentiment colours)."""
@@ -94,7 +98,7 @@ def columns(
                 f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom_m + 16}" font-size="10" '
                 f'text-anchor="middle" fill="#555">{escape(bar.label)}</text>'
             )
-        body.append(drill_link(bar.href, "".join(inner), label))
+        body.append(drill_link(bar.href, "".join(inner), label, swap))
     return svg_root(width, height, title, body)
 
 
