@@ -6,6 +6,7 @@
 * ``transform``    variance-stabilising transform for over-dispersed counts, exact NB tails;
 * ``baseline``     level + time-of-day + day-of-week expectation, robust noise scale;
 * ``evidence``     trailing windows of 5 min - 3 h, each judged by an exact tail with learned inflation;
+* ``ramp``         a CUSUM for "the rate has doubled" against an expectation frozen before the rise;
 * ``peaks``        the series' ordinary days' spikes: a bar a busy, spiky series sets itself;
 * ``burst``        open once, keep the peak, resolve after calm, severity;
 * ``series``/``report``  the ``timestamp,value`` CSV in and the ``shenava detect`` CSV out.

@@ -102,6 +102,9 @@ class SeasonalBaseline:
         prior = 1440.0 / config.bucket_minutes
         self.weekly[day] += max(delta, 1.0 / (prior + self.weekly_weight[day])) * error
 
+    def copy(self) -> SeasonalBaseline:
+        return SeasonalBaseline.from_state(self.to_state())
+
     def to_state(self) -> dict[str, Any]:
         return {
             "level": self.level,

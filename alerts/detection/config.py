@@ -127,6 +127,36 @@ class DetectorConfig(BaseModel):
         gt=0,
         description="The longest of ``window_minutes`` the obvious-burst rule looks at (shorter ones too).",
     )
+    ramp_ratio: float = Field(
+        default=2.0,
+        gt=1.0,
+        description="The slow-rise detector (a CUSUM against an expectation frozen before the rise) "
+        "listens for the rate becoming this multiple of the usual one.",
+    )
+    ramp_h: float = Field(
+        default=16.0,
+        ge=0.0,
+        description="Log-likelihood (nats, after the hour window's learned variance inflation) the slow-rise "
+        "CUSUM must gather to open an incident (0 = off).",
+    )
+    ramp_min_ratio: float = Field(
+        default=1.5,
+        ge=1.0,
+        description="The slow-rise detector opens only once its last hour's count is at least this multiple "
+        "of the frozen expectation.",
+    )
+    ramp_min_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        description="... and once its last hour holds at least this share of an average hour's count (over "
+        "the last day) above the frozen expectation: a trickle that doubles at night is no ramp to page on.",
+    )
+    ramp_max_minutes: float = Field(
+        default=360.0,
+        gt=0,
+        description="A slow-rise run that has not opened an incident within this many minutes starts afresh "
+        "from the current baseline (a lasting change of level is learned, not alerted on for ever).",
+    )
     min_excess: float = Field(
         default=5.0,
         ge=0,

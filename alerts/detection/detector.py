@@ -20,11 +20,12 @@ from alerts.detection.burst import Burst, BurstGrade, advance
 from alerts.detection.config import DetectorConfig
 from alerts.detection.evidence import WindowScan
 from alerts.detection.peaks import DailyPeaks
+from alerts.detection.ramp import RampCusum
 from alerts.detection.transform import stabilise, unstabilise
 
-# 3: a scan of several trailing windows, each with its learned variance inflation (version 2: one
-# single-bucket rule and one 3-hour window with one over-dispersion); version-2 states migrate.
-STATE_VERSION = 3
+# 4: the slow-rise CUSUM's run beside the scan (version 3: the scan alone; version 2: one single-bucket
+# rule and one 3-hour window with one over-dispersion); version-2 and -3 states migrate.
+STATE_VERSION = 4
 # The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
 # not silence a clearly alert-worthy one the next day.
 _REARM_CAP = 2.0
@@ -71,6 +72,7 @@ class SpikeDetector:
         self._last_ts: datetime | None = None
         self._scan = WindowScan()
         self._peaks = DailyPeaks()
+        self._ramp = RampCusum()
         self._bar = 1.0  # evidence a new incident needs: raised by the last incident's peak, decays to 1
 
     def _local(self, ts: datetime) -> datetime:
@@ -114,6 +116,10 @@ class SpikeDetector:
 
         warm = (ts - self._first_ts).total_seconds() >= config.warmup_minutes * 60.0
         evidence = self._scan.push(value, expected, z, config)
+        # The slow-rise CUSUM listens only between incidents (an open one already follows the burst).
+        if self._incident is None:
+            rise = self._ramp.push(local, value, self._baseline, self._scan, config, warm)
+            evidence = max(evidence, rise, key=lambda e: e.strength)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
         # A day's peak is its biggest alarming window (count / expected): a clumpy series' routine 2x
         # buckets are no peak, a busy series' daily unlabelled spikes are.
@@ -135,6 +141,8 @@ class SpikeDetector:
         self._scan.learn(value, None if forecast is None else expected, config)
 
         incident = step.incident
+        if step.opened:
+            self._ramp.reset()
         if step.closed and incident is not None:
             self._bar = max(1.0, min(incident.peak_strength, _REARM_CAP))
         return Verdict(
@@ -161,6 +169,7 @@ class SpikeDetector:
             "incident": None if self._incident is None else self._incident.to_state(),
             "scan": self._scan.to_state(),
             "peaks": self._peaks.to_state(),
+            "ramp": self._ramp.to_state(),
             "bar": self._bar,
             "first_ts": None if self._first_ts is None else self._first_ts.isoformat(),
             "last_ts": None if self._last_ts is None else self._last_ts.isoformat(),
@@ -172,6 +181,8 @@ class SpikeDetector:
         found = state.get("version") if isinstance(state, dict) else type(state).__name__
         if found == 2:
             state = migrate_v2(state)
+        if found in (2, 3):
+            state = migrate_v3(state)
         elif found != STATE_VERSION:
             hint = " (saved before the scale-free window tail; start a fresh detector)" if found == 1 else ""
             raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION}){hint}")
@@ -181,6 +192,7 @@ class SpikeDetector:
             incident = state["incident"]
             detector._scan = WindowScan.from_state(state["scan"])
             detector._peaks = DailyPeaks.from_state(state["peaks"])
+            detector._ramp = RampCusum.from_state(state["ramp"])
             detector._bar = float(state["bar"])
             detector._incident = None if incident is None else Burst.from_state(incident)
             for name in ("first_ts", "last_ts"):
@@ -216,4 +228,11 @@ def migrate_v2(state: dict[str, Any]) -> dict[str, Any]:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"malformed version-2 detector state: {exc!r}") from exc
     peaks = {"peaks": [], "day": None, "today": 0.0}
-    return {**rest, "version": STATE_VERSION, "config": config, "scan": scan, "peaks": peaks}
+    return {**rest, "version": 3, "config": config, "scan": scan, "peaks": peaks}
+
+
+def migrate_v3(state: dict[str, Any]) -> dict[str, Any]:
+    """A version-3 state as version 4: everything carries over; the slow-rise CUSUM starts with no run
+    (it gathers evidence from the next bucket on; a rise already under way is judged from there)."""
+    ramp = RampCusum().to_state()
+    return {**state, "version": STATE_VERSION, "ramp": ramp}

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from alerts.detection import BurstGrade, DetectorConfig, DetectorInputError, SpikeDetector, Verdict
+from alerts.detection.detector import STATE_VERSION
 from tests.detection.synthetic import PER_DAY, START, burst, daily_mean, series
 
 LEVELS = [
@@ -254,7 +255,7 @@ def test_version_2_state_migrates_and_carries_the_open_burst() -> None:
     state = json.loads((DATA / "state_v2.json").read_text(encoding="utf-8"))
     assert state["version"] == 2 and state["incident"] is not None
     detector = SpikeDetector.from_state(state)
-    assert detector.to_state()["version"] == 3
+    assert detector.to_state()["version"] == STATE_VERSION
     assert detector.to_state()["baseline"] == state["baseline"]
     points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
     rest = run(points[2 * PER_DAY + 155 :], detector)
@@ -263,6 +264,29 @@ def test_version_2_state_migrates_and_carries_the_open_burst() -> None:
     )
     assert not any(v.alert for v in rest), "the burst that was open alerts no second time"
     assert any(v.incident_closed for v in rest)
-    # And the migrated state round-trips as a version-3 one.
+    # And the migrated state round-trips as a current one.
+    again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
+    assert again.to_state() == detector.to_state()
+
+
+def test_version_3_state_migrates_and_carries_the_open_burst() -> None:
+    """A state saved by the window-scan detector (version 3, mid-burst, before the slow-rise CUSUM)
+    resumes: baseline, scan and peaks carry over unchanged, the CUSUM starts with no run, the open
+    burst alerts no second time and resolves; the result round-trips as a current state."""
+    state = json.loads((DATA / "state_v3.json").read_text(encoding="utf-8"))
+    assert state["version"] == 3 and state["incident"] is not None and "ramp" not in state
+    detector = SpikeDetector.from_state(state)
+    migrated = detector.to_state()
+    assert migrated["version"] == STATE_VERSION == 4
+    for part in ("baseline", "scan", "peaks", "incident", "bar"):
+        assert migrated[part] == state[part], part
+    assert migrated["ramp"]["score"] == 0.0 and migrated["ramp"]["frozen"] is None
+    points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
+    rest = run(points[2 * PER_DAY + 155 :], detector)
+    assert rest[0].in_incident and rest[0].incident_started_at == datetime.fromisoformat(
+        state["incident"]["started_at"]
+    )
+    assert not any(v.alert for v in rest)
+    assert any(v.incident_closed for v in rest)
     again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
     assert again.to_state() == detector.to_state()

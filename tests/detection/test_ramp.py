@@ -1,0 +1,58 @@
+"""The slow-rise CUSUM: its log-likelihood ratio, its frozen expectation and its state mid-run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alerts.detection import DetectorConfig, SpikeDetector
+from alerts.detection.ramp import log_likelihood_ratio
+from benchmarks.synthetic_counts import LEARN_DAYS, PER_DAY, Burst, generate
+
+
+@pytest.mark.parametrize("mean", [0.3, 5.0, 400.0])
+def test_the_step_favours_doubling_only_above_the_usual_rate(mean: float) -> None:
+    assert log_likelihood_ratio(mean, mean, 2.0, 10.0) < 0.0, "the usual count argues against a rise"
+    assert log_likelihood_ratio(2.2 * mean + 2, mean, 2.0, 10.0) > 0.0, "a doubled count argues for one"
+    # More events, more evidence: the ratio grows with the count.
+    steps = [log_likelihood_ratio(c, mean, 2.0, 10.0) for c in (0.0, mean, 2 * mean, 4 * mean)]
+    assert steps == sorted(steps)
+
+
+def _ramp_series(scale: float) -> tuple[list, int, int]:
+    start = (LEARN_DAYS + 1) * PER_DAY + 10 * 12
+    ramp = Burst(start, 48, "ramp", 4.0)
+    crossed = ramp.crosses(2.0)
+    assert crossed is not None
+    series = generate(33, days=LEARN_DAYS + 3, scale=scale, bursts=[ramp])
+    return list(zip(series.timestamps, series.counts, strict=True)), start, crossed
+
+
+def test_the_expectation_is_frozen_while_the_rise_runs() -> None:
+    """During a ramp the baseline learns part of it; the CUSUM's own expectation does not."""
+    points, _, crossed = _ramp_series(100.0)
+    detector = SpikeDetector(DetectorConfig(ramp_h=1e9))  # never opens: watch the run grow
+    levels = []
+    for i, (ts, value) in enumerate(points[: crossed + 12]):
+        detector.update(ts, float(value))
+        if i >= crossed:
+            frozen = detector._ramp.frozen
+            assert frozen is not None and detector._baseline.level is not None
+            levels.append((frozen.level, detector._baseline.level))
+    assert len({frozen for frozen, _ in levels}) == 1, "one frozen copy for the whole run"
+    assert levels[-1][1] > levels[-1][0], "while the live baseline has moved up with the ramp"
+    assert detector._ramp.score > 0.0
+
+
+def test_state_mid_ramp_round_trips_to_identical_verdicts() -> None:
+    points, start, crossed = _ramp_series(20.0)
+    whole = SpikeDetector()
+    expected = [whole.update(ts, float(v)) for ts, v in points]
+    first = SpikeDetector()
+    head = [first.update(ts, float(v)) for ts, v in points[: crossed - 2]]
+    assert first.to_state()["ramp"]["frozen"] is not None, "split inside a run"
+    restored = SpikeDetector.from_state(json.loads(json.dumps(first.to_state())))
+    tail = [restored.update(ts, float(v)) for ts, v in points[crossed - 2 :]]
+    assert head + tail == expected
+    assert any(v.alert for v in expected[start:])
