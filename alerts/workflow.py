@@ -22,10 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Incident, UrgentAlert
+from storage.team_store import TeamError, get_team
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 ACTIVE_STATUSES = (OPEN, ACKNOWLEDGED)
 DETECTOR = "detector"
+NO_TEAM = "-"  # assign(team=NO_TEAM) takes the team off
 
 Kind = Literal["incident", "urgent"]
 _MODELS: dict[str, type[Incident] | type[UrgentAlert]] = {"incident": Incident, "urgent": UrgentAlert}
@@ -109,6 +111,7 @@ def to_json(kind: Kind, item: Any) -> dict[str, Any]:
         "acknowledged_at": item.acknowledged_at and item.acknowledged_at.isoformat(),
         "acknowledged_by": item.acknowledged_by,
         "assigned_to": item.assigned_to,
+        "assigned_team": item.assigned_team,
         "resolved_at": item.resolved_at and item.resolved_at.isoformat(),
         "resolved_by": item.resolved_by,
         "happened_at": happened_at(item).isoformat(),
@@ -156,18 +159,40 @@ def acknowledge(session: Session, kind: Kind, item_id: int, *, by: str, at: date
 
 
 def assign(
-    session: Session, kind: Kind, item_id: int, *, to: str, by: str | None = None, at: datetime | None = None
+    session: Session,
+    kind: Kind,
+    item_id: int,
+    *,
+    to: str | None = None,
+    team: str | None = None,
+    by: str | None = None,
+    at: datetime | None = None,
 ) -> Any:
-    """Give the item to ``to``; assigning counts as acknowledging it."""
-    to, at = _actor(to), at or datetime.now(UTC)
+    """Give the item to the person ``to`` and/or the team ``team`` (a name in ``storage.teams``;
+    ``-`` takes the team off); assigning counts as acknowledging it."""
+    at = at or datetime.now(UTC)
+    if to is None and team is None:
+        raise WorkflowError("assign to a person (--to) or a team (--team)")
+    to = _actor(to) if to is not None else None
     by = _actor(by or to)
     item = get_item(session, kind, item_id)
     if item.status == RESOLVED:
         raise WorkflowError(f"{kind} #{item_id} is already resolved")
+    team = team.strip() if team is not None else None
+    if team is not None and team != NO_TEAM:
+        try:
+            team = get_team(session, team).name
+        except TeamError as exc:
+            raise WorkflowError(str(exc)) from None
     if item.acknowledged_at is None:
         item.acknowledged_at, item.acknowledged_by, item.status = at, by, ACKNOWLEDGED
-    item.assigned_to = to
-    _record(item, "assign", by, at, to=to)
+    extra: dict[str, Any] = {}
+    if to is not None:
+        item.assigned_to = extra["to"] = to
+    if team is not None:
+        item.assigned_team = None if team == NO_TEAM else team
+        extra["team"] = item.assigned_team or NO_TEAM
+    _record(item, "assign" if to is not None else "assign_team", by, at, **extra)
     return item
 
 
@@ -340,5 +365,6 @@ def snapshot(item: Incident | UrgentAlert) -> dict[str, Any]:
     return {
         "status": item.status,
         "assigned_to": item.assigned_to,
+        "assigned_team": item.assigned_team,
         "snoozed_until": (item.details or {}).get("snoozed_until"),
     }

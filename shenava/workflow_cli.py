@@ -62,6 +62,7 @@ def _print_one(kind: str, item: Any, as_json: bool) -> None:
         console.print_json(json.dumps(workflow.to_json(kind, item), ensure_ascii=False, default=str))
         return
     status = f"{item.status}" + (f" → {item.assigned_to}" if item.assigned_to else "")
+    status += f" (team {item.assigned_team})" if item.assigned_team else ""
     from shenava.terminal_text import one_line
 
     console.print(one_line(f"{kind} #{item.id} [{item.brand}] {status}"), markup=False)
@@ -138,13 +139,14 @@ def build_app(kind: str) -> typer.Typer:
     @app.command("assign")
     def assign_cmd(
         item_id: int,
-        to: Annotated[str, typer.Option("--to", help="The agent who takes it.")],
+        to: Annotated[str | None, typer.Option("--to", help="The agent who takes it.")] = None,
+        team: Annotated[str | None, typer.Option("--team", help="The team that takes it (- none).")] = None,
         by: Annotated[str | None, typer.Option("--by", help="Who assigns (default: the assignee).")] = None,
         config: ConfigOption = None,
     ) -> None:
-        """Assign to an agent (also acknowledges)."""
+        """Assign to an agent and/or a team (also acknowledges)."""
         with _session(config) as session:
-            item = _run(lambda: workflow.assign(session, kind, item_id, to=to, by=by))  # type: ignore[arg-type]
+            item = _run(lambda: workflow.assign(session, kind, item_id, to=to, team=team, by=by))  # type: ignore[arg-type]
             _print_one(kind, item, False)
 
     @app.command("resolve")

@@ -219,6 +219,7 @@ class Incident(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(128))
     assigned_to: Mapped[str | None] = mapped_column(String(128))
+    assigned_team: Mapped[str | None] = mapped_column(String(64))  # storage.teams (migration 0007)
     resolved_by: Mapped[str | None] = mapped_column(String(128))
 
 
@@ -244,6 +245,7 @@ class UrgentAlert(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(128))
     assigned_to: Mapped[str | None] = mapped_column(String(128))
+    assigned_team: Mapped[str | None] = mapped_column(String(64))  # storage.teams (migration 0007)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(128))
 
@@ -283,3 +285,4 @@ from storage import retained as _retained  # noqa: E402, F401
 from storage import rollups as _rollups  # noqa: E402, F401
 from storage import saved_searches as _saved_searches  # noqa: E402, F401
 from storage import sla_records as _sla_records  # noqa: E402, F401
+from storage import teams as _teams  # noqa: E402, F401

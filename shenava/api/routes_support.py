@@ -40,6 +40,7 @@ class IncidentOut(BaseModel):
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     assigned_to: str | None
+    assigned_team: str | None = Field(default=None, description="The team it is assigned to, if any.")
     resolved_by: str | None
 
     @model_validator(mode="before")
@@ -59,7 +60,16 @@ class IncidentOut(BaseModel):
 
 class AssignBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    to: str = Field(min_length=1, max_length=128, description="Who takes the incident.")
+    to: str | None = Field(default=None, min_length=1, max_length=128, description="Who takes the incident.")
+    team: str | None = Field(
+        default=None, min_length=1, max_length=64, description="The team that takes it; `-` for none."
+    )
+
+    @model_validator(mode="after")
+    def _someone(self) -> AssignBody:
+        if self.to is None and self.team is None:
+            raise ValueError("give to (a person), team, or both")
+        return self
 
 
 class ResolveBody(BaseModel):
@@ -140,7 +150,7 @@ def acknowledge_incident(item_id: ItemId, session: SessionDep, key: Support) -> 
 def assign_incident(item_id: ItemId, body: AssignBody, session: SessionDep, key: Support) -> IncidentOut:
     from alerts.workflow import assign
 
-    return _workflow_call(session, assign, item_id, to=body.to, by=key.name)
+    return _workflow_call(session, assign, item_id, to=body.to, team=body.team, by=key.name)
 
 
 @router.post(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from alerts import workflow
 from storage import audit
 
-ACTIONS = ("acknowledge", "assign", "snooze", "resolve", "note", "not_relevant", "reply")
+ACTIONS = ("acknowledge", "assign", "assign_team", "snooze", "resolve", "note", "not_relevant", "reply")
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
 
 
@@ -35,6 +35,9 @@ def perform(
         elif action == "assign":
             to = str(form.get("to") or "").strip() or actor
             workflow.assign(session, kind, item_id, to=to, by=actor)  # type: ignore[arg-type]
+        elif action == "assign_team":  # "-" (or nothing chosen) takes the team off
+            team = str(form.get("team") or "").strip() or workflow.NO_TEAM
+            workflow.assign(session, kind, item_id, team=team, by=actor)  # type: ignore[arg-type]
         elif action == "snooze":
             minutes = _minutes(form.get("minutes"))
             until = datetime.now(UTC) + timedelta(minutes=minutes)

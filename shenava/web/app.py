@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from alerts.messages import brand_display_names
 from config.web import WebSettings
 from shenava.web.errors import Conflict, NotFound
 from shenava.web.live import ChangeWatcher
@@ -33,14 +34,15 @@ class WebState:
 
 def mount_web(app: FastAPI, settings: Any) -> None:
     """Add the pages to ``app`` (which already has ``state.sessions`` from the API)."""
-    from shenava.web import routes_auth, routes_explore, routes_inbox, routes_searches
+    from shenava.web import routes_auth, routes_explore, routes_inbox, routes_searches, routes_teams
 
     web_settings = getattr(settings, "web", None) or WebSettings()
     app.state.web = WebState(
         settings=web_settings,
         tz=getattr(settings, "timezone", "Asia/Tehran"),
         brands=[b.name for b in getattr(settings, "brands", [])],
-        brand_names={b.name: (b.aliases_fa or [b.name])[0] for b in getattr(settings, "brands", [])},
+        # Persian names in either language: suggested replies (Persian) name the brand with them too
+        brand_names=brand_display_names(getattr(settings, "brands", []), "fa"),
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
         reply_senders=_reply_senders(settings, web_settings),
     )
@@ -50,6 +52,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
     app.include_router(routes_inbox.router)
     app.include_router(routes_explore.router)
     app.include_router(routes_searches.router)
+    app.include_router(routes_teams.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from alerts.messages import MESSAGES as ALERT_MESSAGES
+from alerts.messages import MONTHS
 from shenava.web.searches_messages import SEARCHES_MESSAGES
 
 LANGUAGES = ("fa", "en")
@@ -57,7 +59,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox.filter": ("اعمال فیلتر", "Apply filters"),
     "inbox.clear": ("پاک کردن فیلترها", "Clear filters"),
     "inbox.any": ("همه", "Any"),
-    "inbox.mine": ("فقط موارد من", "Only mine"),
+    "inbox.mine": ("فقط موارد من و تیم‌هایم", "Only mine and my teams' items"),
+    "inbox.no_team": ("بدون تیم", "No team"),
+    "inbox.reply": ("پاسخ: {status}", "Reply: {status}"),
     "inbox.unassigned": ("بدون مسئول", "Unassigned"),
     "inbox.snoozed_until": ("به تعویق تا {when}", "Snoozed until {when}"),
     "inbox.updated": ("صندوق به‌روز شد", "Inbox updated"),
@@ -70,6 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.severity": ("شدت", "Severity"),
     "field.kind": ("نوع", "Kind"),
     "field.raised": ("زمان ثبت", "Raised"),
+    "field.happened": ("زمان رخداد", "Happened"),
+    "field.team": ("تیم", "Team"),
     "field.age": ("سن", "Age"),
     "field.summary": ("خلاصه", "Summary"),
     # roles
@@ -90,14 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "severity.medium": ("متوسط", "Medium"),
     "severity.high": ("زیاد", "High"),
     "severity.critical": ("بحرانی", "Critical"),
-    # touchpoints (the NLP aspect names)
-    "touchpoint.delivery": ("ارسال و تحویل", "Delivery"),
-    "touchpoint.price": ("قیمت", "Price"),
-    "touchpoint.support": ("پشتیبانی", "Support"),
-    "touchpoint.quality": ("کیفیت", "Quality"),
-    "touchpoint.app": ("اپلیکیشن", "App"),
-    "touchpoint.payment": ("پرداخت", "Payment"),
-    "touchpoint.staff": ("کارکنان", "Staff"),
+    # touchpoints and urgency reasons by name: alerts.messages (added below), one catalogue for both
     "touchpoint.none": ("کل برند", "Whole brand"),
     "sentiment.negative": ("منفی", "Negative"),
     "sentiment.neutral": ("خنثی", "Neutral"),
@@ -107,11 +106,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "correct.touchpoints": ("نقطه‌های تماس", "Touchpoints"),
     "correct.save": ("ثبت اصلاح", "Save correction"),
     "correct.done": ("اصلاح‌شده", "Corrected"),
-    # urgency reasons (alerts.urgent)
-    "reason.crisis_words": ("واژهٔ بحران", "Crisis words"),
-    "reason.large_account": ("حساب پرمخاطب", "Large account"),
-    "reason.urgency": ("فوریت بالا", "High urgency"),
-    "reason.unanswered_question": ("پرسش بی‌پاسخ", "Unanswered question"),
     # summaries
     "summary.incident": (
         "{count} اشارهٔ منفی در برابر معمول {expected}",
@@ -146,6 +140,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.assign": ("واگذاری", "Assign"),
     "action.assign_to": ("واگذاری به", "Assign to"),
     "action.assign_me": ("به خودم", "To me"),
+    "action.assign_team": ("واگذاری به تیم", "Assign to team"),
     "action.snooze": ("تعویق", "Snooze"),
     "action.snooze_minutes": ("دقیقه", "minutes"),
     "action.resolve": ("حل شد", "Resolve"),
@@ -187,6 +182,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.reply": ("پاسخ داد", "replied"),
     "audit.acknowledge": ("دید", "acknowledged"),
     "audit.assign": ("واگذار کرد به {to}", "assigned to {to}"),
+    "audit.assign_team": ("واگذار کرد به تیم {team}", "assigned to team {team}"),
+    # teams (the admin manages them)
+    "nav.teams": ("تیم‌ها", "Teams"),
+    "teams.title": ("تیم‌های پشتیبانی", "Support teams"),
+    "teams.none": ("هنوز تیمی نیست.", "No teams yet."),
+    "teams.no_members": ("عضوی ندارد.", "No members."),
+    "teams.member": ("عضو", "Member"),
+    "teams.add_member": ("افزودن عضو", "Add member"),
+    "teams.remove_member": ("برداشتن", "Remove"),
+    "teams.remove": ("حذف تیم", "Delete team"),
+    "teams.add": ("تیم تازه", "New team"),
+    "teams.name": ("نام (لاتین)", "Name (Latin)"),
+    "teams.display_name": ("نام نمایشی", "Display name"),
     "audit.snooze": ("تا {until} به تعویق انداخت", "snoozed until {until}"),
     "audit.resolve": ("حل‌شده اعلام کرد", "resolved"),
     "audit.note": ("یادداشت گذاشت", "added a note"),
@@ -255,38 +263,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explore.chart.authors_reach": ("نویسندگان پرمخاطب", "Top authors by reach"),
     "explore.chart.terms": ("واژه‌های پرتکرار", "Top terms"),
 }
+
+# the names alert messages use for touchpoints and urgency reasons: a page and a Telegram alert about
+# the same mention say the same words
+MESSAGES.update({k: v for k, v in ALERT_MESSAGES.items() if k.startswith(("touchpoint.", "reason."))})
 MESSAGES.update(SEARCHES_MESSAGES)  # the saved-searches pages
 
-MONTHS = {
-    "fa": (
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-    ),
-    "en": (
-        "Farvardin",
-        "Ordibehesht",
-        "Khordad",
-        "Tir",
-        "Mordad",
-        "Shahrivar",
-        "Mehr",
-        "Aban",
-        "Azar",
-        "Dey",
-        "Bahman",
-        "Esfand",
-    ),
-}
+__all__ = ["LANGUAGES", "MESSAGES", "MONTHS", "MissingMessage", "label", "translator"]
 
 
 class MissingMessage(KeyError):

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from alerts import sla_view
 from alerts.workflow import ACTIVE_STATUSES, raised_at, snoozed_until
+from shenava.web import queue_replies
 from shenava.web.formatting import MAX_LIST_TEXT
 from storage.models import Incident, Mention, UrgentAlert
+from storage.team_store import list_teams, teams_of
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 STATUSES = ("active", "open", "acknowledged", "snoozed", "resolved", "all")
@@ -34,7 +36,8 @@ class Filters:
     source: str | None = None
     status: str = "active"
     assignee: str | None = None  # a name, or "-" for unassigned
-    mine: bool = False
+    team: str | None = None  # a team name, or "-" for no team
+    mine: bool = False  # assigned to me, or to one of my teams
 
     @classmethod
     def from_query(cls, params: Any) -> Filters:
@@ -49,6 +52,7 @@ class Filters:
             source=one("source", 64),
             status=status if status in STATUSES else "active",
             assignee=one("assignee"),
+            team=one("team", 64),
             mine=params.get("mine") in ("1", "on", "true"),
         )
 
@@ -84,6 +88,9 @@ class InboxItem:
     author: str | None = None
     url: str | None = None
     resolved_at: datetime | None = None
+    assigned_team: str | None = None
+    happened_at: datetime | None = None  # mention time: the urgent mention written, the burst's bucket
+    reply_status: str | None = None  # the newest reply through the outbox (queue_replies.annotate)
     sla_deadline: datetime | None = None  # its SLA record's deadline (alerts.sla_view.annotate)
     sla_state: str | None = None  # running | overdue | late | met | void (None: no record yet)
 
@@ -117,6 +124,8 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
         count=float(explanation.get("count", row.peak_count)),
         expected=float(explanation.get("expected", row.baseline)),
         resolved_at=row.resolved_at,
+        assigned_team=row.assigned_team,
+        happened_at=row.opened_at,
     )
 
 
@@ -143,6 +152,8 @@ def _urgent(row: UrgentAlert, now: datetime) -> InboxItem:
         author=(m.author_handle or m.author_name) if m else None,
         url=m.url if m else None,
         resolved_at=row.resolved_at,
+        assigned_team=row.assigned_team,
+        happened_at=m.created_at if m else row.created_at,
     )
 
 
@@ -151,6 +162,7 @@ _URGENT_COLUMNS = (
     UrgentAlert.brand,
     UrgentAlert.status,
     UrgentAlert.assigned_to,
+    UrgentAlert.assigned_team,
     UrgentAlert.acknowledged_by,
     UrgentAlert.details,
     UrgentAlert.created_at,
@@ -162,6 +174,7 @@ _URGENT_COLUMNS = (
     Mention.author_handle,
     Mention.author_name,
     Mention.aspects,
+    Mention.created_at.label("mention_at"),
 )
 
 
@@ -191,6 +204,8 @@ def _urgent_columns(r: Any, now: datetime) -> InboxItem:
         author=r.author_handle or r.author_name,
         url=r.url,
         resolved_at=r.resolved_at,
+        assigned_team=r.assigned_team,
+        happened_at=r.mention_at or r.created_at,
     )
 
 
@@ -202,14 +217,17 @@ def _status_clause(model: type[Incident] | type[UrgentAlert], status: str) -> An
     return None
 
 
-def _matches(item: InboxItem, f: Filters, user_name: str | None) -> bool:
+def _matches(
+    item: InboxItem, f: Filters, user_name: str | None, my_teams: frozenset[str] = frozenset()
+) -> bool:
     if f.touchpoint and f.touchpoint not in item.touchpoints:
         return False
     if f.source and f.source not in item.sources:
         return False
     if f.status == "snoozed" and item.snoozed_until is None:
         return False
-    return not (f.mine and item.assigned_to != user_name)
+    mine = item.assigned_to == user_name or item.assigned_team in my_teams
+    return not (f.mine and not mine)
 
 
 def sort_key(item: InboxItem) -> tuple[Any, ...]:
@@ -247,18 +265,26 @@ def load(
             query = query.where(model.assigned_to.is_(None))
         elif f.assignee:
             query = query.where(model.assigned_to == f.assignee)
+        if f.team == "-":
+            query = query.where(model.assigned_team.is_(None))
+        elif f.team:
+            query = query.where(model.assigned_team == f.team)
         if model is Incident:
             items += [_incident(row, now) for row in session.scalars(query)]
         else:
             items += [_urgent_columns(row, now) for row in session.execute(query)]
-    chosen = [i for i in items if _matches(i, f, user_name)]
+    my_teams = frozenset(teams_of(session, user_name)) if f.mine and user_name else frozenset()
+    chosen = [i for i in items if _matches(i, f, user_name, my_teams)]
     sla_view.annotate(session, chosen, now)  # deadlines before the sort: the queue is ordered by them
     chosen.sort(key=sort_key)
-    return chosen[:SHOW_LIMIT], len(chosen)
+    shown = chosen[:SHOW_LIMIT]
+    queue_replies.annotate(session, shown)
+    return shown, len(chosen)
 
 
 def choices(session: Session, brands: list[str]) -> dict[str, list[str]]:
-    """Values offered in the filter menus: configured brands, known touchpoints, sources, assignees."""
+    """Values offered in the filter menus: configured brands, known touchpoints, sources, assignees,
+    teams."""
     assignees: set[str] = set()
     for model in (Incident, UrgentAlert):
         assignees |= {a for a in session.scalars(select(model.assigned_to).distinct()) if a}
@@ -269,6 +295,7 @@ def choices(session: Session, brands: list[str]) -> dict[str, list[str]]:
         "touchpoints": ["delivery", "price", "support", "quality", "app", "payment", "staff"],
         "sources": sources,
         "assignees": sorted(assignees),
+        "teams": [t.name for t in list_teams(session)],
         "statuses": list(STATUSES),
     }
 

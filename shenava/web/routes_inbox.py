@@ -25,6 +25,7 @@ from shenava.web.security import client_ip
 from shenava.web.sessions import current
 from shenava.web.templating import render
 from storage import audit
+from storage import team_store as teams
 from storage.corrections import CorrectionError, MentionNotFoundError, correct_mention
 from storage.models import Mention
 
@@ -45,6 +46,7 @@ def _queue_context(request: Request, session: Db, login: AnyUser) -> dict[str, o
         "items": items,
         "matched": matched,
         "choices": queue.choices(session, web.brands),
+        "team_names": teams.display_names(session),
         "active": "inbox",
         "sla": sla_view.panel(session, request.app.state.settings, web.settings.language),  # issue 12 item 6
     }
@@ -130,6 +132,7 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
         request, "item.html", login=login, d=item, active="inbox", done=done, standin=standin,
         standin_file=web.settings.reply_standin_file, reply_channel=reply_channel,
         channel_names={"x": "X", "instagram": "Instagram"}, touchpoint_names=TOUCHPOINTS,
+        team_names=teams.display_names(session),
     )  # fmt: skip
 
 

@@ -48,6 +48,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
             direction="rtl" if language == "fa" else "ltr",
             t=translator(language),
             label=lambda group, value: label(language, group, value),
+            brand_name=lambda code: web.brand_names.get(code, code),  # the configured name people read
             fmt=fmt,
             login=context.pop("login", None),
             **context,
