@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from alerts.backfill import BACKFILLED
 from alerts.rules.event import FOLLOWERS, PER_HOUR, SavedSearchAlert
 from alerts.text import clean_text
 from storage import saved_searches
@@ -59,10 +60,19 @@ def on_stored(alert_engine: AlertEngine | None, mention_ids: Sequence[int]) -> l
     now, tz = alert_engine.clock(), alert_engine.messages.timezone
     with Session(alert_engine.engine) as session, session.begin():
         events = evaluate(session, list(mention_ids), tz, now)
-        # the engine's own routing, quiet hours and backfill guard, in this transaction
-        for event in alert_engine._to_deliver(session, events, now, None):
-            alert_engine._enqueue(session, event, now)
+        for event in events:
+            if alert_engine.backfill_guard and now - event.at > alert_engine.page_age.max_age:
+                _record_only(session, event)  # a catch-up after a pause: recorded, not paged
+                alert_engine.backfilled += 1
+            else:  # the engine's own routing and quiet hours, in this transaction
+                alert_engine._enqueue(session, event, now)
     return events
+
+
+def _record_only(session: Session, event: SavedSearchAlert) -> None:
+    row = session.get(UrgentAlert, event.urgent_id)
+    if row is not None:
+        row.details = {**(row.details or {}), BACKFILLED: True}
 
 
 def evaluate(session: Session, mention_ids: list[int], tz: str, now: datetime) -> list[SavedSearchAlert]:

@@ -224,3 +224,15 @@ def test_the_message_reads_in_persian_and_in_english(settings: Settings, engine:
     assert (
         "12 matching mentions in the hour from" in en["message"] and "threshold: 10 per hour" in en["message"]
     )
+
+
+def test_a_catch_up_records_old_hours_without_paging(engine: Engine, settings: Settings) -> None:
+    save(engine, rule_per_hour=1)
+    service = Service(engine, settings)
+    service.alerts.backfill_guard = True  # a live service catching up: WALL is 1½ hours after HOUR0
+    service.store([mention(1, 1)])
+    assert firings(engine) == [("per_hour", HOUR0, 1)] and deliveries(engine) == []
+    (row,) = inbox_rows(engine)
+    assert row.details["backfilled"] is True and service.alerts.backfilled == 1
+    service.store([mention(2, 75)])  # 15:15, within the page age limit of WALL
+    assert len(deliveries(engine)) == 1
