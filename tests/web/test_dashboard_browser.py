@@ -7,38 +7,18 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
-from shenava.api import create_app
-from shenava.api.auth import ApiKeyRing
-from storage.repository import MentionStore
-from tests.archive.corpus import save_corpus
-from tests.web.conftest import add_people, web_settings
-from tests.web.server import serving
 from tests.web.test_browser import _log_in, _wait, browser  # noqa: F401  (browser is a fixture)
+from tests.web.test_explore_browser import _results, site  # noqa: F401  (site: the corpus, served)
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
 
 
-@pytest.fixture
-def site(engine: Engine, store: MentionStore) -> Iterator[str]:
-    add_people(engine)
-    save_corpus(store)
-    app = create_app(web_settings(), engine, ApiKeyRing.parse(""))
-    with serving(app) as base:
-        yield base
-
-
 def _columns(driver) -> int:  # type: ignore[no-untyped-def]
     return len(driver.find_elements("css selector", 'figure[data-chart="volume"] a.drill'))
-
-
-def _results(driver) -> int:  # type: ignore[no-untyped-def]
-    return len(driver.find_elements("css selector", "li.result"))
 
 
 def test_hour_and_week_toggle_redraw_the_volume_chart(browser, site: str) -> None:  # noqa: F811
