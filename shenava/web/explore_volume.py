@@ -2,8 +2,8 @@
 hour, day or Saturday-to-Friday week in the page's time zone (Asia/Tehran), each a link that
 narrows the query to its span (``date:`` takes local ISO timestamps for an hour).
 
-Weeks are folded from the day counts (``storage.aggregates.volume_by`` buckets by hour or day), so
-a week's total is the sum of its days' and the three toggles always agree.
+Weeks are ``storage.aggregates.volume_by_week`` (summed from the day counts), so a week's total is
+the sum of its days' and the three toggles always agree.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from shenava.web.explore_charts import Bar
 from shenava.web.formatting import Formatter
-from storage.aggregates import VolumePoint, volume_by
+from storage.aggregates import VolumePoint, volume_by, volume_by_week
 from storage.limits import QueryTooLarge
 from storage.query import MentionQuery
-from storage.search_dates import jalali_label, week_start
+from storage.search_dates import jalali_label
 
 BUCKETS = ("hour", "day", "week")
 #: more columns than this cannot be read (or clicked) in the chart's width: the page asks to narrow
@@ -40,24 +40,17 @@ def volume_bars(
         if len(points) > MAX_COLUMNS:
             raise QueryTooLarge(f"{len(points):,} hours hold mentions; at most {MAX_COLUMNS} columns")
         return [_hour_bar(p, fmt, link_for) for p in points]
-    days = volume_by(session, query, "day", fill=False)
     if bucket == "day":
         fa = fmt.language == "fa"
+        days = volume_by(session, query, "day", fill=False)
         return [_bar(jalali_label(p.day, persian_digits=fa), _counts(p), link_for(str(p.day))) for p in days]
-    return week_bars(days, fmt, link_for)
+    return [_week_bar(p, fmt, link_for) for p in volume_by_week(session, query, fill=False)]
 
 
-def week_bars(days: list[VolumePoint], fmt: Formatter, link_for: Callable[[str], str]) -> list[Bar]:
-    """Day counts summed into Persian weeks (Saturday first), oldest first."""
-    weeks: dict[date, Counter[str]] = {}
-    for point in days:
-        weeks.setdefault(week_start(point.day), Counter()).update(_counts(point))
-    bars = []
-    for first, counts in sorted(weeks.items()):
-        last = first + timedelta(days=6)
-        span = f"{first.isoformat()}..{last.isoformat()}"
-        bars.append(_bar(_week_label(first, fmt), counts, link_for(span)))
-    return bars
+def _week_bar(point: VolumePoint, fmt: Formatter, link_for: Callable[[str], str]) -> Bar:
+    first = point.day  # the week's Saturday
+    span = f"{first.isoformat()}..{(first + timedelta(days=6)).isoformat()}"
+    return _bar(_week_label(first, fmt), _counts(point), link_for(span))
 
 
 def _hour_bar(point: VolumePoint, fmt: Formatter, link_for: Callable[[str], str]) -> Bar:
