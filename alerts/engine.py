@@ -4,6 +4,9 @@
 ``detect(watermark)`` runs one detection pass (``alerts.spike_pass``: series and buckets in
 ``alerts.series``, their detectors in ``alerts.series_detectors``, incidents in
 ``alerts.incidents``) and checks for unanswered questions, in one locked transaction.
+Both walk the stored mentions in event-time order (``alerts.timeline``), advancing detection to
+each urgent alert's event time before deciding whether it folds, so the alerts are a function of
+the input alone: not of batch sizes, replay speed, timers or restarts.
 Urgent alerts an open incident already covers are folded into it (``alerts.incidents.folding``);
 every other event is routed into the outbox in that same transaction, except, with
 ``backfill_guard``, those about the past (``alerts.backfill``: recorded, flagged, not paged).
@@ -13,6 +16,7 @@ every other event is routed into the outbox in that same transaction, except, wi
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -21,16 +25,18 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from alerts.backfill import PageAgeLimit
-from alerts.events import AlertEvent
+from alerts.events import AlertEvent, UrgentMention
 from alerts.incidents.folding import fold_urgent
 from alerts.messages import MessageContext, brand_display_names
 from alerts.notifiers import Notifier, build_notifiers
 from alerts.outbox import DispatchReport, Outbox, enqueue
 from alerts.routing import Router, quiet_until
 from alerts.settings import AlertsSettings, NotificationsSettings
-from alerts.spike_pass import SpikePass, detection_transaction
+from alerts.spike_pass import SpikePass, alerting_transaction, detection_transaction
+from alerts.timeline import Walk, advance, judge_until, mentions_by_ids, urgent_only
 from alerts.urgent import UrgentDetector
 from domain.brands import BrandSettings
+from storage.models import Mention
 
 log = logging.getLogger(__name__)
 
@@ -94,36 +100,57 @@ class AlertEngine:
         self.page_age = PageAgeLimit(timedelta(minutes=settings.alerts.backfill_page_max_age_minutes))
         #: events recorded but not delivered (backfilled) since this engine started
         self.backfilled = 0
+        #: incident events an urgent check's detection raised (already queued for delivery);
+        #: the next ``detect`` returns them first. Bounded: a worker that only checks never drains it.
+        self._early: deque[AlertEvent] = deque(maxlen=10_000)
 
     @classmethod
     def from_settings(cls, settings: AlertsView, engine: Engine) -> AlertEngine:
         return cls(settings, engine)
 
     def on_stored(self, mention_ids: Sequence[int]) -> list[AlertEvent]:
-        """Alert at once on urgent new mentions (one alert per brand and conversation)."""
+        """Alert at once on urgent new mentions (one alert per brand and conversation).
+
+        Every stored mention up to the newest of these is judged in event-time order (those a
+        killed process stored but never judged too); returns the urgent alerts to deliver."""
         if not mention_ids:
             return []
         now = self.clock()
-        with Session(self.engine) as session, session.begin():
-            events = self._fold(session, self.urgent.check(session, list(mention_ids), now))
-            for event in self._to_deliver(session, events, now, None):
-                self._enqueue(session, event, now)
-        return list(events)
+        with alerting_transaction(self.engine, now) as session:
+            handed = mentions_by_ids(session, list(mention_ids))
+            if not handed:
+                return []
+            walk = self._walk(session, handed[-1].created_at, handed, now)
+            self._deliver(session, walk.events, now, walk.judged_until)
+        urgent = urgent_only(walk.events)
+        self._early.extend(e for e in walk.events if not isinstance(e, UrgentMention))
+        return urgent
 
     def bucket_start(self, moment: datetime) -> datetime:
         """Start of the bucket holding ``moment``, aligned to local (Tehran) midnight, as UTC."""
         return self.spikes.grid.start(moment)
 
     def detect(self, watermark: datetime) -> list[AlertEvent]:
-        """Judge every bucket that ended at least ``allowed_lateness`` before ``watermark``."""
+        """Judge every bucket that ended at least ``allowed_lateness`` before ``watermark`` (after
+        the urgent checks and question deadlines up to ``watermark``, in event-time order)."""
         end = self.spikes.closed_until(watermark)
         now = self.clock()
         with detection_transaction(self.engine, now) as session:
-            events = self.spikes.run(session, end, now)
-            events += self._fold(session, self.urgent.unanswered(session, watermark, now))
-            for event in self._to_deliver(session, events, now, end):
-                self._enqueue(session, event, now)
-        return events
+            walk = self._walk(session, watermark, [], now)
+            judge_until(session, self.spikes, end, now, walk)
+            self._deliver(session, walk.events, now, end)
+        early = list(self._early)
+        self._early.clear()
+        return early + walk.events
+
+    def _walk(self, session: Session, until: datetime, handed: Sequence[Mention], now: datetime) -> Walk:
+        return advance(session, self.urgent, self.spikes, self._fold, until, handed, now)
+
+    def _deliver(
+        self, session: Session, events: Sequence[AlertEvent], now: datetime, pass_end: datetime | None
+    ) -> None:
+        for event in self._to_deliver(session, events, now, pass_end):
+            self._enqueue(session, event, now)
 
     def _to_deliver(
         self, session: Session, events: Sequence[AlertEvent], now: datetime, pass_end: datetime | None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, update
@@ -30,6 +31,8 @@ from domain.brands import BrandSettings
 from storage.models import DetectorState
 
 LOCK_KEY = "alerts:detect-lock"
+#: True while this thread (or task) is inside ``detection_transaction``
+_LOCK_HELD: ContextVar[bool] = ContextVar("alerts_detect_lock_held", default=False)
 
 
 @contextmanager
@@ -38,7 +41,23 @@ def detection_transaction(engine: Engine, now: datetime) -> Iterator[Session]:
     _ensure_lock_row(engine, now)
     with Session(engine) as session, session.begin():
         _take_lock(session, now)
-        yield session
+        token = _LOCK_HELD.set(True)
+        try:
+            yield session
+        finally:
+            _LOCK_HELD.reset(token)
+
+
+@contextmanager
+def alerting_transaction(engine: Engine, now: datetime) -> Iterator[Session]:
+    """``detection_transaction``, or a plain one where the caller already holds the lock (a Celery
+    task wraps ``on_stored`` in it): taking it again from a second connection would wait forever."""
+    if _LOCK_HELD.get():
+        with Session(engine) as session, session.begin():
+            yield session
+    else:
+        with detection_transaction(engine, now) as session:
+            yield session
 
 
 def _ensure_lock_row(engine: Engine, now: datetime) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -30,6 +30,7 @@ from storage.models import DetectorState, Mention, UrgentAlert
 UNANSWERED_KEY = "alerts:unanswered"
 _QUESTION = re.compile(r"[?؟]")
 _FIRST_LOOKBACK = timedelta(hours=6)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ID_CHUNK = 500
 
 
@@ -61,16 +62,19 @@ class UrgentDetector:
         return (m.author_handle or "").lower().lstrip("@") in self.handles.get(brand, set())
 
     def check(self, session: Session, mention_ids: list[int], now: datetime) -> list[UrgentMention]:
-        """Urgent alerts for newly stored mentions (in the caller's transaction)."""
+        """Urgent alerts for newly stored mentions, in id order (in the caller's transaction)."""
         events = []
         for chunk in range(0, len(mention_ids), _ID_CHUNK):  # bounded IN lists (SQLite variable limit)
             ids = mention_ids[chunk : chunk + _ID_CHUNK]
             for m in list(session.scalars(select(Mention).where(Mention.id.in_(ids)).order_by(Mention.id))):
-                self._mark_answered(session, m, now)
-                reasons = self.reasons(m)
-                if reasons:
-                    events += self._raise(session, m, reasons, now)
+                events += self.judge(session, m, now)
         return events
+
+    def judge(self, session: Session, m: Mention, now: datetime) -> list[UrgentMention]:
+        """One mention: a brand's reply acknowledges its thread; an urgent one raises its alert."""
+        self._mark_answered(session, m, now)
+        reasons = self.reasons(m)
+        return self._raise(session, m, reasons, now) if reasons else []
 
     def _mark_answered(self, session: Session, m: Mention, now: datetime) -> None:
         """A brand handle replying in a thread acknowledges that thread's open urgent alert."""
@@ -103,7 +107,8 @@ class UrgentDetector:
                 select(UrgentAlert).where(UrgentAlert.brand == brand, UrgentAlert.conversation_key == key)
             ).first()
             if existing is not None:
-                existing.mention_count += 1
+                if existing.mention_id != m.id:  # the same mention judged again raises nothing new
+                    existing.mention_count += 1
                 existing.updated_at = now
                 continue
             details: dict[str, Any] = {"reasons": reasons, "created_wall": now.isoformat()}
@@ -143,13 +148,27 @@ class UrgentDetector:
 
     def unanswered(self, session: Session, watermark: datetime, now: datetime) -> list[UrgentMention]:
         """Questions to a brand, older than the limit at ``watermark``, that no brand handle answered."""
+        events: list[UrgentMention] = []
+        for _, m in self.due_questions(session, watermark, now):
+            events += self.question(session, m, now)
+        return events
+
+    def due_questions(
+        self, session: Session, until: datetime, now: datetime, *, from_start: bool = False
+    ) -> list[tuple[datetime, Mention]]:
+        """(deadline, question) for every question whose answer time ran out after the last call and
+        by ``until``, in deadline order; the position is stored in the caller's transaction. The
+        first call looks back ``_FIRST_LOOKBACK``, or with ``from_start`` (a store alerting never
+        touched) to the first mention, so where it starts does not depend on when it first runs."""
         limit = timedelta(minutes=self.rules.unanswered_question_minutes)
-        cutoff = watermark - limit
+        cutoff = until - limit
         state = session.get(DetectorState, UNANSWERED_KEY)
-        since = state.watermark if state is not None and state.watermark else cutoff - _FIRST_LOOKBACK
+        if state is not None and state.watermark:
+            since = state.watermark
+        else:
+            since = _EPOCH if from_start else cutoff - _FIRST_LOOKBACK
         if cutoff <= since:
             return []
-        events: list[UrgentMention] = []
         candidates = session.scalars(
             select(Mention)
             .where(
@@ -158,34 +177,40 @@ class UrgentDetector:
                 Mention.sentiment_label != "positive",
                 or_(Mention.text.contains("?"), Mention.text.contains("؟")),
             )
-            .order_by(Mention.created_at)
-        ).all()  # read fully first: the loop below writes alerts
-        for m in candidates:
-            if not _QUESTION.search(m.text or ""):
-                continue
-            for brand in m.brands or []:
-                if brand not in self.own or self._is_brand_author(m, brand) or not self._addressed(m, brand):
-                    continue
-                if not self._answered(session, m, brand):
-                    events += self._raise(session, m, ["unanswered_question"], now)
+            .order_by(Mention.created_at, Mention.id)
+        ).all()  # read fully first: the caller writes alerts
         if state is None:
             session.add(
                 DetectorState(key=UNANSWERED_KEY, state={"version": 1}, watermark=cutoff, updated_at=now)
             )
         else:
             state.watermark, state.updated_at = cutoff, now
+        return [(m.created_at + limit, m) for m in candidates if _QUESTION.search(m.text or "")]
+
+    def question(self, session: Session, m: Mention, now: datetime) -> list[UrgentMention]:
+        """The alert for a question whose answer time ran out, if a brand it addressed never answered."""
+        events: list[UrgentMention] = []
+        deadline = m.created_at + timedelta(minutes=self.rules.unanswered_question_minutes)
+        for brand in m.brands or []:
+            if brand not in self.own or self._is_brand_author(m, brand) or not self._addressed(m, brand):
+                continue
+            if not self._answered(session, m, brand, deadline):
+                events += self._raise(session, m, ["unanswered_question"], now)
         return events
 
     def _addressed(self, m: Mention, brand: str) -> bool:
         text = (m.text or "").lower()
         return any(f"@{h}" in text for h in self.handles.get(brand, set()))
 
-    def _answered(self, session: Session, m: Mention, brand: str) -> bool:
+    def _answered(self, session: Session, m: Mention, brand: str, deadline: datetime) -> bool:
+        """A brand handle replied in the thread by ``deadline`` (later replies are not counted, so the
+        answer does not depend on how much of the future happens to be stored yet)."""
         thread = {m.external_id} | ({m.conversation_id} if m.conversation_id else set())
         replies = session.scalars(
             select(Mention.author_handle).where(
                 Mention.source == m.source,
                 Mention.created_at > m.created_at,
+                Mention.created_at <= deadline,
                 or_(Mention.conversation_id.in_(thread), Mention.external_id.in_(thread)),
             )
         )
