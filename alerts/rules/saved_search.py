@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,79 +77,76 @@ def _record_only(session: Session, event: SavedSearchAlert) -> None:
 
 def evaluate(session: Session, mention_ids: list[int], tz: str, now: datetime) -> list[SavedSearchAlert]:
     """The alerts the rules fire for these new mentions (rows written in ``session``)."""
+    searches = saved_searches.with_rules(session)
+    if not searches:
+        return []
+    new = set(mention_ids)
+    runs = _hour_runs(session, mention_ids, tz)
     events: list[SavedSearchAlert] = []
-    for search in saved_searches.with_rules(session):
+    for search in searches:
         try:
             with session.begin_nested():
-                events += _judge(session, search, mention_ids, tz, now)
+                events += _judge(session, search, new, runs, tz, now)
         except Exception:  # one broken search must not stop the batch or the others
             log.exception("saved search #%s could not be judged; skipped", search.id)
     return events
 
 
-def _judge(
-    session: Session, search: SavedSearch, ids: list[int], tz: str, now: datetime
-) -> list[SavedSearchAlert]:
-    base = MentionQuery(text=search.query, tz=tz)
-    matched: list[Any] = []
+def _hour_runs(session: Session, ids: list[int], tz: str) -> list[tuple[datetime, datetime]]:
+    """The hours the new mentions fall in, as runs of consecutive hours [start, end)."""
+    hours: set[datetime] = set()
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = ids[start : start + _ID_CHUNK]
-        query = select(Mention.id, Mention.created_at, Mention.author_followers).where(
-            *conditions(session, base), Mention.id.in_(chunk)
-        )
-        matched += session.execute(query).all()
-    matched.sort(key=lambda r: (r.created_at, r.id))
-    hours = sorted({hour_start(r.created_at, tz) for r in matched})
+        hours |= {
+            hour_start(at, tz)
+            for at in session.scalars(select(Mention.created_at).where(Mention.id.in_(chunk)))
+        }
+    runs: list[tuple[datetime, datetime]] = []
+    for hour in sorted(hours):
+        if runs and runs[-1][1] == hour:
+            runs[-1] = (runs[-1][0], hour + HOUR)
+        else:
+            runs.append((hour, hour + HOUR))
+    return runs
+
+
+def _judge(
+    session: Session, search: SavedSearch, new: set[int], runs: list[tuple[datetime, datetime]], tz: str,
+    now: datetime,
+) -> list[SavedSearchAlert]:  # fmt: skip
+    """Every match in the hours the new mentions fall in (one query per run of hours), judged hour
+    by hour in Python: the count, the N-th by time, the first large account among the new ones."""
+    by_hour: dict[datetime, list[Any]] = {}
+    for since, until in runs:
+        where = conditions(session, MentionQuery(text=search.query, tz=tz, since=since, until=until))
+        query = select(Mention.id, Mention.created_at, Mention.author_followers).where(*where)
+        for row in session.execute(query.order_by(Mention.created_at, Mention.id)):
+            by_hour.setdefault(hour_start(row.created_at, tz), []).append(row)
+    hours = sorted(h for h, rows in by_hour.items() if any(r.id in new for r in rows))
+    fired = _fired(session, search.id, hours)
     events = []
     for hour in hours:
-        if search.rule_per_hour is not None:
-            event = _per_hour(session, search, hour, tz, now)
-            events += [event] if event else []
-        if search.rule_min_followers is not None:
-            big = [r for r in matched if hour_start(r.created_at, tz) == hour
-                   and (r.author_followers or 0) >= search.rule_min_followers]  # fmt: skip
+        rows = by_hour[hour]
+        per_hour, followers = search.rule_per_hour, search.rule_min_followers
+        if per_hour is not None and (PER_HOUR, hour) not in fired and len(rows) >= per_hour:
+            events.append(_fire(session, search, PER_HOUR, hour, rows[per_hour - 1].id, len(rows), now))
+        if followers is not None and (FOLLOWERS, hour) not in fired:
+            big = [r for r in rows if r.id in new and (r.author_followers or 0) >= followers]
             if big:
-                count = _count(session, search, hour, tz)
-                event = _fire(session, search, FOLLOWERS, hour, big[0].id, count, now)
-                events += [event] if event else []
-    return events
+                events.append(_fire(session, search, FOLLOWERS, hour, big[0].id, len(rows), now))
+    return [e for e in events if e is not None]
 
 
-def _hour_conditions(session: Session, search: SavedSearch, hour: datetime, tz: str) -> list[Any]:
-    return conditions(session, MentionQuery(text=search.query, tz=tz, since=hour, until=hour + HOUR))
-
-
-def _count(session: Session, search: SavedSearch, hour: datetime, tz: str) -> int:
-    where = _hour_conditions(session, search, hour, tz)
-    return int(session.execute(select(func.count()).select_from(Mention).where(*where)).scalar_one())
-
-
-def _per_hour(
-    session: Session, search: SavedSearch, hour: datetime, tz: str, now: datetime
-) -> SavedSearchAlert | None:
-    assert search.rule_per_hour is not None
-    if _fired(session, search.id, PER_HOUR, hour):
-        return None
-    count = _count(session, search, hour, tz)
-    if count < search.rule_per_hour:
-        return None
-    nth = session.scalar(
-        select(Mention.id)
-        .where(*_hour_conditions(session, search, hour, tz))
-        .order_by(Mention.created_at, Mention.id)
-        .offset(search.rule_per_hour - 1)
-        .limit(1)
-    )
-    return _fire(session, search, PER_HOUR, hour, nth, count, now) if nth is not None else None
-
-
-def _fired(session: Session, search_id: int, rule: str, hour: datetime) -> bool:
-    query = select(SavedSearchFiring.id).where(
+def _fired(session: Session, search_id: int, hours: list[datetime]) -> set[tuple[str, datetime]]:
+    """(rule, hour) pairs among ``hours`` that already fired for the search."""
+    if not hours:
+        return set()
+    query = select(SavedSearchFiring.rule, SavedSearchFiring.window_start).where(
         SavedSearchFiring.search_id == search_id,
-        SavedSearchFiring.rule == rule,
-        SavedSearchFiring.window_start == hour,
+        SavedSearchFiring.window_start >= hours[0],
+        SavedSearchFiring.window_start <= hours[-1],
     )
-    return session.scalar(query) is not None
+    return {(rule, at) for rule, at in session.execute(query)}
 
 
 def _fire(
@@ -161,9 +158,7 @@ def _fire(
     count: int,
     now: datetime,
 ) -> SavedSearchAlert | None:
-    """The firing, its inbox row and its event; None if this hour already fired for the rule."""
-    if _fired(session, search.id, rule, hour):
-        return None
+    """The firing, its inbox row and its event; None if another worker fired this hour first."""
     m = session.get(Mention, mention_id)
     assert m is not None
     threshold = search.rule_per_hour if rule == PER_HOUR else search.rule_min_followers
