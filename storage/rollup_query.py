@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from storage.boolean_query import plan_query
 from storage.boolean_query.nodes import Field
+from storage.models import Mention
 from storage.query import MentionQuery
 from storage.rollups import ANY, ROLLUP_TZ, SLOT_SECONDS, RollupDay, RollupSlot, slot_of
 
@@ -167,7 +168,7 @@ def counts(
             key = (slot if slot is not None else slot_of(_midnight(day, zone)), *row[2:-1])
         else:
             key = tuple(row[:-1])
-        out[key] += int(row[-1])
+        out[key] += int(row[-1] or 0)  # no group: one row, its sum NULL when nothing matched
     return out
 
 
@@ -189,3 +190,25 @@ def names(session: Session, column: Literal["brand", "touchpoint"], brand: str =
         "SELECT name FROM seen WHERE name IS NOT NULL"
     )
     return list(session.scalars(stmt, {"brand": brand} if column == "touchpoint" else {}))
+
+
+def total(session: Session, scope: Scope) -> int:
+    """How many mentions the scope holds."""
+    return sum(counts(session, scope, ()).values())
+
+
+def search_page(session: Session, query: MentionQuery, where: Any) -> tuple[int, list[int]] | None:
+    """(total, ids of one page) for a search the rollups count, newest or oldest first; None for any
+    other. The total comes from the counters, so the page is read straight off the created_at index
+    and stops after ``limit`` rows, instead of counting every match of a month first."""
+    scope = scope_of(query) if query.sort in ("newest", "oldest") else None
+    if scope is None:
+        return None
+    found = total(session, scope)
+    if found <= query.offset:
+        return found, []
+    order = [Mention.created_at.desc(), Mention.id.desc()]
+    if query.sort == "oldest":
+        order = [Mention.created_at.asc(), Mention.id.asc()]
+    stmt = select(Mention.id).where(where).order_by(*order).limit(query.limit).offset(query.offset)
+    return found, list(session.scalars(stmt))

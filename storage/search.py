@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from storage import rollup_query
 from storage.boolean_query import plan_query
 from storage.boolean_query.compile import fts5, tsquery
 from storage.filters import FTS5_ROWS, PG_VECTOR, conditions, dialect
@@ -70,7 +71,10 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
     search text that cannot be searched (e.g. only punctuation).
     """
     where = and_(True, *conditions(session, query))
-    if query.text or query.brands or query.aspects or query.author:
+    counted = rollup_query.search_page(session, query, where)  # total from the rollups when they can
+    if counted is not None:
+        total, ids = counted
+    elif query.text or query.brands or query.aspects or query.author:
         # selective: one pass gives the page and the total (count(*) OVER ()); a separate count
         # would evaluate the full-text and brand conditions a second time
         page = select(Mention.id, func.count().over())

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.analysis import SentimentResult
@@ -26,12 +26,14 @@ from storage.corrections import correct_mention
 from storage.db import downgrade_db, init_db, session_factory
 from storage.erasure import erase
 from storage.facets import facet_counts
+from storage.filters import conditions
 from storage.models import Mention
 from storage.query import MentionQuery
 from storage.repository import MentionStore
 from storage.retention import apply_retention
 from storage.rollup_query import scope_of
 from storage.rollups import RollupDay, RollupSlot
+from storage.search import search_mentions
 from storage.settings import RetentionRule
 from tests.storage.factories import analysis, raw_mention
 
@@ -96,6 +98,20 @@ def _answers(session: Session, query: MentionQuery, rollups: bool) -> dict[str, 
         "langs": facet_counts(session, query, "lang", 2, rollups=rollups),
         "week": volume_by_week(session, query, rollups=rollups),
     }
+    for sort, offset in (("newest", 0), ("oldest", 3)):
+        page = query.model_copy(update={"sort": sort, "limit": 7, "offset": offset})
+        if rollups:  # the search page: its total from the rollups, its rows off the date index
+            found = search_mentions(session, page)
+            out[f"search_{sort}"] = (found.total, [hit.id for hit in found.items])
+        else:
+            where = and_(True, *conditions(session, page))
+            order = Mention.created_at.desc() if sort == "newest" else Mention.created_at.asc()
+            ids = session.scalars(
+                select(Mention.id).where(where).order_by(order, Mention.id.desc() if sort == "newest"
+                                                         else Mention.id.asc()).limit(7).offset(offset)
+            )  # fmt: skip
+            count = session.scalar(select(func.count()).select_from(Mention).where(where))
+            out[f"search_{sort}"] = (count, list(ids))
     for fill in (True, False):
         out[f"day{fill}"] = volume_by(session, query, "day", fill=fill, rollups=rollups)
     if query.since or query.text:
