@@ -3,24 +3,23 @@ for any period, plus trends over the period (share of voice against the competit
 volume by sentiment). Every figure links to the explore page with the filter that gives it.
 
 Trends are per local day up to a month and per Persian week (Saturday first) beyond; a brand's
-count in a bucket is ``storage.aggregates.volume_by`` over that brand, the same count share of
-voice uses (a mention naming two brands counts for both).
+count in a bucket is ``storage.aggregates.volume_by``/``volume_by_week`` over that brand, the same
+count share of voice uses (a mention naming two brands counts for both).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from alerts.digest.data import BrandDigest, build_digest
 from shenava.web.dashboard_period import Period
 from shenava.web.explore import link, narrowed
-from storage.aggregates import VolumePoint, volume_by
+from storage.aggregates import VolumePoint, volume_by, volume_by_week
 from storage.query import MentionQuery
-from storage.search_dates import week_start
 
 
 @dataclass(frozen=True)
@@ -80,39 +79,25 @@ def build_dashboard(
     compared = [brand, *[c for c in competitors if c != brand]]
     digest = build_digest(session, period.digest, [brand], compared[1:], examples=examples).brands[0]
     board = Dashboard(brand, period, compared, digest)
-    series = {b: _days(session, b, period) for b in compared}
-    board.buckets = _buckets(series, brand, period)
+    series = {b: _series(session, b, period) for b in compared}
+    step = timedelta(days=1 if period.bucket == "day" else 7)
+    board.buckets = [
+        Bucket(max(p.day, period.first), min(p.day + step - timedelta(days=1), period.last),
+               {b: series[b][i].total for b in compared}, p.negative, p.neutral, p.positive)
+        for i, p in enumerate(series[brand])
+    ]  # fmt: skip
     return board
 
 
-def _days(session: Session, brand: str, period: Period) -> list[VolumePoint]:
+def _series(session: Session, brand: str, period: Period) -> list[VolumePoint]:
+    """The brand's counts per day or Saturday-first week (every bucket of the period, empty ones too:
+    each brand's list has the same buckets in the same order)."""
     r = period.digest.range
     query = MentionQuery(brands=[brand], since=r.start, until=r.end, tz=period.tz)
-    return volume_by(session, query, "day", fill=True)
-
-
-def _buckets(series: dict[str, list[VolumePoint]], brand: str, period: Period) -> list[Bucket]:
-    def key(day: date) -> date:
-        return day if period.bucket == "day" else max(week_start(day), period.first)
-
-    lasts: dict[date, date] = {}
-    counts: dict[date, dict[str, int]] = {}
-    sentiment: dict[date, list[int]] = {}
-    for name, points in series.items():
-        for p in points:
-            k = key(p.day)
-            lasts[k] = max(lasts.get(k, p.day), p.day)
-            counts.setdefault(k, dict.fromkeys(series, 0))[name] += p.total
-            if name == brand:
-                row = sentiment.setdefault(k, [0, 0, 0])
-                row[0], row[1], row[2] = row[0] + p.negative, row[1] + p.neutral, row[2] + p.positive
-    return [
-        Bucket(k, min(lasts[k], period.last), counts[k], *sentiment.get(k, [0, 0, 0]))
-        for k in sorted(counts)
-        if period.first <= k <= period.last
-    ]
+    if period.bucket == "day":
+        return volume_by(session, query, "day", fill=True)
+    return volume_by_week(session, query, fill=True)
 
 
 def _value(text: str) -> str:
     return text if all(c.isalnum() or c in "_-.,@" for c in text) else f'"{text}"'
-
