@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     Connection,
     Date,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -85,6 +86,14 @@ class RollupDay(_Dims, Base):
     __table_args__ = _key("day")
 
     day: Mapped[date] = mapped_column(Date)
+
+
+#: what the top-authors charts read, which no counter can hold (every author's count per period):
+#: the date range with its authors and reach in one covering index, so those charts scan index
+#: entries, not whole mention rows (migration 0009 creates it too)
+AUTHORS_BY_DATE = Index(
+    "ix_mentions_created_at_author", Mention.created_at, Mention.author_handle, Mention.author_followers
+)
 
 
 class Dims(NamedTuple):

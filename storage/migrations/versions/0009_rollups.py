@@ -52,6 +52,10 @@ def upgrade() -> None:
                                     name=f"pk_{name}"),
             sqlite_with_rowid=False,
         )  # fmt: skip
+    # the top-authors charts' covering index (storage.rollups.AUTHORS_BY_DATE)
+    op.create_index(
+        "ix_mentions_created_at_author", "mentions", ["created_at", "author_handle", "author_followers"]
+    )
     _backfill(op.get_bind())
 
 
@@ -119,5 +123,6 @@ def _backfill(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_mentions_created_at_author", table_name="mentions")
     op.drop_table("rollup_days")
     op.drop_table("rollup_slots")
