@@ -5,6 +5,7 @@ the admin's teams page; ``shenava teams add|list|members|remove``."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -164,9 +165,33 @@ def test_teams_cli(tmp_path: Path) -> None:
     assert nobody.exit_code == 2 and "no account named 'nobody'" in nobody.output
     removed = runner.invoke(cli, ["teams", "members", TEAM, "--remove", "sara", "--config", str(config)])
     assert removed.exit_code == 0 and "-sara" in removed.output and "no members yet" in removed.output
+    sessions = session_factory(create_engine_from_url(f"sqlite:///{db}"))
+    with sessions() as session:  # an incident for `shenava incidents assign --team`
+        now = datetime.now(UTC)
+        incident = Incident(brand="sabzino", severity="high", status="open", opened_at=now, updated_at=now)
+        session.add(incident)
+        session.commit()
+        incident_id = incident.id
+    assign = [
+        "incidents",
+        "assign",
+        str(incident_id),
+        "--team",
+        TEAM,
+        "--by",
+        "sara",
+        "--config",
+        str(config),
+    ]
+    assigned = runner.invoke(cli, assign)
+    assert assigned.exit_code == 0 and f"(team {TEAM})" in assigned.output, assigned.output
+    unknown = runner.invoke(cli, [*assign[:4], "nosuch", *assign[5:]])
+    assert unknown.exit_code == 1 and "no team named 'nosuch'" in unknown.output
     gone = runner.invoke(cli, ["teams", "remove", TEAM, "--config", str(config)])
-    assert gone.exit_code == 0 and "0 alert(s)" in gone.output
-    with session_factory(create_engine_from_url(f"sqlite:///{db}"))() as session:
-        assert team_store.list_teams(session) == []
+    assert gone.exit_code == 0 and "1 alert(s)" in gone.output
+    with sessions() as session:
+        assert (
+            team_store.list_teams(session) == [] and session.get(Incident, incident_id).assigned_team is None
+        )
         actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert actions[-4:] == ["team.add", "team.member_add", "team.member_remove", "team.remove"]
