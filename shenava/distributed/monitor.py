@@ -43,7 +43,9 @@ def queue_depths(app: Celery, prefix: str) -> list[QueueDepth]:
 
 def ping_workers(app: Celery, timeout: float = 1.0) -> dict[str, Any]:
     """Workers that answered a ping within ``timeout`` seconds, with the queues they consume."""
-    inspect = app.control.inspect(timeout=timeout)
-    answers = inspect.ping() or {}
-    queues = inspect.active_queues() or {} if answers else {}
+    # a connection of its own: a pooled one may be stale after a broker restart
+    with app.connection_for_write() as conn:
+        inspect = app.control.inspect(timeout=timeout, connection=conn)
+        answers = inspect.ping() or {}
+        queues = inspect.active_queues() or {} if answers else {}
     return {name: sorted(q["name"] for q in queues.get(name, [])) for name in sorted(answers)}
