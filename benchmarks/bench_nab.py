@@ -58,11 +58,13 @@ PUBLISHED_HELD_OUT = {
     "numenta HTM": (69.8, 61.0),
     "Twitter ADVec": (53.6, 29.3),
 }
-# Leave-one-series-out grid: how much bigger than an ordinary day's spikes a new one must be, and
-# which of the last 14 days' spikes stands for an ordinary day.
+# Leave-one-series-out grid: how much bigger than an ordinary day's spikes a new one must be, which of
+# the last 14 days' spikes stands for an ordinary day (1.0: the biggest, ARTime's "a pattern never seen
+# before" novelty), and whether the slow-rise CUSUM listens (0: off).
 GRID = {
     "peak_margin": (1.25, 1.5, 2.0),
-    "peak_quantile": (0.5, 0.8),
+    "peak_quantile": (0.5, 0.8, 1.0),
+    "ramp_h": (0.0, 16.0),
 }
 
 Rows = list[tuple[str, datetime, float]]
