@@ -160,6 +160,8 @@ def touchpoint_counts(
         tags = rollup_query.names(session, "touchpoint", scope.brand)
         found = rollup_query.counts(session, scope, ("touchpoint",), touchpoints=tags) if tags else Counter()
         return sorted(((a, n) for (a,), n in found.items()), key=lambda item: (-item[1], item[0]))
+    if scope is not None:  # after a touchpoint drill-down: its co-tags, from the tag rows' indexes
+        return _co_touchpoints(session, scope)
     # an alias: a touchpoint filter's EXISTS over mention_aspects must not correlate with these rows
     # (it would be left with no FROM of its own: "returned no FROM clauses due to auto-correlation")
     tag = aliased(MentionAspect)
@@ -169,6 +171,33 @@ def touchpoint_counts(
         .where(and_(True, *conditions(session, query)))
         .group_by(tag.aspect)
     )
+    return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
+
+
+def _co_touchpoints(session: Session, scope: rollup_query.Scope) -> list[tuple[str, int]]:
+    """Touchpoint counts of the mentions carrying ``scope.touchpoint`` (a pair is no rollup
+    dimension): driven by that touchpoint's (aspect, created_at) index, each mention's other tags
+    and brand by primary key; the mention row itself only for a source/sentiment/language filter."""
+    first, other = aliased(MentionAspect), aliased(MentionAspect)
+    stmt = (
+        select(other.aspect, func.count())
+        .select_from(first)
+        .join(other, other.mention_id == first.mention_id)
+        .where(first.aspect == scope.touchpoint)
+        .group_by(other.aspect)
+    )
+    if scope.since:
+        stmt = stmt.where(first.created_at >= scope.since)
+    if scope.until:
+        stmt = stmt.where(first.created_at < scope.until)
+    if scope.brand != ANY:
+        brand = aliased(MentionBrand)
+        stmt = stmt.join(brand, and_(brand.mention_id == first.mention_id, brand.brand == scope.brand))
+    columns = ((Mention.source, scope.sources), (Mention.sentiment_label, scope.sentiments),
+               (Mention.lang, scope.langs))  # fmt: skip
+    if any(allowed is not None for _, allowed in columns):
+        stmt = stmt.join(Mention, Mention.id == first.mention_id)
+        stmt = stmt.where(*(c.in_(sorted(allowed)) for c, allowed in columns if allowed is not None))
     return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
 
 
