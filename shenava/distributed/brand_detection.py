@@ -11,8 +11,8 @@ instead of one pass over every brand behind one lock. A brand's pass holds, in i
   embedded service on the same database) waits for them, and they for it.
 
 Detector states, incidents and their deliveries are per brand (per series), so a brand's pass
-needs nothing of another's. The engine's own steps (``spikes``, ``_to_deliver``, ``_enqueue``,
-``_fold``) are reused as ``AlertEngine.detect`` calls them, one brand at a time.
+needs nothing of another's. The engine's own steps (``spikes``, ``_walk``, ``_deliver``) are
+reused as ``AlertEngine.detect`` calls them: the walk once per round, the buckets per brand.
 """
 
 from __future__ import annotations
@@ -74,18 +74,18 @@ def detect_brand(alerts: AlertEngine, brand: str, watermark: datetime) -> list[A
     now = alerts.clock()
     with brand_transaction(alerts.engine, brand, now) as session:
         events = spikes.run(session, end, now)
-        for event in alerts._to_deliver(session, events, now, end):
-            alerts._enqueue(session, event, now)
+        alerts._deliver(session, events, now, end)
     return events
 
 
-def unanswered(alerts: AlertEngine, watermark: datetime) -> list[AlertEvent]:
-    """Questions no brand handle answered (every brand at once, under the whole detection lock:
-    an alert may fold into any brand's incident)."""
+def walk(alerts: AlertEngine, watermark: datetime) -> list[AlertEvent]:
+    """What ``AlertEngine.detect`` does before it judges the buckets: the stored mentions and the
+    questions' deadlines up to ``watermark`` in event-time order (``alerts.timeline``), under the
+    whole detection lock (an urgent alert may fold into any brand's incident). Sent before the
+    brands' passes, so the buckets are judged after the walk, as in one process."""
     end = alerts.spikes.closed_until(watermark)
     now = alerts.clock()
     with detection_transaction(alerts.engine, now) as session:
-        events = alerts._fold(session, alerts.urgent.unanswered(session, watermark, now))
-        for event in alerts._to_deliver(session, events, now, end):
-            alerts._enqueue(session, event, now)
-    return events
+        walked = alerts._walk(session, watermark, [], now)
+        alerts._deliver(session, walked.events, now, end)
+    return walked.events

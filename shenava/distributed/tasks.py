@@ -5,7 +5,7 @@
 | ``shenava.poll``         | listen | fetch up to ``batches_per_poll`` batches after the cursor      |
 | ``shenava.analyse_store``| nlp    | analyse; store mentions + checkpoint in one transaction        |
 | ``shenava.check_urgent`` | alerts | urgent single mentions among stored ids                        |
-| ``shenava.detect``       | alerts | unanswered questions; sends one ``detect_brand`` per brand     |
+| ``shenava.detect``       | alerts | the alerts' walk; sends one ``detect_brand`` per brand         |
 | ``shenava.detect_brand`` | alerts | one brand's spike detection (the brand's lock serialises it)   |
 | ``shenava.dispatch``     | io     | send the due outbox rows (claimed with SKIP LOCKED)            |
 | ``shenava.digest``       | io     | the daily or weekly digest                                     |
@@ -180,15 +180,16 @@ def check_urgent(self: Any, mention_ids: list[int]) -> int:
 
 @app.task(name="shenava.detect")
 def detect() -> int:
-    """A detection round: the unanswered questions, then one ``detect_brand`` per watched brand,
-    all up to the same moment (the newest stored mention in event time, else now)."""
+    """A detection round: the walk (urgent checks and question deadlines in event-time order),
+    then one ``detect_brand`` per watched brand, all up to the same moment (the newest stored
+    mention in event time, else now)."""
     from shenava.distributed import brand_detection
 
     rt = runtime.current()
     alerts, until = rt.pipeline.alerts, rt.detection_time(datetime.now(UTC))
     if alerts is None or until is None:
         return 0
-    events = brand_detection.unanswered(alerts, until)
+    events = brand_detection.walk(alerts, until)
     for brand in brand_detection.watched_brands(alerts):
         detect_brand.delay(brand, until.isoformat())
     return len(events)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from alerts.engine import AlertEngine
 from alerts.events import INCIDENT_OPENED, AlertEvent
 from domain.brands import BrandSettings
-from shenava.distributed.brand_detection import brand_lock_key, detect_brand, watched_brands
+from shenava.distributed.brand_detection import brand_lock_key, detect_brand, walk, watched_brands
 from storage.db import create_engine_from_url, init_db
 from storage.models import Incident
 from storage.repository import MentionStore
@@ -46,7 +46,9 @@ def test_two_passes_of_one_brand_open_one_incident_while_another_brand_goes_on(
     seed_background(store, days=3.0, first_id=n, seed=11, brand="digikala")
     seed_burst(store, SPIKE)  # sabzino's
     assert watched_brands(AlertEngine(settings, engine)) == ["sabzino", "digikala"]
-    for brand in ("sabzino", "digikala"):  # warm-up, before the burst
+    # a round: the walk (urgent checks, question deadlines), then the brands' passes; warm-up
+    assert isinstance(walk(AlertEngine(settings, engine), SPIKE - timedelta(hours=1)), list)
+    for brand in ("sabzino", "digikala"):
         detect_brand(AlertEngine(settings, engine), brand, SPIKE - timedelta(hours=1))
 
     holder = engine.connect()  # a pass of sabzino already running elsewhere holds its lock
