@@ -12,6 +12,7 @@ from nlp.sentiment.calibration import Calibration
 from nlp.sentiment.emotion import EmotionHead
 from nlp.sentiment.preprocess import preprocess
 from nlp.sentiment.script import to_persian_script
+from nlp.sentiment.sentiment_head import SentimentHead
 
 #: Text with nothing left after preprocessing is neutral by definition (no model call).
 EMPTY_RESULT = SentimentResult(
@@ -35,6 +36,8 @@ class BatchedClassifier(ABC):
     finglish_to_script: bool = True
     #: Temperature and label biases from the model directory's calibration.json (None: raw softmax).
     calibration: Calibration | None = None
+    #: Replaces the classifier's logits when the directory ships ``sentiment_head.json``.
+    sentiment_head: SentimentHead | None = None
 
     def __init__(self, class_labels: list[str], batch_size: int, max_length: int) -> None:
         self.class_labels = class_labels  # model class index -> negative/neutral/positive
@@ -62,6 +65,8 @@ class BatchedClassifier(ABC):
         results: list[SentimentResult] = [EMPTY_RESULT] * len(clean)
         if todo:
             logits, features = self._infer([clean[i] for i in todo])
+            if self.sentiment_head is not None and features is not None:
+                logits = self.sentiment_head.logits(features, logits, self.class_labels)
             probs = softmax(self.calibrated_logits(logits))
             emotions = (
                 self.emotion_head.probs(features)

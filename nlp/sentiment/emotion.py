@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -17,16 +18,20 @@ HEAD_FILE = "emotion_head.json"
 
 
 class EmotionHead:
+    """A linear softmax head over features, saved as JSON beside the model (``file_name``)."""
+
+    file_name = HEAD_FILE
+
     def __init__(self, labels: list[str], weight: np.ndarray, bias: np.ndarray) -> None:
         if weight.shape[0] != len(labels) or bias.shape != (len(labels),):
-            raise ValueError(f"emotion head: {weight.shape} weights for {len(labels)} labels")
+            raise ValueError(f"{self.file_name}: {weight.shape} weights for {len(labels)} labels")
         self.labels = labels
         self.weight = weight  # (labels, features)
         self.bias = bias
 
     @classmethod
-    def load(cls, directory: Path) -> EmotionHead | None:
-        path = directory / HEAD_FILE
+    def load(cls, directory: Path) -> Self | None:
+        path = directory / cls.file_name
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -42,7 +47,7 @@ class EmotionHead:
             "weight": np.round(self.weight, 6).tolist(),
             "bias": np.round(self.bias, 6).tolist(),
         }
-        (directory / HEAD_FILE).write_text(json.dumps(data | (extra or {})) + "\n", encoding="utf-8")
+        (directory / self.file_name).write_text(json.dumps(data | (extra or {})) + "\n", encoding="utf-8")
 
     def probs(self, features: np.ndarray) -> np.ndarray:
         """(n, labels) probabilities for (n, features) pooled features."""

@@ -11,6 +11,7 @@ from nlp.sentiment.calibration import Calibration, CalibrationError
 from nlp.sentiment.fallback import LexiconFallbackSentimentModel
 from nlp.sentiment.labels import LabelMappingError
 from nlp.sentiment.onnx_backend import ONNX_FILE
+from nlp.sentiment.sentiment_head import SentimentHead
 from nlp.settings import SentimentSettings
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,9 @@ def _load_directory(path: Path, settings: SentimentSettings, name: str | None) -
         model = _load_torch(str(path), settings, name=f"{name}:torch" if name else None)
     try:
         model.calibration = Calibration.load(path)
-    except CalibrationError as exc:
-        raise SentimentModelError(str(exc)) from exc
+        model.sentiment_head = SentimentHead.load(path)
+    except (CalibrationError, ValueError, KeyError, TypeError) as exc:
+        raise SentimentModelError(f"sentiment model {str(path)!r}: {exc}") from exc
     return model
 
 

@@ -85,6 +85,11 @@ def test_train_activate_refuse_rollback(
     manifest = json.loads((models / new / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["base"] == BUILTIN and manifest["training"]["corrections"] == 4
     assert manifest["training"]["steps"] == 5 and manifest["gate"]["accepted"] is True
+    # the bundled head and temperature were fitted on the base's classifier: a retrained one goes without
+    assert (
+        not (models / new / "sentiment_head.json").exists()
+        and not (models / new / "calibration.json").exists()
+    )
     assert set(manifest["metrics"]["before"]) == set(manifest["metrics"]["after"]) >= {"dev_mean", "dev"}
 
     # mentions scored after activation record the new version, in the analysis and in the archive

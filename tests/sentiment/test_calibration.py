@@ -14,6 +14,7 @@ from nlp.sentiment.batching import softmax
 from nlp.sentiment.calibration import CALIBRATION_FILE, Calibration
 from nlp.sentiment.loader import BUILTIN_DIR, SentimentModelError
 from nlp.sentiment.preprocess import preprocess
+from nlp.sentiment.sentiment_head import SENTIMENT_HEAD_FILE, SentimentHead
 from nlp.settings import SentimentSettings
 
 TEXTS = [
@@ -24,30 +25,32 @@ TEXTS = [
 ]
 
 
-def test_bundled_model_ships_a_sane_calibration() -> None:
+def test_bundled_model_ships_a_sane_calibration_and_head() -> None:
     cal = Calibration.load(BUILTIN_DIR)
     assert cal is not None
-    assert 1.0 < cal.temperature < 5.0  # the raw model is over-confident: T > 1 softens it
+    assert 1.0 < cal.temperature < 5.0  # the head's raw logits are over-confident: T > 1 softens them
     assert set(cal.bias) <= {"negative", "neutral", "positive"}
+    head = SentimentHead.load(BUILTIN_DIR)
+    assert head is not None and head.labels == ["negative", "neutral", "positive"]
 
 
 @pytest.mark.parametrize("fixture", ["onnx_model", "torch_model"])
-def test_probabilities_are_the_calibrated_softmax_of_the_raw_logits(fixture: str, request) -> None:
+def test_probabilities_are_the_calibrated_head_over_features_and_logits(fixture: str, request) -> None:
     model = request.getfixturevalue(fixture)
-    assert model.calibration is not None
-    clean = [preprocess(t) for t in TEXTS]
-    logits, _ = model._infer(clean)
-    expected = softmax(model.calibration.apply(logits, model.class_labels))
+    assert model.calibration is not None and model.sentiment_head is not None
+    logits, features = model._infer([preprocess(t) for t in TEXTS])
+    head_logits = model.sentiment_head.logits(features, logits, model.class_labels)
+    expected = softmax(model.calibration.apply(head_logits, model.class_labels))
     got = model.predict(TEXTS)
     for row, result in zip(expected, got, strict=True):
         for idx, p in enumerate(row):
             assert result.probs[model.class_labels[idx]] == pytest.approx(p, abs=1e-6)
         assert result.label == model.class_labels[int(np.argmax(row))]
     raw = softmax(logits)
-    # the neutral bias raises p(neutral) on the announcement, and the temperature lowers the top confidence
     neutral = model.class_labels.index("neutral")
-    assert expected[0, neutral] > raw[0, neutral]
-    assert expected.max(1).mean() < raw.max(1).mean()
+    # the raw classifier calls the central bank's announcement negative; the head calls it neutral
+    assert raw[0].argmax() != neutral and expected[0].argmax() == neutral
+    assert got[2].label == "negative" and got[3].label == "positive"
 
 
 def _copy_model(tmp_path: Path) -> Path:
@@ -72,11 +75,20 @@ def test_a_bad_calibration_file_is_a_clear_load_error(tmp_path: Path, content: s
         load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
 
 
+@pytest.mark.parametrize("content", ["[]", json.dumps({"labels": ["a"], "weight": [[1, 2]], "bias": [0, 0]})])
+def test_a_bad_sentiment_head_is_a_clear_load_error(tmp_path: Path, content: str) -> None:
+    directory = _copy_model(tmp_path)
+    (directory / SENTIMENT_HEAD_FILE).write_text(content, encoding="utf-8")
+    with pytest.raises(SentimentModelError, match="sentiment model"):
+        load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
+
+
 def test_a_directory_without_calibration_uses_the_raw_softmax(tmp_path: Path) -> None:
     directory = _copy_model(tmp_path)
     (directory / CALIBRATION_FILE).unlink()
+    (directory / SENTIMENT_HEAD_FILE).unlink()
     model = load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
-    assert model.calibration is None
+    assert model.calibration is None and model.sentiment_head is None
     logits, _ = model._infer([preprocess(t) for t in TEXTS])
     got = model.predict(TEXTS)
     assert got[0].probs["neutral"] == pytest.approx(

@@ -32,6 +32,8 @@ from nlp.sentiment.training.data import Example
 
 WEIGHT_FILES = ("model.safetensors", "model.onnx", "pytorch_model.bin")
 EMOTION_HEAD = "emotion_head.json"
+#: Fitted on the base's classifier logits, so they never carry over to a retrained classifier.
+BASE_ONLY = ("sentiment_head.json", "calibration.json")
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,11 @@ def fine_tune(
     out_dir.mkdir(parents=True, exist_ok=True)
     keep_emotion = options.train_layers == 0
     for item in base_dir.iterdir():  # tokenizer, config and notes of the base; not its weights
-        if item.is_file() and item.name not in WEIGHT_FILES and (keep_emotion or item.name != EMOTION_HEAD):
+        if (
+            item.is_file()
+            and item.name not in (*WEIGHT_FILES, *BASE_ONLY)
+            and (keep_emotion or item.name != EMOTION_HEAD)
+        ):
             shutil.copy(item, out_dir / item.name)
     model.half().save_pretrained(str(out_dir), safe_serialization=True)
     tokenizer.save_pretrained(str(out_dir))
