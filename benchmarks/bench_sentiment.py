@@ -164,11 +164,12 @@ def emotion_report(model) -> None:
 
 
 def throughput_report(model, baseline, texts: list[str]) -> None:
-    from config.settings import Settings
+    from alerts.settings import UrgencySettings
     from nlp.analyzer import Analyzer
     from nlp.eval.datasets import eval_brands
 
-    analyzer = Analyzer(model, brands=eval_brands(), crisis_words=Settings().alerts.urgent.crisis_words)
+    # the default crisis words (a whole Settings needs brands, which a benchmark has none of)
+    analyzer = Analyzer(model, brands=eval_brands(), crisis_words=UrgencySettings().crisis_words)
     print(
         f"\nthroughput ({len(texts)} mentions, {np.mean([len(t) for t in texts]):.0f} characters on average;"
         f" {os.cpu_count()} CPU cores shared with other work, load {os.getloadavg()[0]:.1f}):"
