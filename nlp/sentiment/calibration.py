@@ -1,10 +1,10 @@
 """Calibrated probabilities: ``softmax(logits / temperature + bias)`` with one bias per label.
 
-The raw logits of a classifier trained with cross-entropy are over-confident, and the bundled model
-saw little neutral text, so its neutral probability sits near zero on most inputs. A temperature and
-per-label biases fitted by negative log-likelihood on a validation split (never the dev splits or the
-everyday set; see ``nlp/sentiment/training/calibrate.py``) fix both without retraining; the decision
-rule stays the argmax of the calibrated probabilities. A model directory without ``calibration.json``
+Logits of a classifier trained with cross-entropy are over-confident. A temperature fitted by negative
+log-likelihood on a validation split (never the dev splits or the everyday set) fixes that without
+retraining; ``nlp/sentiment/training/sentiment_head.py`` fits it on the sentiment head's logits and writes
+the file (its biases are empty; they stay supported for a file that sets them). The decision rule stays
+the argmax of the calibrated probabilities. A model directory without ``calibration.json``
 (a registry model whose trainer baked the temperature into its weights) is used as it is.
 """
 

@@ -22,6 +22,7 @@ import argparse
 import json
 import pickle
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +32,19 @@ from nlp.sentiment.calibration import CALIBRATION_FILE
 from nlp.sentiment.evaluation import expected_calibration_error
 from nlp.sentiment.loader import BUILTIN_DIR
 from nlp.sentiment.sentiment_head import SentimentHead
-from nlp.sentiment.training.calibrate import _weights
 from nlp.sentiment.training.cpu_finetune import LABELS, Row, build_sets, per_dataset_f1
 
 GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def _weights(rows: list[Row]) -> np.ndarray:
+    """Each dataset weighs the same in the fit: the binary review sets are most of the rows, but the mix a
+    brand sees is unknown and neutral text is exactly what the raw classifier gets wrong."""
+    sizes: dict[str, int] = defaultdict(int)
+    for r in rows:
+        sizes[r.dataset] += 1
+    w = np.array([1.0 / sizes[r.dataset] for r in rows])
+    return w / w.sum()
 
 
 def inputs(model, texts: list[str]) -> np.ndarray:  # model: a BatchedClassifier
