@@ -120,8 +120,8 @@ class AlertEngine:
             handed = mentions_by_ids(session, list(mention_ids))
             if not handed:
                 return []
-            walk = self._walk(session, handed[-1].created_at, handed, now)
-            self._deliver(session, walk.events, now, walk.judged_until)
+            walk = self.walk_in(session, handed[-1].created_at, handed, now)
+            self.deliver_in(session, walk.events, now, walk.judged_until)
         urgent = urgent_only(walk.events)
         self._early.extend(e for e in walk.events if not isinstance(e, UrgentMention))
         return urgent
@@ -136,21 +136,26 @@ class AlertEngine:
         end = self.spikes.closed_until(watermark)
         now = self.clock()
         with detection_transaction(self.engine, now) as session:
-            walk = self._walk(session, watermark, [], now)
+            walk = self.walk_in(session, watermark, [], now)
             judge_until(session, self.spikes, end, now, walk)
-            self._deliver(session, walk.events, now, end)
+            self.deliver_in(session, walk.events, now, end)
         early = list(self._early)
         self._early.clear()
         return early + walk.events
 
-    def _walk(self, session: Session, until: datetime, handed: Sequence[Mention], now: datetime) -> Walk:
+    # The three steps below are public so that a distributed pass (shenava.distributed) and the saved-search
+    # rules run them inside their own locked transactions; each needs the caller's open ``session``.
+
+    def walk_in(self, session: Session, until: datetime, handed: Sequence[Mention], now: datetime) -> Walk:
+        """Judge the stored mentions and question deadlines up to ``until`` in event-time order."""
         return advance(session, self.urgent, self.spikes, self._fold, until, handed, now)
 
-    def _deliver(
+    def deliver_in(
         self, session: Session, events: Sequence[AlertEvent], now: datetime, pass_end: datetime | None
     ) -> None:
+        """Queue ``events`` for their channels (too-old ones only recorded, under ``backfill_guard``)."""
         for event in self._to_deliver(session, events, now, pass_end):
-            self._enqueue(session, event, now)
+            self.route_in(session, event, now)
 
     def _to_deliver(
         self, session: Session, events: Sequence[AlertEvent], now: datetime, pass_end: datetime | None
@@ -165,7 +170,8 @@ class AlertEngine:
     def _fold(self, session: Session, events: Sequence[AlertEvent]) -> list[AlertEvent]:
         return fold_urgent(session, events, self.alerts.urgent.fold_into_incident)
 
-    def _enqueue(self, session: Session, event: AlertEvent, now: datetime) -> None:
+    def route_in(self, session: Session, event: AlertEvent, now: datetime) -> None:
+        """Queue one event in the outbox for every channel its routing names, after quiet hours."""
         quiet = self.notifications.quiet_hours
         targets = []
         for channel in self.router.channels_for(event.kind, event.brand, event.severity):

@@ -65,7 +65,7 @@ def on_stored(alert_engine: AlertEngine | None, mention_ids: Sequence[int]) -> l
                 _record_only(session, event)  # a catch-up after a pause: recorded, not paged
                 alert_engine.backfilled += 1
             else:  # the engine's own routing and quiet hours, in this transaction
-                alert_engine._enqueue(session, event, now)
+                alert_engine.route_in(session, event, now)
     return events
 
 

@@ -11,7 +11,7 @@ instead of one pass over every brand behind one lock. A brand's pass holds, in i
   embedded service on the same database) waits for them, and they for it.
 
 Detector states, incidents and their deliveries are per brand (per series), so a brand's pass
-needs nothing of another's. The engine's own steps (``spikes``, ``_walk``, ``_deliver``) are
+needs nothing of another's. The engine's own steps (``spikes``, ``walk_in``, ``deliver_in``) are
 reused as ``AlertEngine.detect`` calls them: the walk once per round, the buckets per brand.
 """
 
@@ -74,7 +74,7 @@ def detect_brand(alerts: AlertEngine, brand: str, watermark: datetime) -> list[A
     now = alerts.clock()
     with brand_transaction(alerts.engine, brand, now) as session:
         events = spikes.run(session, end, now)
-        alerts._deliver(session, events, now, end)
+        alerts.deliver_in(session, events, now, end)
     return events
 
 
@@ -86,6 +86,6 @@ def walk(alerts: AlertEngine, watermark: datetime) -> list[AlertEvent]:
     end = alerts.spikes.closed_until(watermark)
     now = alerts.clock()
     with detection_transaction(alerts.engine, now) as session:
-        walked = alerts._walk(session, watermark, [], now)
-        alerts._deliver(session, walked.events, now, end)
+        walked = alerts.walk_in(session, watermark, [], now)
+        alerts.deliver_in(session, walked.events, now, end)
     return walked.events
