@@ -105,6 +105,15 @@ class SlaPanel:
         )
 
 
+def clock(settings: Any, language: str) -> SlaPanel | None:
+    """The words and working week for one item's deadline (the detail page), without the figures
+    of the panel; None without an ``sla`` section."""
+    if getattr(settings, "sla", None) is None:
+        return None
+    week = settings.sla.working_week.week(settings.timezone)
+    return SlaPanel(Words(language, settings.timezone), week, brands=[], agents=[], brand_names={})
+
+
 def panel(session: Session, settings: Any, language: str, now: datetime | None = None) -> SlaPanel | None:
     """The panel from the root settings (``settings.sla``, brands, time zone) in ``language``;
     None without an ``sla`` section (an app built over partial settings)."""

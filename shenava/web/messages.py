@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.raised": ("زمان ثبت", "Raised"),
     "field.happened": ("زمان رخداد", "Happened"),
     "field.team": ("تیم", "Team"),
+    "field.sla": ("مهلت پاسخ", "Response deadline"),
     "field.age": ("سن", "Age"),
     "field.summary": ("خلاصه", "Summary"),
     # roles

@@ -126,13 +126,16 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
             tone=web.settings.reply_tone.get(item.item.brand, "formal"),
         )
     item.sent_replies = reply_outbox.for_item(session, kind, item_id)
+    sla = sla_view.clock(request.app.state.settings, web.settings.language)
+    if sla is not None:
+        sla_view.annotate(session, [item.item])  # the same deadline and state as the inbox row
     done = request.query_params.get("done")
     standin = {name for name, sender in web.reply_senders.items() if isinstance(sender, LocalReplySender)}
     return render(
         request, "item.html", login=login, d=item, active="inbox", done=done, standin=standin,
         standin_file=web.settings.reply_standin_file, reply_channel=reply_channel,
         channel_names={"x": "X", "instagram": "Instagram"}, touchpoint_names=TOUCHPOINTS,
-        team_names=teams.display_names(session),
+        team_names=teams.display_names(session), sla=sla,
     )  # fmt: skip
 
 

@@ -86,7 +86,10 @@ def test_breach_is_shown_live_and_escalated_once(
         _wait(browser, lambda d: d.current_url.endswith("/inbox"))
         _wait(browser, lambda d: d.find_element(By.ID, "live-status").get_attribute("data-state") == "on")
         browser.execute_script("window.__stillTheSamePage = true;")
-        rows = [r.get_attribute("data-key") for r in browser.find_elements(By.CSS_SELECTOR, "tr[data-key]")]
+        rows = _wait(  # (the first live refresh may swap the rows while they are read)
+            browser,
+            lambda d: [r.get_attribute("data-key") for r in d.find_elements(By.CSS_SELECTOR, "tr[data-key]")],
+        )
         assert rows[0] == f"incident:{fresh_id}"  # no SLA record yet: the critical one first
         assert browser.find_elements(By.CSS_SELECTOR, ".sla") == []
 
@@ -127,6 +130,8 @@ def test_breach_is_shown_live_and_escalated_once(
         assert body["link"] == f"{base}/inbox/incident/{late_id}"
 
         browser.get(body["link"])
+        deadline = browser.find_element(By.ID, "item-sla")  # the page says the deadline it missed
+        assert deadline.get_attribute("data-sla") == "overdue" and "گذشته" in deadline.text
         history = browser.find_element(By.ID, "history").text
         assert "مهلت پاسخ گذشت؛ به مسیر پیگیری فرستاده شد" in history
         browser.find_element(By.ID, "do-acknowledge").click()
