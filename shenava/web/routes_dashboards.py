@@ -3,9 +3,11 @@ from/to days) and see the digest's content live, with trends; every figure drill
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
+import jdatetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -44,7 +46,8 @@ def dashboard_page(
 
     def page(status: int = 200, **more: object) -> Response:
         context = dict(login=login, active="dashboards", brands=brands, brand=brand, presets=PRESETS,
-                       start=start, end=end, days=days, board=None, error=None, name_of=name_of)  # fmt: skip
+                       start=start, end=end, days=days, board=None, error=None, name_of=name_of,
+                       hints=_day_hints(web.tz, fmt))  # fmt: skip
         return render(request, "dashboard.html", status_code=status, **{**context, **more})
 
     if not brands:
@@ -62,6 +65,15 @@ def dashboard_page(
     shown = t("dash.range", first=jalali_label(period.first, persian_digits=fa),
               last=jalali_label(period.last, persian_digits=fa))  # fmt: skip
     return page(board=board, figures=figures, colours=colours(board), days=period.preset, period_label=shown)
+
+
+def _day_hints(tz: str, fmt: Formatter) -> tuple[str, str]:
+    """The from/to boxes' examples: the last seven days as Jalali dates, in the page's digits."""
+    last = datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
+    return tuple(  # type: ignore[return-value]
+        fmt.digits(jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d"))
+        for day in (last - timedelta(days=PRESETS[0] - 1), last)
+    )
 
 
 def _brands(request: Request) -> tuple[list[str], list[str]]:

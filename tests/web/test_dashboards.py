@@ -8,6 +8,7 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -159,3 +160,12 @@ def test_english_by_setting(engine: Engine, store: MentionStore) -> None:
 def test_dashboards_need_a_login(web: TestClient) -> None:
     response = web.get("/dashboards", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_day_boxes_show_this_week_in_persian_digits(analyst: TestClient) -> None:
+    text = analyst.get("/dashboards", params={"brand": "sabzino"}).text
+    hints = re.findall(r'name="(?:from|to)" value="" size="10" dir="ltr" placeholder="([^"]+)"', text)
+    assert len(hints) == 2 and all(re.fullmatch(r"[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}", h) for h in hints)
+    first, last = (parse_day(h) for h in hints)  # an example the box itself accepts
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Tehran")).date()
+    assert (first, last) == (today - timedelta(days=6), today)
