@@ -5,11 +5,12 @@ response of ``GET /explore``, in-process) against 1 s.
 
 The archive is ``bench_archive``'s (same generator, same cached databases: ``var/bench/`` and
 ``shenava_bench_archive_<N>``; ``SHENAVA_BENCH_ARCHIVE_N``, ``SHENAVA_BENCH_REBUILD=1``); it is
-loaded before the rollup tables exist and migration 0009 backfills them, as for an archive
-upgraded in place. Every run is cold for the application: no result is cached between runs (each
-picks another brand and period); the database's own page cache is warm, as on a server. Two
-reference lines count the raw rows (``rollups=False``) to show what the rollups replace. The load
-average is printed with the figures: the machine is shared.
+loaded before the rollup tables exist and migrations 0009 and 0010 backfill them, as for an
+archive upgraded in place (a cached archive from before 0010 is upgraded the same way). Every run
+is cold for the application: no result is cached between runs (each picks another brand and
+period); the database's own page cache is warm, as on a server. Three reference lines count the
+raw rows (``rollups=False``) to show what the rollups replace. The load average is printed with
+the figures: the machine is shared.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from benchmarks.bench_archive import BRANDS, DAYS, KEYWORDS, ROOT, START, N, load_postgres, load_sqlite
+from shenava.web.explore import TERMS_SAMPLE
 from storage.aggregates import sentiment_share, share_of_voice, touchpoint_counts, volume_by, volume_by_week
 from storage.facets import facet_counts, top_authors
 from storage.query import MentionQuery
-from storage.search import iter_mentions, search_mentions
+from storage.search import newest_texts, search_mentions
 
 REPEAT = int(os.environ.get("SHENAVA_BENCH_EXPLORE_REPEAT", "20"))
 PAGE_REPEAT = int(os.environ.get("SHENAVA_BENCH_EXPLORE_PAGES", "10"))
@@ -81,7 +83,7 @@ QUERIES: dict[str, Run] = {
     "explore: languages (30 d)": lambda s, p: facet_counts(s, _page(p.q()), "lang"),
     "explore: top authors by volume (30 d)": lambda s, p: top_authors(s, _page(p.q()), "volume"),
     "explore: top authors by reach (30 d)": lambda s, p: top_authors(s, _page(p.q()), "reach"),
-    "explore: top terms (300 newest, 30 d)": lambda s, p: list(iter_mentions(s, _page(p.q()), limit=300)),
+    "explore: top terms (300 newest, 30 d)": lambda s, p: newest_texts(s, _page(p.q()), TERMS_SAMPLE),
     "explore: keyword search page (30 d)": lambda s, p: search_mentions(s, _page(p.q(extra=p.keyword))),
     "explore: keyword volume/day (30 d)": lambda s, p: volume_by(s, _page(p.q(extra=p.keyword)), "day"),
     "explore: keyword sentiment (30 d)": lambda s, p: sentiment_share(s, _page(p.q(extra=p.keyword))),
@@ -111,7 +113,11 @@ QUERIES: dict[str, Run] = {
     ),
     "reference: volume/day raw rows (30 d)": lambda s, p: volume_by(s, _page(p.q()), "day", rollups=False),
     "reference: share of voice raw rows (30 d)": lambda s, p: share_of_voice(s, p.query(), rollups=False),
+    "reference: top authors raw rows (30 d)": lambda s, p: top_authors(s, _page(p.q()), rollups=False),
 }
+
+
+REFERENCES = sum(name.startswith("reference") for name in QUERIES)
 
 
 def _p95(times: list[float]) -> float:
@@ -213,7 +219,8 @@ def main() -> None:
         worst = first_render(eng, label)
         print(f"  {label}: {_load()}", flush=True)
         summary.append(
-            f"  goal {label}: {len(QUERIES) - 2 - len(missed)}/{len(QUERIES) - 2} page queries p95 < "
+            f"  goal {label}: {len(QUERIES) - REFERENCES - len(missed)}/{len(QUERIES) - REFERENCES} page "
+            f"queries p95 < "
             f"{GOAL_MS:.0f} ms{' (misses: ' + '; '.join(missed) + ')' if missed else ''}; "
             f"explore first render p95 {worst:.2f} s {'meets' if worst < PAGE_GOAL_S else 'MISSES'} < 1 s"
         )

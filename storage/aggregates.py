@@ -26,6 +26,7 @@ from storage.limits import check_bucket_count, check_bucket_span
 from storage.models import Mention, MentionAspect, MentionBrand
 from storage.query import MentionQuery, SearchError
 from storage.rollup_query import ANY
+from storage.search import within_matches
 from storage.search_dates import week_start
 
 #: aggregates group UTC instants into slots this wide, then map slots to local buckets in Python;
@@ -112,7 +113,7 @@ def _slot_counts(
     slot = _slot_expr(session).label("slot")
     stmt = (
         select(slot, Mention.sentiment_label, func.count())
-        .where(and_(True, *conditions(session, query)))
+        .where(and_(True, *conditions(session, query), *within_matches(session, query)))
         .group_by(slot, Mention.sentiment_label)
     )
     return [(int(s), label, int(n)) for s, label, n in session.execute(stmt)]
@@ -168,7 +169,7 @@ def touchpoint_counts(
     stmt = (
         select(tag.aspect, func.count())
         .join(Mention, Mention.id == tag.mention_id)
-        .where(and_(True, *conditions(session, query)))
+        .where(and_(True, *conditions(session, query), *within_matches(session, query)))
         .group_by(tag.aspect)
     )
     return sorted(((a, int(n)) for a, n in session.execute(stmt)), key=lambda item: (-item[1], item[0]))
@@ -209,7 +210,7 @@ def sentiment_share(session: Session, query: MentionQuery, *, rollups: bool = Tr
         return SentimentShare(sum(c.values()), c["negative"], c["neutral"], c["positive"])
     stmt = (
         select(Mention.sentiment_label, func.count())
-        .where(and_(True, *conditions(session, query)))
+        .where(and_(True, *conditions(session, query), *within_matches(session, query)))
         .group_by(Mention.sentiment_label)
     )
     c = Counter({label: n for label, n in session.execute(stmt)})
@@ -279,7 +280,7 @@ def _voice_from_rows(
     stmt = (
         select(tag.brand, func.count(), func.sum(cast(score, Float)))
         .join(Mention, Mention.id == tag.mention_id)
-        .where(and_(True, *conditions(session, scoped)))
+        .where(and_(True, *conditions(session, scoped), *within_matches(session, scoped)))
         .group_by(tag.brand)
     )
     if compared:

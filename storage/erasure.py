@@ -154,6 +154,8 @@ def anonymise(session: Session, mention_ids: Sequence[int]) -> Counter[str]:
     if not pending:
         return touched
     touched.update(_scrub_documents(session, {row[0] for row in pending}, set(), keep_text=True))
+    for group in chunks(sorted(row[0] for row in pending)):  # the author counters, while handles last
+        rollups.forget_authors(session.connection(), group)
     for mention_id, source, external_id in pending:
         new_id = external_id if external_id.startswith("anon:") else anonymous_id(source, external_id)
         session.execute(

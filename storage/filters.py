@@ -16,6 +16,7 @@ from storage.boolean_query.compile import condition, fts5, tsquery
 from storage.fts import POSTGRES_VECTOR_COLUMN, SQLITE_FTS_TABLE
 from storage.models import Mention, MentionAspect, MentionBrand
 from storage.query import MentionQuery
+from storage.rollup_query import id_bounds
 
 #: the SQLite FTS5 table as a selectable (its rowid is ``mentions.id``)
 FTS5_ROWS = table(SQLITE_FTS_TABLE, column("rowid"))
@@ -45,14 +46,11 @@ def conditions(session: Session, query: MentionQuery) -> list[Any]:
             if query.since or query.until:
                 # ids grow with collection time, so the date range bounds the ids; FTS5 uses
                 # rowid bounds to skip the rest of each term's list instead of reading it all.
-                # Computed once here: as a subquery SQLite would scan the range once per bound.
-                in_range = [Mention.created_at >= query.since] if query.since else []
-                in_range += [Mention.created_at < query.until] if query.until else []
-                low, high = session.execute(
-                    select(func.min(Mention.id), func.max(Mention.id)).where(*in_range)
-                ).one()
+                # The bounds are kept per day on write (rollup_query.id_bounds): min/max(id) over
+                # the range would read every index entry of it (a month: ~80k, 40-80 ms).
+                low, high = id_bounds(session, query.since, query.until)
                 rowid = FTS5_ROWS.c.rowid
-                match += [rowid >= (low if low is not None else 1), rowid <= (high or 0)]
+                match += [rowid >= low, rowid <= high]
             id_sets.append(select(FTS5_ROWS.c.rowid).where(*match))
     for child, key, values in (
         (MentionBrand, MentionBrand.brand, query.brands),

@@ -141,7 +141,7 @@ class MentionStore:
             new_ids = self._insert_new(conn, [rows[key] for key in sorted(rows)])
             self._insert_children(conn, [(new_ids[key], row) for key, row in rows.items() if key in new_ids])
             # the analysts' counters, in this transaction (storage.rollups says why not triggers)
-            rollups.add_rows(conn, (row for key, row in rows.items() if key in new_ids))
+            rollups.add_rows(conn, ({**r, "id": new_ids[k]} for k, r in rows.items() if k in new_ids))
             if checkpoint is not None:
                 self._upsert_checkpoint(conn, checkpoint, collected)
         inserted_ids = [new_ids[key] for key in rows if key in new_ids]

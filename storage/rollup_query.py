@@ -23,7 +23,16 @@ from storage.boolean_query import plan_query
 from storage.boolean_query.nodes import Field
 from storage.models import Mention
 from storage.query import MentionQuery
-from storage.rollups import ANY, ROLLUP_TZ, SLOT_SECONDS, RollupDay, RollupSlot, slot_of
+from storage.rollups import (
+    ANY,
+    ROLLUP_TZ,
+    SLOT_SECONDS,
+    RollupDay,
+    RollupIdDay,
+    RollupSlot,
+    day_of_slot,
+    slot_of,
+)
 
 _SETS = {"source": "sources", "sentiment": "sentiments", "lang": "langs"}
 
@@ -212,3 +221,15 @@ def search_page(session: Session, query: MentionQuery, where: Any) -> tuple[int,
         order = [Mention.created_at.asc(), Mention.id.asc()]
     stmt = select(Mention.id).where(where).order_by(*order).limit(query.limit).offset(query.offset)
     return found, list(session.scalars(stmt))
+
+
+def id_bounds(session: Session, since: datetime | None, until: datetime | None) -> tuple[int, int]:
+    """(low, high) such that every mention created in [since, until) has low <= id <= high (the
+    local days it touches, from ``rollup_id_days``); (1, 0) when none can be there."""
+    stmt = select(func.min(RollupIdDay.low), func.max(RollupIdDay.high))
+    if since is not None:
+        stmt = stmt.where(RollupIdDay.day >= day_of_slot(slot_of(since)))
+    if until is not None:  # the day holding the range's last instant (until itself is excluded)
+        stmt = stmt.where(RollupIdDay.day <= day_of_slot(slot_of(until - timedelta(microseconds=1))))
+    low, high = session.execute(stmt).one()
+    return (low, high) if low is not None else (1, 0)

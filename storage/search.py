@@ -8,9 +8,12 @@ The filters are ``storage.filters``; the search language is ``storage.boolean_qu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, literal_column, select, text
+from sqlalchemy import BigInteger, Select, and_, bindparam, func, literal, literal_column, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from storage import rollup_query
@@ -78,7 +81,11 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
         # selective: one pass gives the page and the total (count(*) OVER ()); a separate count
         # would evaluate the full-text and brand conditions a second time
         page = select(Mention.id, func.count().over())
-        if dialect(session) == "postgresql":
+        matched = within_matches(session, query)
+        fenced = dialect(session) == "postgresql" and not matched
+        if matched:  # the full-text matches in the date range by id: the rest probes them by key
+            where = and_(where, *matched)
+        elif fenced:
             # filter first, order after: with ORDER BY … LIMIT in view PostgreSQL walks the
             # created_at index testing every row of the range against the tsquery (time-ordered
             # rows make that look cheap) instead of ANDing the GIN and date bitmaps, 5-7x faster
@@ -93,7 +100,7 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
                 _sorted(session, query, page.where(where)).limit(query.limit).offset(query.offset)
             ).all()
         finally:
-            if query.text and dialect(session) == "postgresql":
+            if fenced and query.text:
                 session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
         ids = [r[0] for r in rows]
         # no row: either nothing matches, or the offset is past the end (then count)
@@ -128,3 +135,86 @@ def iter_mentions(
     result = session.execute(stmt.execution_options(yield_per=chunk))
     for row in result.scalars():
         yield MentionHit.from_row(row)
+
+
+def newest_texts(session: Session, query: MentionQuery, limit: int) -> list[str]:
+    """The normalised text (as indexed) of the ``limit`` newest matches: what the explore page's
+    top terms count, one column read instead of whole mention rows, and no normalising again."""
+    where = and_(True, *conditions(session, query))
+    matched = within_matches(session, query)
+    if matched:
+        where = and_(where, *matched)
+    elif dialect(session) == "postgresql" and plan_query(query.text, query.tz).text is not None:
+        # as in search_mentions: the matches first (GIN and date bitmaps), then the newest of them
+        hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
+        where = Mention.id.in_(select(hits.c.id))
+    stmt = (
+        select(Mention.normalized_text)
+        .where(where)
+        .order_by(Mention.created_at.desc(), Mention.id.desc())
+        .limit(limit)
+    )
+    return [t or "" for t in session.scalars(stmt)]
+
+
+#: the full-text matches of the query a page is drawing (``matches_once``): its charts share them
+_SHARED: ContextVar[tuple[tuple[Any, ...], list[int]] | None] = ContextVar("fulltext_matches", default=None)
+
+
+def _match_key(query: MentionQuery) -> tuple[Any, ...]:
+    return (query.text, query.tz, query.since, query.until)
+
+
+def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
+    """PostgreSQL, search text and a date range: the ids of the mentions ``query`` matches; None
+    otherwise (SQLite bounds FTS5 by id already, ``storage.filters``: reading the matches once
+    per page measured no faster there).
+
+    The full-text part in the range first, by ANDing the GIN and date bitmaps (the planner, left
+    alone, walks the date index and tests every row's tsvector: it prices that test as cheap, but
+    detoasting a month of vectors is not), then the other filters over those rows by key."""
+    if dialect(session) != "postgresql":
+        return None
+    plan = plan_query(query.text, query.tz)
+    since = max(d for d in (query.since, plan.since) if d) if query.since or plan.since else None
+    until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
+    if plan.text is None or since is None or until is None:
+        return None
+    stmt = select(Mention.id).where(
+        PG_VECTOR.op("@@")(tsquery(plan.text)), Mention.created_at >= since, Mention.created_at < until
+    )
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    try:
+        candidates = list(session.scalars(stmt))
+    finally:
+        session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
+    return list(session.scalars(select(Mention.id).where(*conditions(session, query), _among(candidates))))
+
+
+def _among(ids: list[int]) -> Any:
+    """``Mention.id`` in ``ids`` as IN (SELECT unnest(…)), not = ANY(…): the planner reads ANY as
+    one more filter on a walk of the date index (it multiplies the selectivities); a set of ids
+    it joins by primary key."""
+    return Mention.id.in_(select(func.unnest(bindparam("matched_ids", ids, type_=ARRAY(BigInteger)))))
+
+
+def within_matches(session: Session, query: MentionQuery) -> list[Any]:
+    """Inside ``matches_once`` for this query: an extra WHERE condition, its full-text matches by
+    id, so the statement probes those rows by primary key instead of matching again; else []."""
+    shared = _SHARED.get()
+    if shared is None or shared[0] != _match_key(query):
+        return []
+    return [_among(shared[1])]
+
+
+@contextmanager
+def matches_once(session: Session, query: MentionQuery) -> Iterator[None]:
+    """Inside: every statement for ``query`` (same text, zone and dates) reuses one reading of its
+    full-text matches: the explore page draws nine charts of one query (read once per page, never
+    kept past it)."""
+    ids = fulltext_matches(session, query)
+    token = _SHARED.set((_match_key(query), ids) if ids is not None else None)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)

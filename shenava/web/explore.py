@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -24,11 +25,12 @@ from storage.boolean_query import QueryError, plan_query
 from storage.facets import facet_counts, top_authors
 from storage.limits import QueryTooLarge
 from storage.query import MentionHit, MentionQuery, SearchError
-from storage.query_normalizer import query_normalizer
-from storage.search import iter_mentions, search_mentions
+from storage.search import matches_once, newest_texts, search_mentions
 from storage.search_fts import tokens
 
 PAGE_SIZE = 30
+#: the newest matches the top terms are counted in
+TERMS_SAMPLE = 300
 _PLAIN_VALUE = re.compile(r"[^\s()\"]+")
 #: words too common to be a "top term" (the query's own words are left out too)
 _STOP = frozenset(
@@ -83,24 +85,27 @@ def build(
     session: Session, q: str, tz: str, t: Any, fmt: Formatter, label_of: Any, bucket: str = "day"
 ) -> Explore:
     page = Explore(q=q, bucket=bucket if bucket in BUCKETS else "day")
-    try:
-        plan = plan_query(q, tz)
-        query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=tz)
-        found = search_mentions(session, query)
-    except QueryError as exc:
-        page.error, page.error_caret = error_message(exc, t, fmt.digits), exc.caret(q)
-        return page
-    except (SearchError, ValueError) as exc:
-        page.error = str(exc)
-        return page
-    page.total = found.total
-    page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
-    asked = {w for term in plan.highlight for w in term.clause.tokens}
-    ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked)
-    try:
-        page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
-    except SearchError as exc:  # a cap past which a chart cannot be drawn: narrow the dates
-        page.error = str(exc)
+    # the results and every chart share one reading of the query's full-text matches (PostgreSQL)
+    with ExitStack() as shared:
+        try:
+            plan = plan_query(q, tz)
+            query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=tz)
+            shared.enter_context(matches_once(session, query))
+            found = search_mentions(session, query)
+        except QueryError as exc:
+            page.error, page.error_caret = error_message(exc, t, fmt.digits), exc.caret(q)
+            return page
+        except (SearchError, ValueError) as exc:
+            page.error = str(exc)
+            return page
+        page.total = found.total
+        page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
+        asked = {w for term in plan.highlight for w in term.clause.tokens}
+        ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked)
+        try:
+            page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
+        except SearchError as exc:  # a cap past which a chart cannot be drawn: narrow the dates
+            page.error = str(exc)
     return page
 
 
@@ -171,9 +176,9 @@ def _authors(by: Literal["volume", "reach"]) -> Callable[[ChartContext], Markup]
 
 def _terms(c: ChartContext) -> Markup:
     terms: Counter[str] = Counter()
-    normalize = query_normalizer()
-    for hit in iter_mentions(c.session, c.query.model_copy(update={"sort": "newest"}), limit=300):
-        words = tokens(normalize(hit.text[:2000]))
+    # the stored normalised text is the text as the normaliser left it: no normalising here again
+    for text in newest_texts(c.session, c.query, TERMS_SAMPLE):
+        words = tokens(text[:2000])
         terms.update({w for w in words if len(w) > 2 and w not in _STOP and w not in c.asked})
     return hbars(
         [Bar(w, n, link(narrowed(c.q, w), c.bucket)) for w, n in terms.most_common(10)],

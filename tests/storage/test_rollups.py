@@ -25,14 +25,14 @@ from storage.aggregates import (
 from storage.corrections import correct_mention
 from storage.db import downgrade_db, init_db, session_factory
 from storage.erasure import erase
-from storage.facets import facet_counts
+from storage.facets import facet_counts, top_authors
 from storage.filters import conditions
 from storage.models import Mention
 from storage.query import MentionQuery
 from storage.repository import MentionStore
 from storage.retention import apply_retention
 from storage.rollup_query import scope_of
-from storage.rollups import RollupDay, RollupSlot
+from storage.rollups import RollupAuthor, RollupDay, RollupIdDay, RollupSlot
 from storage.search import search_mentions
 from storage.settings import RetentionRule
 from tests.storage.factories import analysis, raw_mention
@@ -43,6 +43,8 @@ TOUCHPOINTS = ["delivery", "price", "support", "app"]
 SOURCES = ["x", "instagram", "telegram"]
 LANGS = ["fa", "en", "ar"]
 LABELS = ["negative", "neutral", "positive"]
+AUTHORS = ["ali", "Ali", "ALI", "sara", "reza_1", "Reza_1", "neda", None]
+REACH = [None, 0, 10, 500, 500, 9000, 120_000]
 
 
 def _random_items(rng: random.Random, n: int) -> list[Any]:
@@ -53,7 +55,9 @@ def _random_items(rng: random.Random, n: int) -> list[Any]:
         if i % 25 == 0:
             created = datetime(2021, 6, 1, 19, 30, tzinfo=UTC) + timedelta(minutes=rng.randrange(60))
         label = rng.choice(LABELS)
-        raw = raw_mention(i, source=rng.choice(SOURCES), created_at=created)
+        # a few authors (one in three cases), reach often tied, sometimes unknown or no handle
+        author = {"author_handle": rng.choice(AUTHORS), "author_followers": rng.choice(REACH)}
+        raw = raw_mention(i, source=rng.choice(SOURCES), created_at=created, **author)
         result = analysis(
             raw.text,
             lang=rng.choice(LANGS),
@@ -97,6 +101,8 @@ def _answers(session: Session, query: MentionQuery, rollups: bool) -> dict[str, 
         "sources": facet_counts(session, query, "source", rollups=rollups),
         "langs": facet_counts(session, query, "lang", 2, rollups=rollups),
         "week": volume_by_week(session, query, rollups=rollups),
+        "authors": top_authors(session, query, "volume", 50, rollups=rollups),
+        "authors_reach": top_authors(session, query, "reach", 7, rollups=rollups),
     }
     for sort, offset in (("newest", 0), ("oldest", 3)):
         page = query.model_copy(update={"sort": sort, "limit": 7, "offset": offset})
@@ -131,7 +137,8 @@ def _check_same(engine: Engine, stage: str) -> None:
 def _rollup_rows(engine: Engine) -> list[list[tuple[Any, ...]]]:
     with Session(engine) as session:
         return [
-            sorted(tuple(r) for r in session.execute(select(t.__table__))) for t in (RollupSlot, RollupDay)
+            sorted(tuple(r) for r in session.execute(select(t.__table__)))
+            for t in (RollupSlot, RollupDay, RollupAuthor)
         ]
 
 
@@ -162,17 +169,28 @@ def test_rollups_equal_raw_rows_after_random_writes(store: MentionStore, engine:
         erase(session, gone)
     _check_same(engine, "erased")
 
-    rules = [RetentionRule(source="telegram", days=10), RetentionRule(brand="nobank", days=15)]
+    rules = [RetentionRule(source="telegram", days=10), RetentionRule(brand="nobank", days=15),
+             RetentionRule(source="instagram", days=8, action="anonymise")]  # fmt: skip
     outcomes = apply_retention(sessions, rules, now=T0 + timedelta(days=21))
     assert sum(o.mentions for o in outcomes) > 0
     _check_same(engine, "retention")
 
     # the writers kept exactly what migration 0009's backfill builds from the rows
     kept = _rollup_rows(engine)
-    assert kept[0] and kept[1]
+    assert kept[0] and kept[1] and kept[2]
+    bounds = _id_days(engine)
     downgrade_db(engine, "0008_saved_searches")
     init_db(engine)
     assert _rollup_rows(engine) == kept
+    # the id bounds are only widened (erasures leave them wide): the rebuilt ones lie within
+    rebuilt = _id_days(engine)
+    assert rebuilt.keys() == bounds.keys()
+    assert all(bounds[d][0] <= low <= high <= bounds[d][1] for d, (low, high) in rebuilt.items())
+
+
+def _id_days(engine: Engine) -> dict[Any, tuple[int, int]]:
+    with Session(engine) as session:
+        return {d: (lo, hi) for d, lo, hi in session.execute(select(RollupIdDay.__table__))}
 
 
 def test_tehran_days_across_old_summer_time(store: MentionStore, engine: Engine) -> None:
@@ -206,3 +224,27 @@ def test_tehran_days_across_old_summer_time(store: MentionStore, engine: Engine)
 )
 def test_what_the_rollups_cannot_answer_goes_to_the_rows(make: Callable[[], MentionQuery]) -> None:
     assert scope_of(make()) is None
+
+
+def test_an_authors_reach_falls_back_when_its_largest_mention_goes(
+    store: MentionStore, engine: Engine
+) -> None:
+    # reach is a maximum: erasing (or anonymising) the mention that held it reads the next largest
+    day = T0 + timedelta(hours=10)
+    items = [
+        (raw_mention(i, created_at=day + timedelta(minutes=i), author_handle=handle, author_followers=reach),
+         analysis(brands=["sabzino"], aspects=["price"]))
+        for i, (handle, reach) in enumerate([("Ali", 9000), ("ali", 500), ("ali", 9000), ("sara", 70)])
+    ]  # fmt: skip
+    store.save_batch(items, None)
+    query = MentionQuery(brands=["sabzino"], aspects=["price"], since="1404-12-02", until="1404-12-03")
+    sessions = session_factory(engine)
+    with sessions() as session:
+        ids = list(session.scalars(select(Mention.id).order_by(Mention.id)))
+        assert top_authors(session, query, "reach") == [("ali", 3, 9000), ("sara", 1, 70)]
+    for gone, expected in ((ids[0], 9000), (ids[2], 500)):
+        with sessions() as session, session.begin():
+            erase(session, [gone])
+        with sessions() as session:
+            assert top_authors(session, query, "reach")[0][2] == expected
+            assert top_authors(session, query, "reach") == top_authors(session, query, "reach", rollups=False)
