@@ -67,18 +67,23 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=BUILTIN_DIR)
-    ap.add_argument("--cache", type=Path, help="pickle of the computed inputs, read if present, else written")
+    ap.add_argument("--cache", type=Path, help="pickle of each text's inputs (read, extended, written)")
     args = ap.parse_args()
     start = time.time()
     train, val = build_sets(json.loads('{"insta": 3000, "snappfood": 2000}'))
+    # per text, so that adding training rows computes only theirs
+    cached: dict[str, np.ndarray] = {}
     if args.cache and args.cache.is_file():
-        x_train, x_val = pickle.loads(args.cache.read_bytes())
-    else:
+        cached = pickle.loads(args.cache.read_bytes())
+    missing = sorted({r.text for r in train + val} - cached.keys())
+    if missing:
         model = load_sentiment_model(SentimentSettings(model=str(args.model), backend="onnx"))
         model.calibration = model.sentiment_head = None  # the raw classifier's logits
-        x_train, x_val = inputs(model, [r.text for r in train]), inputs(model, [r.text for r in val])
+        cached.update(zip(missing, inputs(model, missing), strict=True))
         if args.cache:
-            args.cache.write_bytes(pickle.dumps((x_train, x_val)))
+            args.cache.write_bytes(pickle.dumps(cached))
+    x_train = np.stack([cached[r.text] for r in train])
+    x_val = np.stack([cached[r.text] for r in val])
     print(f"inputs: train {x_train.shape}, val {x_val.shape} ({time.time() - start:.0f} s)")
     y_train = np.array([LABELS.index(r.label) for r in train])
     y_val = np.array([LABELS.index(r.label) for r in val])
