@@ -171,8 +171,9 @@ def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
     per page measured no faster there).
 
     The full-text part in the range first, by ANDing the GIN and date bitmaps (the planner, left
-    alone, walks the date index and tests every row's tsvector: it prices that test as cheap, but
-    detoasting a month of vectors is not), then the other filters over those rows by key."""
+    alone, walks the date index and tests every row of the month against the tsquery: it prices
+    the test as cheap, but fetching and testing ~80,000 rows is not), then the other filters over
+    those rows by key."""
     if dialect(session) != "postgresql":
         return None
     plan = plan_query(query.text, query.tz)
