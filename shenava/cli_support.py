@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
 
     from config.settings import Settings
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Piped into a log or a service manager, rich would wrap lines at 80 columns, splitting a command
+# or the first admin's password line; there, lines stay whole (tables still fit the width).
+console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+err_console = Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())
 
 ConfigOption = Annotated[
     Path | None,
