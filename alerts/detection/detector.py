@@ -128,7 +128,7 @@ class SpikeDetector:
         alert_worthy = (
             warm
             and evidence.floors_met
-            and evidence.strength >= max(1.0, self._bar)
+            and evidence.opens_with >= max(1.0, self._bar)
             and ratio >= self._peaks.bar(config)
         )
         self._peaks.observe(local.toordinal(), ratio, config)
