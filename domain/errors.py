@@ -11,8 +11,19 @@ class NotConfigured(Exception):
 
 
 #: every ``ListenerError.kind``
-ERROR_KINDS = frozenset({"rate_limited", "auth", "login_required", "usage_cap", "unavailable", "bad_payload",
-                         "bad_request", "not_found", "forbidden"})
+ERROR_KINDS = frozenset(
+    {
+        "rate_limited",
+        "auth",
+        "login_required",
+        "usage_cap",
+        "unavailable",
+        "bad_payload",
+        "bad_request",
+        "not_found",
+        "forbidden",
+    }
+)
 #: kinds only a person can fix (token, login, config, robots.txt): retried hourly, never in a tight loop
 NEEDS_A_PERSON = frozenset({"auth", "login_required", "bad_request", "not_found", "forbidden"})
 PERSON_RETRY_SECONDS = 3600.0

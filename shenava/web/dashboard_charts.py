@@ -81,7 +81,8 @@ def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Forma
         tick = (
             f'<text x="{x:.1f}" y="{height - bottom_m + 16}" font-size="10" text-anchor="middle" '
             f'fill="#555">{escape(label)}</text>'
-            if i % every == 0 else ""
+            if i % every == 0
+            else ""
         )
         if value is None:  # no mention in the bucket: no point, a gap in the line
             body.append(tick)

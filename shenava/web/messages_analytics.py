@@ -39,7 +39,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.no_brands": ("هیچ برندی در پیکربندی نیست.", "No brand is configured."),
     "dash.bad_brand": ("برند «{brand}» در پیکربندی نیست.", "The brand '{brand}' is not configured."),
     "dash.bad_date": (
-        "تاریخ «{value}» خوانا نیست؛ مثلاً ۱۴۰۳/۰۹/۰۱", "Cannot read the date '{value}'; e.g. 1403/09/01"
+        "تاریخ «{value}» خوانا نیست؛ مثلاً ۱۴۰۳/۰۹/۰۱",
+        "Cannot read the date '{value}'; e.g. 1403/09/01",
     ),
     "dash.bad_order": ("پایان دوره پیش از آغاز آن است.", "The period ends before it starts."),
     "dash.too_long": ("دوره حداکثر {n} روز است.", "A period is at most {n} days."),

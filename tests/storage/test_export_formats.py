@@ -105,9 +105,7 @@ class Source:
             yield hit(n, "متن " * 20)
 
 
-@pytest.mark.parametrize(
-    ("fmt", "total"), [("csv", 3000), ("jsonl", 3000), ("parquet", 3000)]
-)
+@pytest.mark.parametrize(("fmt", "total"), [("csv", 3000), ("jsonl", 3000), ("parquet", 3000)])
 def test_every_format_is_streamed(fmt: str, total: int) -> None:
     source = Source(total)
     if fmt == "csv":
