@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from alerts.brand_terms import brand_words
 from alerts.messages import brand_display_names
 from config.web import WebSettings
 from shenava.web.errors import Conflict, NotFound
@@ -30,6 +31,8 @@ class WebState:
     brand_names: dict[str, str]  # brand → the name people read (its first Persian alias)
     watcher: ChangeWatcher
     reply_senders: dict[str, Any] = field(default_factory=dict)  # source → sender (API or stand-in)
+    #: every word naming a configured brand (names, aliases, handles, hashtags), kept out of top terms
+    brand_words: frozenset[str] = frozenset()
 
 
 def mount_web(app: FastAPI, settings: Any) -> None:
@@ -45,6 +48,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
         brand_names=brand_display_names(getattr(settings, "brands", []), "fa"),
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
         reply_senders=_reply_senders(settings, web_settings),
+        brand_words=brand_words(getattr(settings, "brands", [])),
     )
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

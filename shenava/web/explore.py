@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from alerts.brand_terms import names_a_brand
+from nlp.keyphrases import stopwords
 from shenava.web.explore_charts import Bar, columns, hbars, notice
 from shenava.web.explore_volume import BUCKETS, volume_bars
 from shenava.web.formatting import Formatter
@@ -32,10 +34,6 @@ PAGE_SIZE = 30
 #: the newest matches the top terms are counted in
 TERMS_SAMPLE = 300
 _PLAIN_VALUE = re.compile(r"[^\s()\"]+")
-#: words too common to be a "top term" (the query's own words are left out too)
-_STOP = frozenset(
-    "از به با در که این آن را و یا برای هم تا من ما شما او می نمی هست بود شد کرد های ها".split()  # noqa: SIM905
-)
 
 
 def with_filter(q: str, name: str, value: str) -> str:
@@ -82,7 +80,14 @@ def error_message(exc: SearchError, t: Any, digits: Any = str) -> str:
 
 
 def build(
-    session: Session, q: str, tz: str, t: Any, fmt: Formatter, label_of: Any, bucket: str = "day"
+    session: Session,
+    q: str,
+    tz: str,
+    t: Any,
+    fmt: Formatter,
+    label_of: Any,
+    bucket: str = "day",
+    brand_words: frozenset[str] = frozenset(),
 ) -> Explore:
     page = Explore(q=q, bucket=bucket if bucket in BUCKETS else "day")
     # the results and every chart share one reading of the query's full-text matches (PostgreSQL)
@@ -101,7 +106,7 @@ def build(
         page.total = found.total
         page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
         asked = {w for term in plan.highlight for w in term.clause.tokens}
-        ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked)
+        ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked, brand_words)
         try:
             page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
         except SearchError as exc:  # a cap past which a chart cannot be drawn: narrow the dates
@@ -121,6 +126,7 @@ class ChartContext:
     label_of: Any
     bucket: str = "day"
     asked: frozenset[str] | set[str] = frozenset()
+    brand_words: frozenset[str] = frozenset()
 
     def link(self, name: str, value: str) -> str:
         """The drill-down: this query AND ``name:value``, the bucket kept."""
@@ -176,12 +182,16 @@ def _authors(by: Literal["volume", "reach"]) -> Callable[[ChartContext], Markup]
 
 def _terms(c: ChartContext) -> Markup:
     terms: Counter[str] = Counter()
+    # function words (hazm's list and colloquial ones) and the brands' own names say nothing about
+    # what people wrote: a search for a brand would list its name first
+    stop = stopwords()
     # the stored normalised text is the text as the normaliser left it: no normalising here again
     for text in newest_texts(c.session, c.query, TERMS_SAMPLE):
         words = tokens(text[:2000])
-        terms.update({w for w in words if len(w) > 2 and w not in _STOP and w not in c.asked})
+        terms.update({w for w in words if len(w) > 2 and w not in stop and w not in c.asked})
+    top = [(w, n) for w, n in terms.most_common(40) if not names_a_brand(w, c.brand_words)][:10]
     return hbars(
-        [Bar(w, n, link(narrowed(c.q, w), c.bucket)) for w, n in terms.most_common(10)],
+        [Bar(w, n, link(narrowed(c.q, w), c.bucket)) for w, n in top],
         c.t("explore.chart.terms"), c.fmt.number,
     )  # fmt: skip
 
@@ -200,11 +210,19 @@ CHARTS: dict[str, Callable[[ChartContext], Markup]] = {
 
 
 def one_chart(
-    session: Session, q: str, name: str, bucket: str, t: Any, fmt: Formatter, label_of: Any
+    session: Session,
+    q: str,
+    name: str,
+    bucket: str,
+    t: Any,
+    fmt: Formatter,
+    label_of: Any,
+    brand_words: frozenset[str] = frozenset(),
 ) -> Markup:
     """Chart ``name`` of query ``q`` alone (for a download); QueryError/SearchError as the page."""
     plan = plan_query(q, fmt.tz)
     query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=fmt.tz)
     asked = {w for term in plan.highlight for w in term.clause.tokens}
-    ctx = ChartContext(session, query, q, t, fmt, label_of, bucket if bucket in BUCKETS else "day", asked)
+    bucket = bucket if bucket in BUCKETS else "day"
+    ctx = ChartContext(session, query, q, t, fmt, label_of, bucket, asked, brand_words)
     return CHARTS[name](ctx)

@@ -44,9 +44,9 @@ def explore_page(
     def label_of(group: str, value: str) -> str:
         return label(language, group, value)
 
-    views = [explore.build(session, q, web.tz, t, fmt, label_of, bucket)]
+    views = [explore.build(session, q, web.tz, t, fmt, label_of, bucket, web.brand_words)]
     if q2.strip():
-        views.append(explore.build(session, q2, web.tz, t, fmt, label_of, bucket))
+        views.append(explore.build(session, q2, web.tz, t, fmt, label_of, bucket, web.brand_words))
     return render(
         request, "explore.html", login=login, active="explore", q=q, q2=q2, views=views, bucket=bucket,
         buckets=BUCKETS, formats=("csv", "jsonl", "parquet"), export_cap=fmt.number(MAX_EXPORT_ROWS),
@@ -81,7 +81,9 @@ def explore_chart(
     language = web.settings.language
     t, fmt = translator(language), Formatter(language, web.tz)
     try:
-        chart = explore.one_chart(session, q, name, bucket, t, fmt, lambda g, v: label(language, g, v))
+        chart = explore.one_chart(
+            session, q, name, bucket, t, fmt, lambda g, v: label(language, g, v), web.brand_words
+        )
     except QueryError as exc:
         return _bad_request(request, login, explore.error_message(exc, t, fmt.digits))
     except (SearchError, ValueError) as exc:

@@ -69,3 +69,13 @@ def test_hostile_text_stays_text(analyst: TestClient) -> None:
     assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
     assert "\u202e" not in page.text
     assert "<mark>معکوس</mark>" in page.text
+
+
+def test_top_terms_leave_out_brand_names_and_function_words(analyst: TestClient) -> None:
+    page = analyst.get("/explore", params={"q": "brand:sabzino"}).text
+    figure = re.search(r'data-chart="terms".*?</svg>', page, re.S)
+    assert figure
+    terms = [html.unescape(t) for t in re.findall(r"<title>([^<:]+): ", figure.group(0))]
+    assert "دیر" in terms  # «دیر رسید» twice: what people wrote about
+    # the brand's name and alias (the query asked for it) and words like «خیلی», «از» are not topics
+    assert not {"سبزینو", "sabzino", "خیلی", "از", "است", "بود"} & set(terms), terms
