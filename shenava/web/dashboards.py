@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.digest.data import BrandDigest, build_digest
 from shenava.web.dashboard_period import Period
 from shenava.web.explore import link, narrowed
 from storage.aggregates import VolumePoint, volume_by, volume_by_week
+from storage.models import MentionBrand
 from storage.query import MentionQuery
 
 
@@ -87,6 +90,19 @@ def build_dashboard(
         for i, p in enumerate(series[brand])
     ]  # fmt: skip
     return board
+
+
+def latest_day(session: Session, brand: str, tz: str) -> date | None:
+    """The local day of the brand's newest mention (None: none stored), so an empty period can
+    point at where the brand's mentions are (an imported archive, a sample replayed from the past)."""
+    newest = session.scalar(select(func.max(MentionBrand.created_at)).where(MentionBrand.brand == brand))
+    if newest is None:
+        return None
+    if newest.tzinfo is None:  # SQLite returns naive UTC
+        from datetime import UTC
+
+        newest = newest.replace(tzinfo=UTC)
+    return newest.astimezone(ZoneInfo(tz)).date()
 
 
 def _series(session: Session, brand: str, period: Period) -> list[VolumePoint]:

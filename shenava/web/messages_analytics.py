@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.keyphrases": ("واژه‌های پررنگ در شکایت‌ها", "Words standing out in complaints"),
     "dash.praise": ("ستایش‌ها", "Praise"),
     "dash.none": ("در این دوره چیزی نیست.", "Nothing in this period."),
+    "dash.latest": (
+        "در این دوره اشاره‌ای به این برند نیست؛ تازه‌ترین اشاره در {day} است.",
+        "No mention of this brand in this period; the newest is on {day}.",
+    ),
+    "dash.latest_show": ("نمایش ۷ روزِ تا آن روز", "Show the 7 days up to it"),
     "dash.open_explore": ("دیدن در کاوش", "See in explore"),
     "dash.incidents": ("رخدادها", "Incidents"),
 }

@@ -3,8 +3,9 @@ from/to days) and see the digest's content live, with trends; every figure drill
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -14,7 +15,7 @@ from fastapi.responses import Response
 from shenava.web import messages_analytics as _words  # noqa: F401  (adds the page's words)
 from shenava.web.dashboard_charts import charts, colours
 from shenava.web.dashboard_period import PRESETS, PeriodError, read_period
-from shenava.web.dashboards import build_dashboard
+from shenava.web.dashboards import build_dashboard, latest_day
 from shenava.web.deps import AnyUser, Db
 from shenava.web.formatting import Formatter
 from shenava.web.messages import label, translator
@@ -60,11 +61,25 @@ def dashboard_page(
         values = {k: fmt.digits(v) if k == "n" else v for k, v in exc.values.items()}
         return page(400, error=t(exc.key, **values))
     board = build_dashboard(session, brand, period, competitors)
+    latest = None
+    if not board.digest.current.total:  # nothing here: say where this brand's mentions are
+        day = latest_day(session, brand, web.tz)
+        if day is not None and not period.first <= day <= period.last:
+            latest = _latest_link(brand, day, fmt, t)
     figures = charts(board, t, fmt, name_of, lambda g, v: label(language, g, v))
     fa = language == "fa"
     shown = t("dash.range", first=jalali_label(period.first, persian_digits=fa),
               last=jalali_label(period.last, persian_digits=fa))  # fmt: skip
-    return page(board=board, figures=figures, colours=colours(board), days=period.preset, period_label=shown)
+    return page(board=board, figures=figures, colours=colours(board), days=period.preset, period_label=shown,
+                latest=latest)  # fmt: skip
+
+
+def _latest_link(brand: str, day: date, fmt: Formatter, t: Any) -> tuple[str, str]:
+    """(the sentence naming the newest mention's day, the link to the seven days up to it)."""
+    first = day - timedelta(days=PRESETS[0] - 1)
+    jalali = [jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d") for d in (first, day)]
+    href = "/dashboards?" + urlencode({"brand": brand, "from": jalali[0], "to": jalali[1]})
+    return t("dash.latest", day=fmt.digits(jalali[1])), href
 
 
 def _day_hints(tz: str, fmt: Formatter) -> tuple[str, str]:

@@ -169,3 +169,17 @@ def test_day_boxes_show_this_week_in_persian_digits(analyst: TestClient) -> None
     first, last = (parse_day(h) for h in hints)  # an example the box itself accepts
     today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Tehran")).date()
     assert (first, last) == (today - timedelta(days=6), today)
+
+
+def test_an_empty_period_points_at_the_newest_mentions(analyst: TestClient) -> None:
+    """The corpus is from 1403; the default period (this week) is empty for nobank, whose newest
+    mention the page names and links to, and the link shows it."""
+    with_data = analyst.get("/dashboards", params={"brand": "sabzino", "days": 7}).text
+    assert 'id="dashboard-latest"' not in with_data  # a mention of a few minutes ago: not empty
+    empty = analyst.get("/dashboards", params={"brand": "nobank", "days": 7}).text
+    assert int(kpi(empty, "volume")) == 0
+    notice = re.search(r'id="dashboard-latest">(.*?)</p>', empty, re.S)
+    assert notice and "تازه‌ترین اشاره در ۱۴۰۳/" in notice.group(1)
+    href = html.unescape(re.search(r'href="(/dashboards\?[^"]+)"', notice.group(1)).group(1))
+    shown = analyst.get(href).text
+    assert int(kpi(shown, "volume")) > 0 and 'id="dashboard-latest"' not in shown
