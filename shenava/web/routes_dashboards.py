@@ -77,9 +77,10 @@ def dashboard_page(
 def _latest_link(brand: str, day: date, fmt: Formatter, t: Any) -> tuple[str, str]:
     """(the sentence naming the newest mention's day, the link to the seven days up to it)."""
     first = day - timedelta(days=PRESETS[0] - 1)
-    jalali = [jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d") for d in (first, day)]
+    # in the page's digits, as the boxes it fills show them (the period parser reads both)
+    jalali = [fmt.digits(jdatetime.date.fromgregorian(date=d).strftime("%Y/%m/%d")) for d in (first, day)]
     href = "/dashboards?" + urlencode({"brand": brand, "from": jalali[0], "to": jalali[1]})
-    return t("dash.latest", day=fmt.digits(jalali[1])), href
+    return t("dash.latest", day=jalali[1]), href
 
 
 def _day_hints(tz: str, fmt: Formatter) -> tuple[str, str]:
