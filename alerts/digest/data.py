@@ -4,20 +4,27 @@ Per brand: volume and sentiment against the previous period, a daily trend, shar
 against the competitors, complaint themes (touchpoints with example mentions, and keyphrases
 over-represented in negative mentions), top praise, and the period's incidents with their time
 to acknowledge (TTA) and time to resolve (TTR).
+
+The configured brands' own accounts (their handles) are not quoted as complaints or praise (a
+brand's apology or its own advert is neither), and the keyphrases leave out the brands' names:
+they are counted, not examples of what customers say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from alerts.brand_terms import brand_words, names_a_brand
 from alerts.digest.period import DigestPeriod
 from alerts.incidents.state import read_state
 from alerts.sla_report import SlaFigures, sla_report
 from alerts.workflow import DETECTOR, raised_at
+from domain.brands import BrandSettings
 from storage.aggregates import (
     SentimentShare,
     VoiceShare,
@@ -33,6 +40,25 @@ from storage.search import iter_mentions, search_mentions
 
 #: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
 KEYPHRASE_SAMPLE = 2000
+#: extra rows read for examples, so that leaving out the brands' own posts still fills the list
+OWN_POSTS_SLACK = 10
+
+
+@dataclass(frozen=True)
+class OwnVoice:
+    """What the configured brands say themselves: their accounts and the words naming them."""
+
+    handles: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, brands: Sequence[BrandSettings]) -> OwnVoice:
+        handles = {h.lstrip("@").casefold() for b in brands for h in b.handles}
+        return cls(frozenset(h for h in handles if h), brand_words(brands))
+
+    def customers(self, hits: Sequence[MentionHit], n: int) -> list[MentionHit]:
+        """The first ``n`` hits not posted by a brand's own account."""
+        return [h for h in hits if (h.author_handle or "").lstrip("@").casefold() not in self.handles][:n]
 
 
 @dataclass(frozen=True)
@@ -127,22 +153,25 @@ def _sla(session: Session, brand: str, period: DigestPeriod) -> SlaFigures | Non
     return figures[0] if figures else None
 
 
-def _themes(session: Session, brand: str, period: DigestPeriod, examples: int) -> list[Theme]:
+def _themes(session: Session, brand: str, period: DigestPeriod, examples: int, own: OwnVoice) -> list[Theme]:
     negatives = _query(period, brands=[brand], sentiments=["negative"])
     themes = []
     for aspect, count in touchpoint_counts(session, negatives)[:5]:
         before = sentiment_share(
             session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
         ).negative
-        shown = search_mentions(
-            session,
-            negatives.model_copy(update={"aspects": [aspect], "sort": "reach", "limit": max(1, examples)}),
-        ).items[:examples]
+        limit = max(1, examples) + (OWN_POSTS_SLACK if own.handles else 0)
+        found = search_mentions(
+            session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach", "limit": limit})
+        )
+        shown = own.customers(found.items, examples)
         themes.append(Theme(aspect, count, before, shown))
     return themes
 
 
-def _keyphrases(session: Session, brand: str, period: DigestPeriod, top: int) -> list[tuple[str, float]]:
+def _keyphrases(
+    session: Session, brand: str, period: DigestPeriod, top: int, own: OwnVoice
+) -> list[tuple[str, float]]:
     if top <= 0:
         return []
     from nlp.keyphrases import log_odds_terms
@@ -160,7 +189,16 @@ def _keyphrases(session: Session, brand: str, period: DigestPeriod, top: int) ->
         for h in iter_mentions(session, _query(wide, brands=[brand]), limit=KEYPHRASE_SAMPLE * 2)
         if h.sentiment_label != "negative"
     ]
-    return log_odds_terms(target, baseline, top=top)
+    found = log_odds_terms(target, baseline, top=top + (len(own.words) if own.words else 0))
+    return [(term, z) for term, z in found if not names_a_brand(term, own.words)][:top]
+
+
+def _praise(
+    session: Session, brand: str, period: DigestPeriod, own: OwnVoice, top: int = 3
+) -> list[MentionHit]:
+    limit = top + (OWN_POSTS_SLACK if own.handles else 0)
+    query = _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=limit)
+    return own.customers(search_mentions(session, query).items, top)
 
 
 def build_digest(
@@ -172,9 +210,12 @@ def build_digest(
     examples: int = 2,
     keyphrases: int = 8,
     now: datetime | None = None,
+    configured: Sequence[BrandSettings] = (),
 ) -> Digest:
-    """Everything the digest shows for ``brands`` (each compared with ``competitors``)."""
+    """Everything the digest shows for ``brands`` (each compared with ``competitors``);
+    ``configured`` (the settings' brands) names their own accounts and words (``OwnVoice``)."""
     digest = Digest(period=period, generated_at=now or datetime.now(UTC))
+    own = OwnVoice.of(configured)
     trend = DigestPeriod(period.kind, period.last - timedelta(days=period.trend_days - 1), period.trend_days,
                          period.tz)  # fmt: skip
     for brand in brands:
@@ -188,11 +229,9 @@ def build_digest(
                 previous=previous,
                 trend=volume_by(session, _query(trend, brands=[brand]), "day"),
                 voice=share_of_voice(session, _query(period), compared),
-                themes=_themes(session, brand, period, examples),
-                keyphrases=_keyphrases(session, brand, period, keyphrases),
-                praise=search_mentions(
-                    session, _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=3)
-                ).items,
+                themes=_themes(session, brand, period, examples, own),
+                keyphrases=_keyphrases(session, brand, period, keyphrases, own),
+                praise=_praise(session, brand, period, own),
                 incidents=_incidents(session, brand, period),
                 sla=_sla(session, brand, period),
             )

@@ -67,7 +67,7 @@ def make_digest(settings: Settings, engine: Engine, period: DigestPeriod, *,
     with Session(engine) as session:
         digest = build_digest(
             session, period, brands, competitors, examples=settings.digest.examples,
-            keyphrases=settings.digest.keyphrases, now=now or datetime.now(UTC),
+            keyphrases=settings.digest.keyphrases, now=now or datetime.now(UTC), configured=settings.brands,
         )  # fmt: skip
     names = display_names(settings)
     return RenderedDigest(digest, subject(digest), render_html(digest, names), render_text(digest, names))

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts.digest.data import BrandDigest, build_digest
+from domain.brands import BrandSettings
 from shenava.web.dashboard_period import Period
 from shenava.web.explore import link, narrowed
 from storage.aggregates import VolumePoint, volume_by, volume_by_week
@@ -77,10 +78,13 @@ class Dashboard:
 
 
 def build_dashboard(
-    session: Session, brand: str, period: Period, competitors: Sequence[str], *, examples: int = 2
-) -> Dashboard:
+    session: Session, brand: str, period: Period, competitors: Sequence[str], *, examples: int = 2,
+    configured: Sequence[BrandSettings] = (),
+) -> Dashboard:  # fmt: skip
     compared = [brand, *[c for c in competitors if c != brand]]
-    digest = build_digest(session, period.digest, [brand], compared[1:], examples=examples).brands[0]
+    digest = build_digest(
+        session, period.digest, [brand], compared[1:], examples=examples, configured=configured
+    ).brands[0]
     board = Dashboard(brand, period, compared, digest)
     series = {b: _series(session, b, period) for b in compared}
     step = timedelta(days=1 if period.bucket == "day" else 7)

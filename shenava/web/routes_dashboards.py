@@ -60,7 +60,8 @@ def dashboard_page(
     except PeriodError as exc:
         values = {k: fmt.digits(v) if k == "n" else v for k, v in exc.values.items()}
         return page(400, error=t(exc.key, **values))
-    board = build_dashboard(session, brand, period, competitors)
+    configured = getattr(request.app.state.settings, "brands", []) or []
+    board = build_dashboard(session, brand, period, competitors, configured=configured)
     latest = None
     if not board.digest.current.total:  # nothing here: say where this brand's mentions are
         day = latest_day(session, brand, web.tz)

@@ -8,6 +8,10 @@ from sqlalchemy import Engine
 
 from alerts.digest import DigestPeriod, make_digest
 from alerts.digest.render import bidi_text, fa_duration
+from config.settings import Settings
+from domain.brands import BrandSettings
+from storage.repository import MentionStore
+from tests.archive.corpus import corpus, save_corpus
 from tests.digest.conftest import digest_settings
 
 NOW = datetime(2024, 11, 22, 5, 30, tzinfo=UTC)
@@ -70,3 +74,35 @@ def test_weekly_digest_covers_saturday_to_friday(engine: Engine, digest_archive:
     assert (sabzino.current.total, sabzino.previous.total, sabzino.volume_change) == (11, 0, None)
     assert len(sabzino.trend) == 28 and sabzino.trend[-1].day == date(2024, 11, 22)
     assert "گزارش هفتگی شنوا" in rendered.subject and "۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳" in rendered.html
+
+
+def test_the_brands_own_posts_are_not_quoted_and_their_names_are_not_keyphrases(
+    engine: Engine, digest_archive: dict[str, int], store: MentionStore
+) -> None:
+    """An apology by the brand's support account and its own advert reach the most people that day;
+    with the account configured they are counted but not quoted as a complaint or as praise."""
+    day = corpus()[0]["at"]
+    save_corpus(store, [
+        corpus()[0] | {"ext": "own-apology", "author": "sabzino_support", "followers": 10**7,
+                       "text": "پوزش بابت تاخیر ارسال سبزینو، پیگیری می‌کنیم", "at": day},
+        corpus()[2] | {"ext": "own-ad", "author": "Sabzino", "followers": 10**7,
+                       "text": "میوه تازه با ارسال رایگان از سبزینو", "at": day},
+    ])  # fmt: skip
+    period = DigestPeriod.for_day("1403-09-01")
+
+    def quoted(settings: Settings) -> tuple[set[str], list[str]]:
+        digest = make_digest(settings, engine, period, now=NOW).digest
+        brand = next(b for b in digest.brands if b.brand == "sabzino")
+        shown = {e.external_id for t in brand.themes for e in t.examples}
+        return shown | {p.external_id for p in brand.praise}, [term for term, _ in brand.keyphrases]
+
+    unconfigured, _ = quoted(digest_settings())
+    assert {"own-apology", "own-ad"} <= unconfigured  # the widest reach: quoted first without handles
+    settings = digest_settings()
+    handles = ["@sabzino", "sabzino_support"]
+    settings.brands[0] = BrandSettings(
+        name="sabzino", aliases_fa=["سبزینو"], aliases_latin=["Sabzino"], handles=handles
+    )
+    shown, terms = quoted(settings)
+    assert not {"own-apology", "own-ad"} & shown and shown
+    assert not any("سبزینو" in term or "sabzino" in term for term in terms), terms
