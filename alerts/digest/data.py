@@ -41,7 +41,7 @@ from storage.search import iter_mentions, search_mentions
 #: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
 KEYPHRASE_SAMPLE = 2000
 #: extra rows read for examples, so that leaving out the brands' own posts still fills the list
-OWN_POSTS_SLACK = 10
+OWN_POSTS_SLACK = 50
 
 
 @dataclass(frozen=True)
