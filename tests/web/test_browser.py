@@ -106,6 +106,18 @@ def _wait(driver, condition, timeout: float = 10.0):  # type: ignore[no-untyped-
     return wait.until(condition)
 
 
+def _open(driver, url: str, element_id: str):  # type: ignore[no-untyped-def]
+    """Load ``url`` and wait for ``element_id``; a timeout says where the browser is and what it shows."""
+    from selenium.common.exceptions import TimeoutException
+
+    driver.get(url)
+    try:
+        return _wait(driver, lambda d: d.find_element("id", element_id))
+    except TimeoutException:
+        body = driver.execute_script("return document.body ? document.body.innerText : ''") or ""
+        raise AssertionError(f"no #{element_id} at {driver.current_url}: {body[:400]!r}") from None
+
+
 def _status(driver, key: str) -> str | None:  # type: ignore[no-untyped-def]
     rows = driver.find_elements("css selector", f'tr[data-key="{key}"]')
     return rows[0].get_attribute("data-status") if rows else None
@@ -217,9 +229,9 @@ def test_a_form_without_its_csrf_token_is_refused(browser, site, engine: Engine)
     base, ids = site
     _log_in(browser, base)
     _wait(browser, lambda d: d.current_url.endswith("/inbox"))
-    browser.get(f"{base}/inbox/incident/{ids['incident']}")
+    acknowledge = _open(browser, f"{base}/inbox/incident/{ids['incident']}", "do-acknowledge")
     browser.execute_script("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove());")
-    browser.find_element(By.ID, "do-acknowledge").click()
+    acknowledge.click()
     message = _wait(browser, lambda d: d.find_elements(By.ID, "error-message"))
     assert "فرم منقضی شده" in message[0].text
     with Session(engine) as session:

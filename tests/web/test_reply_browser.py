@@ -14,7 +14,7 @@ from storage.models import Mention, UrgentAlert
 from storage.repository import MentionStore
 from tests.web.reply_servers import ReplyServer, reply_server
 from tests.web.server import serving
-from tests.web.test_browser import _log_in, _wait, browser  # noqa: F401 (its fixture)
+from tests.web.test_browser import _log_in, _open, _wait, browser  # noqa: F401 (its fixture)
 from tests.web.test_reply_send import TWEET_ID, _client, add_answerable
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -40,8 +40,8 @@ def test_send_a_suggested_reply_to_x_and_correct_sentiment(
 
     base, ids, x = x_site
     _log_in(browser, base)
-    browser.get(f"{base}/inbox/urgent/{ids['x']}")
-    text = browser.find_element(By.ID, "reply-text-1").get_attribute("value")
+    _wait(browser, lambda d: d.current_url.endswith("/inbox"))  # the login's POST is done
+    text = _open(browser, f"{base}/inbox/urgent/{ids['x']}", "reply-text-1").get_attribute("value")
     assert text and "@reza" in text
     browser.find_element(By.ID, "send-reply-1").click()
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#outbox [data-status="reply_sent"]'))
