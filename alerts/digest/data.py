@@ -56,6 +56,10 @@ class OwnVoice:
         handles = {h.lstrip("@").casefold() for b in brands for h in b.handles}
         return cls(frozenset(h for h in handles if h), brand_words(brands))
 
+    def read_limit(self, n: int) -> int:
+        """How many rows to read for ``n`` examples: more when some may be the brands' own posts."""
+        return n + (OWN_POSTS_SLACK if self.handles else 0)
+
     def customers(self, hits: Sequence[MentionHit], n: int) -> list[MentionHit]:
         """The first ``n`` hits not posted by a brand's own account."""
         return [h for h in hits if (h.author_handle or "").lstrip("@").casefold() not in self.handles][:n]
@@ -160,7 +164,7 @@ def _themes(session: Session, brand: str, period: DigestPeriod, examples: int, o
         before = sentiment_share(
             session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
         ).negative
-        limit = max(1, examples) + (OWN_POSTS_SLACK if own.handles else 0)
+        limit = own.read_limit(max(1, examples))
         found = search_mentions(
             session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach", "limit": limit})
         )
@@ -189,15 +193,14 @@ def _keyphrases(
         for h in iter_mentions(session, _query(wide, brands=[brand]), limit=KEYPHRASE_SAMPLE * 2)
         if h.sentiment_label != "negative"
     ]
-    found = log_odds_terms(target, baseline, top=top + (len(own.words) if own.words else 0))
+    found = log_odds_terms(target, baseline, top=top + len(own.words))
     return [(term, z) for term, z in found if not names_a_brand(term, own.words)][:top]
 
 
 def _praise(
     session: Session, brand: str, period: DigestPeriod, own: OwnVoice, top: int = 3
 ) -> list[MentionHit]:
-    limit = top + (OWN_POSTS_SLACK if own.handles else 0)
-    query = _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=limit)
+    query = _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=own.read_limit(top))
     return own.customers(search_mentions(session, query).items, top)
 
 

@@ -99,14 +99,9 @@ def build_dashboard(
 def latest_day(session: Session, brand: str, tz: str) -> date | None:
     """The local day of the brand's newest mention (None: none stored), so an empty period can
     point at where the brand's mentions are (an imported archive, a sample replayed from the past)."""
+    # max() keeps the column's type, so UTCDateTime gives an aware UTC time on both backends
     newest = session.scalar(select(func.max(MentionBrand.created_at)).where(MentionBrand.brand == brand))
-    if newest is None:
-        return None
-    if newest.tzinfo is None:  # SQLite returns naive UTC
-        from datetime import UTC
-
-        newest = newest.replace(tzinfo=UTC)
-    return newest.astimezone(ZoneInfo(tz)).date()
+    return None if newest is None else newest.astimezone(ZoneInfo(tz)).date()
 
 
 def _series(session: Session, brand: str, period: Period) -> list[VolumePoint]:
