@@ -236,9 +236,9 @@ def test_a_form_without_its_csrf_token_is_refused(browser, site, engine: Engine)
     base, ids = site
     _log_in(browser, base)
     _wait(browser, lambda d: d.current_url.endswith("/inbox"))
-    acknowledge = _open(browser, f"{base}/inbox/incident/{ids['incident']}", "do-acknowledge")
+    _open(browser, f"{base}/inbox/incident/{ids['incident']}", "do-acknowledge")
     browser.execute_script("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove());")
-    acknowledge.click()
+    browser.find_element(By.ID, "do-acknowledge").click()  # found again: a live refresh may redraw it
     message = _wait(browser, lambda d: d.find_elements(By.ID, "error-message"))
     assert "فرم منقضی شده" in message[0].text
     with Session(engine) as session:
