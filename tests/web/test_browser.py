@@ -136,14 +136,18 @@ def _log_in(driver, base: str, name: str = "sara", password: str | None = None) 
     assert "/login" in driver.current_url
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password or PASSWORDS[name])
-    form = driver.find_element(By.CSS_SELECTOR, "form button[type=submit]")
-    form.click()
-    # the answer to the POST has replaced the form (the inbox, or the form again with its error): a
-    # test that opens another page at once would otherwise cancel the POST and stay logged out
-    from selenium.webdriver.support import expected_conditions
-
-    _wait(driver, expected_conditions.staleness_of(form))
-    _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    # the answer to the POST must replace this document (the inbox, or the form again with its error)
+    # before the test goes on: opening another page at once would cancel the POST and stay logged out.
+    # A mark on the window tells the documents apart; an element reference would not (chromium answers
+    # "node does not belong to the document" rather than "stale" for a detached form now and then)
+    driver.execute_script("window.__beforeLogin = true;")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _wait(
+        driver,
+        lambda d: d.execute_script(
+            "return !window.__beforeLogin && document.readyState === 'complete'"
+        ),
+    )
 
 
 def test_log_in_see_an_incident_arrive_live_and_acknowledge_it(browser, site, engine: Engine) -> None:
