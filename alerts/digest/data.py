@@ -12,6 +12,7 @@ they are counted, not examples of what customers say.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,8 +41,11 @@ from storage.search import iter_mentions, search_mentions
 
 #: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
 KEYPHRASE_SAMPLE = 2000
-#: extra rows read for examples, so that leaving out the brands' own posts still fills the list
+#: extra rows read for examples, so that leaving out the brands' own posts and repeats still fills the list
 OWN_POSTS_SLACK = 50
+#: links and @handles: two outlets posting one headline differ only in these
+_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_NOT_A_LETTER = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,32 @@ class OwnVoice:
         return cls(frozenset(h for h in handles if h), brand_words(brands))
 
     def read_limit(self, n: int) -> int:
-        """How many rows to read for ``n`` examples: more when some may be the brands' own posts."""
-        return n + (OWN_POSTS_SLACK if self.handles else 0)
+        """How many rows to read for ``n`` examples: more, as some may be the brands' own posts or repeats."""
+        return n + OWN_POSTS_SLACK
 
     def customers(self, hits: Sequence[MentionHit], n: int) -> list[MentionHit]:
-        """The first ``n`` hits not posted by a brand's own account."""
-        return [h for h in hits if (h.author_handle or "").lstrip("@").casefold() not in self.handles][:n]
+        """The first ``n`` hits not posted by a brand's own account, each saying something the ones
+        before it did not: a headline that several outlets (or retweets) carry is quoted once."""
+        shown: list[MentionHit] = []
+        said: set[str] = set()
+        for hit in hits:
+            if (hit.author_handle or "").lstrip("@").casefold() in self.handles:
+                continue
+            key = gist(hit.text)
+            if key in said:
+                continue
+            said.add(key)
+            shown.append(hit)
+            if len(shown) == n:
+                break
+        return shown
+
+
+def gist(text: str) -> str:
+    """What a mention says, without its links, handles, digits, punctuation, spacing or emoji."""
+    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold()
+    # ZWNJ is a format character (not \W): drop it, so «می‌کنم» and «میکنم» are one
+    return letters.replace("\u200c", "") or (text or "")
 
 
 @dataclass(frozen=True)

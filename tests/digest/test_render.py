@@ -106,3 +106,21 @@ def test_the_brands_own_posts_are_not_quoted_and_their_names_are_not_keyphrases(
     shown, terms = quoted(settings)
     assert not {"own-apology", "own-ad"} & shown and shown
     assert not any("سبزینو" in term or "sabzino" in term for term in terms), terms
+
+
+def test_one_headline_carried_by_several_outlets_is_quoted_once(
+    engine: Engine, digest_archive: dict[str, int], store: MentionStore
+) -> None:
+    """Two news accounts post the same headline with their own links; both reach more people than any
+    customer. The complaint theme quotes it once and fills the other place with a customer's words."""
+    day = corpus()[0]["at"]
+    headline = "اختلال در سرویس ارسال سبزینو؛ سفارش‌های کاربران ساعت‌ها با تاخیر تحویل شد"
+    save_corpus(store, [
+        corpus()[0] | {"ext": f"news-{i}", "author": f"outlet{i}", "followers": 10**9 - i,
+                       "text": f"{headline} https://outlet{i}.example/n/{i}", "at": day}
+        for i in (1, 2)
+    ])  # fmt: skip
+    digest = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW).digest
+    delivery = next(t for t in digest.brands[0].themes if t.aspect == "delivery")
+    quoted = [e.external_id for e in delivery.examples]
+    assert quoted[0] == "news-1" and "news-2" not in quoted and len(quoted) == 2, quoted
