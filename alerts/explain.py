@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from alerts.attribution import named_touchpoints, rank_touchpoints
 from alerts.brand_terms import names_a_brand
-from alerts.text import clean_text
+from alerts.text import clean_text, gist
 from storage.models import Mention, MentionBrand
 
 BASELINE_SAMPLE = 3000  # newest baseline mentions used for terms; bounds the work on busy brands
@@ -78,7 +78,8 @@ def _reach(mention: Mention) -> float:
 
 
 def representative(mentions: list[Mention], terms: list[str], k: int) -> list[Mention]:
-    """Mentions that carry the driving terms and reach people, one per author."""
+    """Mentions that carry the driving terms and reach people, one per author and one per text (copies
+    of a headline or of a complaint say nothing new)."""
     term_set = set(terms)
 
     def score(m: Mention) -> float:
@@ -87,11 +88,14 @@ def representative(mentions: list[Mention], terms: list[str], k: int) -> list[Me
 
     chosen: list[Mention] = []
     authors: set[str] = set()
+    texts: set[str] = set()
     for m in sorted(mentions, key=score, reverse=True):
         author = (m.author_handle or m.author_id or f"#{m.id}").lower()
-        if author in authors:
+        said = gist(m.text)
+        if author in authors or said in texts:
             continue
         authors.add(author)
+        texts.add(said)
         chosen.append(m)
         if len(chosen) == k:
             break

@@ -9,6 +9,9 @@ import re
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\n]+")
+# links and @handles: two outlets posting one headline, or copies of one complaint, differ only in these
+_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_NOT_A_LETTER = re.compile(r"[\W\d_]+")
 
 
 def clean_text(text: str | None, limit: int = 400) -> str:
@@ -21,3 +24,11 @@ def clean_text(text: str | None, limit: int = 400) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def gist(text: str | None) -> str:
+    """What a mention says, without its links, handles, digits, punctuation, spacing or emoji: the key
+    that tells a repeat from a new voice when mentions are quoted as examples."""
+    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold()
+    # ZWNJ is a format character (not \W): drop it, so «می‌کنم» and «میکنم» are one
+    return letters.replace("\u200c", "") or (text or "")

@@ -12,7 +12,6 @@ they are counted, not examples of what customers say.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from alerts.brand_terms import brand_words, names_a_brand
 from alerts.digest.period import DigestPeriod
 from alerts.incidents.state import read_state
 from alerts.sla_report import SlaFigures, sla_report
+from alerts.text import gist
 from alerts.workflow import DETECTOR, raised_at
 from domain.brands import BrandSettings
 from storage.aggregates import (
@@ -43,9 +43,6 @@ from storage.search import iter_mentions, search_mentions
 KEYPHRASE_SAMPLE = 2000
 #: extra rows read for examples, so that leaving out the brands' own posts and repeats still fills the list
 OWN_POSTS_SLACK = 50
-#: links and @handles: two outlets posting one headline differ only in these
-_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
-_NOT_A_LETTER = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -81,12 +78,6 @@ class OwnVoice:
                 break
         return shown
 
-
-def gist(text: str) -> str:
-    """What a mention says, without its links, handles, digits, punctuation, spacing or emoji."""
-    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold()
-    # ZWNJ is a format character (not \W): drop it, so «می‌کنم» and «میکنم» are one
-    return letters.replace("\u200c", "") or (text or "")
 
 
 @dataclass(frozen=True)
