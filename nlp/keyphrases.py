@@ -11,8 +11,8 @@ corpus when given):
 
 The prior shrinks rare terms toward zero, so one odd word cannot top the list; z > 1.96 is
 "significantly more frequent in the target" in the paper's reading. Terms are unigrams and
-bigrams of normalised text; stopwords (hazm's list plus colloquial function words) are dropped
-as unigrams and may not start or end a bigram.
+bigrams of normalised text; stopwords (hazm's list plus colloquial function words, and greetings
+and fillers such as «سلام» and «خدایی») are dropped as unigrams and may not start or end a bigram.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ COLLOQUIAL_STOPWORDS = _split(
     رو یه اون این اینو اونو هم که و یا تا از به با برای تو توی ی ها های هست نیست بود شد شده میشه
     دیگه خیلی واقعا اصلا الان فقط چی چیه یعنی ولی اما اگه اگر باید دارم داره دارن کنم کنه کنید میکنه
     کردم کرد کردن کردین کردید من تو ما شما اونا اینا ایشون چون پس بعد قبل همه هیچ یک دو چند هر دیگر
-    آن است بودم بودن میخوام میخواد نمیشه نمی\u200cشه می\u200cشه the a an and or of to in on for is
+    آن است بودم بودن میخوام میخواد نمیشه نمی\u200cشه می\u200cشه سلام درود خدایی بابا آقا لطفا
+    the a an and or of to in on for is
     it this that i you we my your was be are with at by from
     """
 )
