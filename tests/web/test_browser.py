@@ -96,14 +96,23 @@ def site(engine: Engine, store: MentionStore) -> Iterator[tuple[str, dict[str, i
 
 
 def _wait(driver, condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
+
+    def look(d):  # type: ignore[no-untyped-def]
+        try:
+            return condition(d)
+        except WebDriverException as error:
+            # chromium's word for a stale element, now and then, when the document was replaced
+            if "does not belong to the document" in str(error):
+                return False
+            raise
 
     # a live refresh may swap the queue's rows between finding one and reading it: look again
     wait = WebDriverWait(
         driver, timeout, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
     )
-    return wait.until(condition)
+    return wait.until(look)
 
 
 def _open(driver, url: str, element_id: str):  # type: ignore[no-untyped-def]
