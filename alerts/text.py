@@ -12,6 +12,10 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 # links and @handles: two outlets posting one headline, or copies of one complaint, differ only in these
 _LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
 _NOT_A_LETTER = re.compile(r"[\W\d_]+")
+# Arabic letter forms that Persian keyboards and copy-paste mix in: one headline, one key
+_ONE_FORM = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا"}
+)
 
 
 def clean_text(text: str | None, limit: int = 400) -> str:
@@ -29,6 +33,6 @@ def clean_text(text: str | None, limit: int = 400) -> str:
 def gist(text: str | None) -> str:
     """What a mention says, without its links, handles, digits, punctuation, spacing or emoji: the key
     that tells a repeat from a new voice when mentions are quoted as examples."""
-    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold()
+    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold().translate(_ONE_FORM)
     # ZWNJ is a format character (not \W): drop it, so «می‌کنم» and «میکنم» are one
     return letters.replace("\u200c", "") or (text or "")

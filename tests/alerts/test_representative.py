@@ -29,5 +29,6 @@ def test_copies_of_one_text_are_shown_once_and_authors_once() -> None:
 def test_gist_ignores_links_handles_digits_punctuation_and_zwnj() -> None:
     assert gist("می‌کنم! https://a.example/x @sabzino ۱۲") == gist("میکنم")
     assert gist("سفارشم دیر رسید") != gist("سفارشم زود رسید")
+    assert gist("سبزينو كيفيت") == gist("سبزینو کیفیت")  # Arabic yeh and kaf
     assert gist("👍👍") == "👍👍"  # nothing but emoji: the text itself is the key
     assert gist(None) == ""
