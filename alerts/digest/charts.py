@@ -73,7 +73,9 @@ def stacked_chart(
         f'fill="#333">{escape(title)}</text>',
         f'<line x1="{margin_side}" y1="{margin_top + plot_h}" x2="{width - margin_side}" '
         f'y2="{margin_top + plot_h}" stroke="#ccc"/>',
-        f'<text x="{width - 4}" y="{margin_top + 8}" font-size="10" text-anchor="end" fill="#666">'
+        # the svg is direction="rtl": "start" is the text's right edge, so the figure grows leftward
+        # into the chart ("end" put it past the right edge, where ۸۸۲ showed as ۸)
+        f'<text x="{width - 4}" y="{margin_top + 8}" font-size="10" text-anchor="start" fill="#666">'
         f"{escape(to_persian_digits(_fmt(top)))}</text>",
     ]
     if points:
@@ -99,7 +101,7 @@ def stacked_chart(
 
 
 def line_chart(
-    points: Sequence[tuple[str, float]],
+    points: Sequence[tuple[str, float | None]],
     title: str,
     *,
     lo: float = -1.0,
@@ -108,7 +110,8 @@ def line_chart(
     height: int = 160,
     colour: str = "#5f3dc4",
 ) -> str:
-    """A line over a fixed range (net sentiment in [-1, 1]) with a zero line; right to left."""
+    """A line over a fixed range (net sentiment in [-1, 1]) with a zero line; right to left. A point
+    without a value (a day without mentions) is a gap in the line, not a zero: nothing was said."""
     margin_top, margin_bottom, margin_side = 22, 30, 36
     plot_h = height - margin_top - margin_bottom
     plot_w = width - 2 * margin_side
@@ -124,16 +127,27 @@ def line_chart(
     ]
     if points:
         step = plot_w / max(1, len(points) - 1)
-        coords = [(width - margin_side - i * step, y_of(v)) for i, (_, v) in enumerate(points)]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for i, ((label, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
-            body.append(
+        runs: list[list[str]] = [[]]
+        marks = []  # drawn over the line
+        for i, (label, value) in enumerate(points):
+            x = width - margin_side - i * step
+            if _labelled(i, len(points)):
+                marks.append(_axis_label(x, height - 8, label))
+            if value is None:
+                runs.append([])
+                continue
+            y = y_of(value)
+            runs[-1].append(f"{x:.1f},{y:.1f}")
+            marks.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"><title>{escape(label)}: '
                 f"{escape(to_persian_digits(f'{value:+.2f}'))}</title></circle>"
             )
-            if _labelled(i, len(points)):
-                body.append(_axis_label(x, height - 8, label))
+        body += [
+            f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            for run in runs
+            if len(run) > 1
+        ]
+        body += marks
     return _svg(width, height, title, body)
 
 

@@ -124,7 +124,7 @@ def _charts(brand: BrandDigest, name: str) -> dict[str, Markup]:
         for p in brand.trend
     ]
     net = [
-        (jalali_short(p.day), (p.positive - p.negative) / p.total if p.total else 0.0) for p in brand.trend
+        (jalali_short(p.day), (p.positive - p.negative) / p.total if p.total else None) for p in brand.trend
     ]
     return {
         "volume": Markup(stacked_chart(points, f"حجم روزانهٔ اشاره‌ها به {name}", colours=SENTIMENT_COLOURS)),

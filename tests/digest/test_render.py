@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
@@ -124,3 +125,14 @@ def test_one_headline_carried_by_several_outlets_is_quoted_once(
     delivery = next(t for t in digest.brands[0].themes if t.aspect == "delivery")
     quoted = [e.external_id for e in delivery.examples]
     assert quoted[0] == "news-1" and "news-2" not in quoted and len(quoted) == 2, quoted
+
+
+def test_a_day_without_mentions_is_a_gap_in_the_net_sentiment_line() -> None:
+    from alerts.digest.charts import line_chart
+
+    svg = line_chart([("a", 0.5), ("b", None), ("c", -0.2), ("d", 0.1)], "net")
+    assert svg.count("<circle") == 3  # no point for the empty day, and none at zero
+    lines = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert len(lines) == 1 and len(lines[0].split()) == 2  # «a» stands alone; «c»–«d» are joined
+    assert "<polyline" not in line_chart([("a", None), ("b", None)], "net")
+
