@@ -193,7 +193,15 @@ def _co_touchpoints(session: Session, scope: rollup_query.Scope) -> list[tuple[s
         stmt = stmt.where(first.created_at < scope.until)
     if scope.brand != ANY:
         brand = aliased(MentionBrand)
-        stmt = stmt.join(brand, and_(brand.mention_id == first.mention_id, brand.brand == scope.brand))
+        on = [brand.mention_id == first.mention_id, brand.brand == scope.brand]
+        if dialect(session) == "postgresql":
+            # the brand's rows in the range too (their copied created_at): PostgreSQL then hashes
+            # the two tags' ranges together instead of probing the brand once per touchpoint row
+            # (a month of "price": 12,000 probes, 25 ms → 13 ms); SQLite's probe stays a covering
+            # primary-key lookup only without the date
+            on += [brand.created_at >= scope.since] if scope.since else []
+            on += [brand.created_at < scope.until] if scope.until else []
+        stmt = stmt.join(brand, and_(*on))
     columns = ((Mention.source, scope.sources), (Mention.sentiment_label, scope.sentiments),
                (Mention.lang, scope.langs))  # fmt: skip
     if any(allowed is not None for _, allowed in columns):

@@ -5,7 +5,9 @@ SQLite: the FTS5 table ``mentions_fts`` (external content = ``mentions``, rowid 
 tokenizer ``unicode61 remove_diacritics 2``), kept in sync by insert/update/delete triggers.
 PostgreSQL: the generated column ``mentions.search_vector`` =
 ``to_tsvector('simple', coalesce(normalized_text, ''))`` with the GIN index
-``ix_mentions_search_vector``. The column is not mapped by the ORM (SQLite has no such column);
+``ix_mentions_search_vector``, which since migration 0011 holds each mention's UTC day and its
+``brands`` beside the words (``storage.filters.index_narrowing``; without the btree_gin extension
+brands and words only). The column is not mapped by the ORM (SQLite has no such column);
 refer to it as ``literal_column("mentions.search_vector")``.
 
 Both index ``mentions.normalized_text`` and split it into the same tokens (runs of letters and
@@ -20,3 +22,5 @@ SQLITE_FTS_TRIGGERS = ("mentions_fts_ai", "mentions_fts_ad", "mentions_fts_au")
 POSTGRES_VECTOR_COLUMN = "search_vector"
 POSTGRES_VECTOR_INDEX = "ix_mentions_search_vector"
 POSTGRES_CONFIG = "simple"
+#: the UTC day of a mention, the index's first column since migration 0011 (btree_gin)
+POSTGRES_DAY_EXPRESSION = "((created_at AT TIME ZONE 'UTC')::date)"

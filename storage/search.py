@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from storage import rollup_query
 from storage.boolean_query import plan_query
 from storage.boolean_query.compile import fts5, tsquery
-from storage.filters import FTS5_ROWS, PG_VECTOR, conditions, dialect
+from storage.filters import FTS5_ROWS, PG_VECTOR, conditions, dialect, narrowed_by_day
 from storage.fts import SQLITE_FTS_TABLE
 from storage.models import Mention
 from storage.query import MentionHit, MentionQuery, SearchPage
@@ -82,7 +82,9 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
         # would evaluate the full-text and brand conditions a second time
         page = select(Mention.id, func.count().over())
         matched = within_matches(session, query)
-        fenced = dialect(session) == "postgresql" and not matched
+        # bounded to the range's days by the full-text index itself (storage.filters), the
+        # planner has no date index to walk: no fence needed (it costs two round trips)
+        fenced = dialect(session) == "postgresql" and not matched and not narrowed_by_day(session, query)
         if matched:  # the full-text matches in the date range by id: the rest probes them by key
             where = and_(where, *matched)
         elif fenced:
@@ -144,7 +146,11 @@ def newest_texts(session: Session, query: MentionQuery, limit: int) -> list[str]
     matched = within_matches(session, query)
     if matched:
         where = and_(where, *matched)
-    elif dialect(session) == "postgresql" and plan_query(query.text, query.tz).text is not None:
+    elif (
+        dialect(session) == "postgresql"
+        and plan_query(query.text, query.tz).text is not None
+        and not narrowed_by_day(session, query)
+    ):
         # as in search_mentions: the matches first (GIN and date bitmaps), then the newest of them
         hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
         where = Mention.id.in_(select(hits.c.id))
@@ -170,10 +176,11 @@ def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
     otherwise (SQLite bounds FTS5 by id already, ``storage.filters``: reading the matches once
     per page measured no faster there).
 
-    The full-text part in the range first, by ANDing the GIN and date bitmaps (the planner, left
-    alone, walks the date index and tests every row of the month against the tsquery: it prices
-    the test as cheap, but fetching and testing ~80,000 rows is not), then the other filters over
-    those rows by key."""
+    One statement over the full-text index, which holds each mention's UTC day and brands beside
+    the words (``storage.filters.index_narrowing``). Where it cannot name the days (a prefix, a
+    long range, no btree_gin): no plain index scans, or the planner may walk the date index and
+    test every row of the range against the tsquery (it prices the test as cheap, but fetching
+    and testing ~80,000 rows a month is not)."""
     if dialect(session) != "postgresql":
         return None
     plan = plan_query(query.text, query.tz)
@@ -181,15 +188,14 @@ def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
     until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
     if plan.text is None or since is None or until is None:
         return None
-    stmt = select(Mention.id).where(
-        PG_VECTOR.op("@@")(tsquery(plan.text)), Mention.created_at >= since, Mention.created_at < until
-    )
+    stmt = select(Mention.id).where(*conditions(session, query))
+    if narrowed_by_day(session, query):  # no indexable date range: nothing to walk
+        return list(session.scalars(stmt))
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
-        candidates = list(session.scalars(stmt))
+        return list(session.scalars(stmt))
     finally:
         session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
-    return list(session.scalars(select(Mention.id).where(*conditions(session, query), _among(candidates))))
 
 
 def _among(ids: list[int]) -> Any:
