@@ -8,9 +8,10 @@ An additive Holt-Winters model in error-correction form, updated one bucket at a
 * the **day-of-week offset** remembers that Fridays are quiet in Tehran (or Sundays in New York).
 
 Each component absorbs what the previous one left over, so no component overshoots. Residuals are
-Huber-clipped before they update anything: a burst moves the baseline only a little, a lasting change of
-level is learned within hours. New knots start as running means (rate 1/n) until their exponential rate
-takes over, which keeps the first day usable.
+Huber-clipped before they update anything (harder while an incident is open: the detector passes its own
+clip): a burst moves the baseline only a little, a lasting change of level is learned within hours.
+New knots start as running means (rate 1/n) until their exponential rate takes over, which keeps the
+first day usable.
 """
 
 from __future__ import annotations
@@ -64,13 +65,20 @@ class SeasonalBaseline:
         scale = max(config.min_scale, MAD_TO_SIGMA * self.abs_dev) if self.updates else config.min_scale
         return Forecast(mean=mean, scale=scale)
 
-    def update(self, local: datetime, y: float, forecast: Forecast | None, config: DetectorConfig) -> None:
+    def update(
+        self,
+        local: datetime,
+        y: float,
+        forecast: Forecast | None,
+        config: DetectorConfig,
+        huber_k: float | None = None,
+    ) -> None:
         """Learn from one stabilised observation ``y`` (``forecast`` is what ``forecast()`` returned)."""
         if forecast is None:
             self.level = y
             return
         assert self.level is not None
-        clip = config.huber_k * forecast.scale
+        clip = (config.huber_k if huber_k is None else huber_k) * forecast.scale
         error = min(max(y - forecast.mean, -clip), clip)
 
         self.updates += 1

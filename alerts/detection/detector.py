@@ -29,6 +29,13 @@ STATE_VERSION = 4
 # The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
 # not silence a clearly alert-worthy one the next day.
 _REARM_CAP = 2.0
+# While an incident is open its buckets teach the baseline clipped at this many scales (``huber_k``, 5,
+# otherwise), and the windows' variance inflation learns nothing from them: an hours-long burst must not
+# lift the level and time-of-day profile, or widen the tails, that the next burst is judged against (the
+# re-arm bar then meets weaker tails). Issue 10, chosen on the synthetic tuning half (72 brands): 1 scale
+# with the inflation frozen gave 43 of 46 obvious bursts within 15 minutes (42 before), detection 58.6%
+# (58.0%), false incidents 0.120 per brand-week (unchanged); 2 scales 42 of 46.
+_INCIDENT_HUBER_K = 1.0
 
 
 class DetectorInputError(ValueError):
@@ -137,8 +144,9 @@ class SpikeDetector:
             score = min(score, 0.49)
 
         self._incident, step = advance(self._incident, ts, value, evidence.strength, alert_worthy, config)
-        self._baseline.update(local, y, forecast, config)
-        self._scan.learn(value, None if forecast is None else expected, config)
+        in_burst = step.incident is not None
+        self._baseline.update(local, y, forecast, config, _INCIDENT_HUBER_K if in_burst else None)
+        self._scan.learn(value, None if forecast is None else expected, config, in_burst)
 
         incident = step.incident
         if step.opened:

@@ -138,7 +138,9 @@ class WindowScan:
             return Evidence(1.0, span, observed, exp, opening=0.0 if clumped else None)
         return Evidence(0.0, 0, 0.0, 0.0)
 
-    def learn(self, value: float, expected: float | None, config: DetectorConfig) -> None:
+    def learn(
+        self, value: float, expected: float | None, config: DetectorConfig, in_burst: bool = False
+    ) -> None:
         """Learn from the bucket just judged: each window's variance inflation and the volume bias."""
         self.seen += 1
         self.daily_rate += max(config.rate(1440.0), 1.0 / self.seen) * (value - self.daily_rate)
@@ -147,7 +149,8 @@ class WindowScan:
         lengths = self._lengths(config)
         rate = max(config.rate(config.scale_halflife_minutes), 1.0 / self.seen)
         clip = _INFLATION_CLIP
-        for i, observed, exp in self._latest:
+        # An open incident's windows are the burst, not noise: they teach the inflation nothing.
+        for i, observed, exp in [] if in_burst else self._latest:
             k = config.dispersion * lengths[i]
             variance = max(exp + exp * exp / k, 1e-3)
             ratio = min((observed - exp) ** 2 / variance, clip * self.inflation[i])

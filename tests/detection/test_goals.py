@@ -45,15 +45,6 @@ def test_obvious_burst_opens_within_15_minutes_at_any_hour(
     assert alert is not None and alert - start + 1 <= 3, f"opened {alert and (alert - start + 1) * 5} min in"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss (issue 10): an incident leaves a bar that decays towards the opening level but "
-    "never reaches it, and the obvious-burst rule's evidence is exactly the opening level, so after a "
-    "series' first incident an obvious burst waits for the tails (here 20 minutes). Letting it past the "
-    "bar (once decayed to 1.05 / 1.25, or graded by how far past its thresholds) cost false incidents on "
-    "the synthetic tuning half (0.14 -> 0.20-0.24 per brand-week) that then held real bursts, and "
-    "lowered NAB",
-)
 def test_obvious_burst_days_after_a_big_incident_opens_within_15_minutes() -> None:
     """A big incident raises the bar for the next one; an obvious burst four days later should still open
     at once."""
