@@ -49,6 +49,7 @@ class Row:
     words: frozenset[str]
     brands: frozenset[str]
     created_at: datetime
+    touchpoints: frozenset[str] = frozenset()
 
 
 def _items(n: int = 160) -> tuple[list[tuple[object, object]], list[Row]]:
@@ -59,6 +60,7 @@ def _items(n: int = 160) -> tuple[list[tuple[object, object]], list[Row]]:
     for i in range(n):
         words = rng.sample(WORDS, rng.choice((1, 2))) + rng.sample(FILLER, 2)
         brands = rng.sample(BRANDS, rng.choice((1, 1, 2)))
+        touchpoints = rng.sample(["delivery", "price"], rng.choice((0, 1, 1, 2)))
         base = datetime.combine(FIRST_DAY + timedelta(days=rng.randrange(12)), T0.timetz())
         # Tehran, UTC and New York midnights (before and after its summer time), and noon
         edge = rng.choice((timedelta(hours=-3, minutes=-30), timedelta(0), timedelta(hours=4),
@@ -67,10 +69,10 @@ def _items(n: int = 160) -> tuple[list[tuple[object, object]], list[Row]]:
         label = rng.choice(["negative", "neutral", "positive"])
         body = " ".join(words)
         raw = raw_mention(i, text=body, created_at=when)
-        result = analysis(body, brands=brands,
+        result = analysis(body, brands=brands, aspects=touchpoints,
                           sentiment=SentimentResult(label=label, score=0.0, probs={label: 1.0}))  # fmt: skip
         items.append((raw, result))
-        rows.append(Row(frozenset(body.split()), frozenset(brands), when))
+        rows.append(Row(frozenset(body.split()), frozenset(brands), when, frozenset(touchpoints)))
     return items, rows
 
 
@@ -83,11 +85,13 @@ class Case:
     until: datetime
     prefix: str = ""
     without: str = ""
+    touchpoints: tuple[frozenset[str], ...] = ()
 
     def matches(self, row: Row) -> bool:
         return (
             all(w in row.words for w in self.words)
             and all(row.brands & b for b in self.brands)
+            and all(row.touchpoints & t for t in self.touchpoints)
             and self.since <= row.created_at < self.until
             and (not self.prefix or any(w.startswith(self.prefix) for w in row.words))
             and (not self.without or self.without not in row.words)
@@ -119,6 +123,11 @@ def _cases() -> list[Case]:
         cases.append(Case(q, ("کیفیت",), (frozenset({"tazeh"}),), since, until))
         q = MentionQuery(text=f"کیفیت brand:sabzino {dates}", brands=["nobank"], tz=tz, limit=500)
         cases.append(Case(q, ("کیفیت",), (frozenset({"sabzino"}), frozenset({"nobank"})), since, until))
+        q = MentionQuery(text=f"تاخیر touchpoint:price brand:sabzino,tazeh {dates}", tz=tz, limit=500)
+        cases.append(Case(q, ("تاخیر",), (frozenset({"sabzino", "tazeh"}),), since, until,
+                          touchpoints=(frozenset({"price"}),)))  # fmt: skip
+        q = MentionQuery(text=f"عالی {dates}", aspects=["delivery", "price"], tz=tz, limit=500)
+        cases.append(Case(q, ("عالی",), (), since, until, touchpoints=(frozenset({"delivery", "price"}),)))
         q = MentionQuery(text=f"قیمت -تاخیر {dates}", tz=tz, limit=500)
         cases.append(Case(q, ("قیمت",), (), since, until, without="تاخیر"))
         q = MentionQuery(text=f"پشت* brand:tazeh {dates}", tz=tz, limit=500)
