@@ -19,6 +19,7 @@ DEFAULT_TZ = "Asia/Tehran"
 _JALALI_YEAR_LIMIT = 1700
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 class DateParseError(ValueError):
@@ -54,7 +55,7 @@ def parse_day(text: str | date) -> date:
 
 def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_day: bool = False) -> datetime:
     """An aware UTC instant from a date (local midnight; the next midnight with ``end_of_day``)
-    or a full ISO timestamp (naive timestamps are local time)."""
+    or a timestamp: ISO, or a Jalali day with a clock time (``1405/07/17T18:30``); naive is local."""
     zone = ZoneInfo(tz)
     if isinstance(text, datetime):
         moment = text if text.tzinfo else text.replace(tzinfo=zone)
@@ -63,11 +64,15 @@ def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_d
         except OverflowError:
             raise DateParseError(f"{text.isoformat()!r} is out of range once in UTC") from None
     if isinstance(text, str) and ("T" in text or " " in text.strip()):
+        cleaned = text.strip().translate(_DIGITS)
+        stamp: datetime | None
         try:
-            moment = datetime.fromisoformat(text.strip().translate(_DIGITS))
+            stamp = datetime.fromisoformat(cleaned)
         except ValueError:
-            raise DateParseError(f"{text!r} is not an ISO timestamp") from None
-        return parse_instant(moment, tz)
+            stamp = None
+        if stamp is None or stamp.year < _JALALI_YEAR_LIMIT:  # 1403-09-01T18:00 is Jalali, not 1403 AD
+            stamp = _jalali_moment(cleaned, text)
+        return parse_instant(stamp, tz)
     day = parse_day(text)
     try:
         if end_of_day:
@@ -75,6 +80,21 @@ def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_d
         return datetime.combine(day, time(0), zone).astimezone(UTC)
     except OverflowError:  # 9999-12-31 (its end) or 0001-01-01 (east of UTC) leave datetime's range
         raise DateParseError(f"{text!r} is out of the range of dates the archive can compare") from None
+
+
+def _jalali_moment(cleaned: str, text: str) -> datetime:
+    """``1405/07/17T18:30`` (or with a space): a Jalali day and a clock time, local (naive)."""
+    day_part, _, clock = cleaned.replace(" ", "T", 1).partition("T")
+    match = _CLOCK_RE.match(clock)
+    if not match or not _DATE_RE.match(day_part):
+        raise DateParseError(
+            f"{text!r} is not a timestamp: use 1405-07-17T18:30 (Jalali) or 2026-10-08T18:30 (ISO)"
+        )
+    day = parse_day(day_part)
+    try:
+        return datetime.combine(day, time(int(match[1]), int(match[2]), int(match[3] or 0)))
+    except ValueError as exc:
+        raise DateParseError(f"{text!r} is not a valid time: {exc}") from None
 
 
 def day_range(day: date, days: int = 1, tz: str = DEFAULT_TZ) -> DayRange:

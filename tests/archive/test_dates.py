@@ -36,6 +36,27 @@ def test_instants_are_tehran_days_in_utc() -> None:
     assert parse_instant("2024-11-21T10:00:00+00:00") == datetime(2024, 11, 21, 10, 0, tzinfo=UTC)
 
 
+def test_a_jalali_day_with_a_clock_time_is_a_tehran_instant() -> None:
+    """«Thursday evening» in the analyst's own calendar: 1403/09/01 is Thursday 2024-11-21."""
+    assert parse_instant("1403/09/01T18:00") == datetime(2024, 11, 21, 14, 30, tzinfo=UTC)
+    assert parse_instant("۱۴۰۳-۰۹-۰۱T۱۸:۰۰:۳۰") == datetime(2024, 11, 21, 14, 30, 30, tzinfo=UTC)
+    assert parse_instant("1403/09/01 23:59") == datetime(2024, 11, 21, 20, 29, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("1403/09/01T25:00", "hour must be"),
+        ("1403/13/01T10:00", "month must be"),
+        ("1403/09/01Tevening", "use "),
+        ("1403-09-01T10:00+00:00", "use "),  # a Jalali day with an offset: not read as the year 1403 AD
+    ],
+)
+def test_bad_jalali_timestamps_say_what_is_wrong(text: str, says: str) -> None:
+    with pytest.raises(DateParseError, match=says):
+        parse_instant(text)
+
+
 def test_days_when_tehran_still_had_summer_time() -> None:
     spring = day_range(date(2021, 3, 22))  # clocks went forward at midnight: a 23-hour day
     assert (spring.end - spring.start).total_seconds() == 23 * 3600
