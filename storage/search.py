@@ -82,9 +82,11 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
         # would evaluate the full-text and brand conditions a second time
         page = select(Mention.id, func.count().over())
         matched = within_matches(session, query)
-        # bounded to the range's days by the full-text index itself (storage.filters), the
-        # planner has no date index to walk: no fence needed (it costs two round trips)
-        fenced = dialect(session) == "postgresql" and not matched and not narrowed_by_day(session, query)
+        fenced = dialect(session) == "postgresql" and not matched
+        # with the index bounded to the range's days (storage.filters) the range is no index
+        # condition, so nothing walks it; the fence still stops a walk of the whole created_at
+        # index for the ORDER BY (a common word without a brand: 0.7 s unfenced, 0.06 s fenced)
+        unindexed = fenced and bool(query.text) and not narrowed_by_day(session, query)
         if matched:  # the full-text matches in the date range by id: the rest probes them by key
             where = and_(where, *matched)
         elif fenced:
@@ -95,14 +97,14 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
             # statement keep the two steps apart
             hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
             where = Mention.id.in_(select(hits.c.id))
-            if query.text:
+            if unindexed:
                 session.execute(text("SET LOCAL enable_indexscan = off"))
         try:
             rows = session.execute(
                 _sorted(session, query, page.where(where)).limit(query.limit).offset(query.offset)
             ).all()
         finally:
-            if fenced and query.text:
+            if unindexed:
                 session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
         ids = [r[0] for r in rows]
         # no row: either nothing matches, or the offset is past the end (then count)
@@ -146,11 +148,7 @@ def newest_texts(session: Session, query: MentionQuery, limit: int) -> list[str]
     matched = within_matches(session, query)
     if matched:
         where = and_(where, *matched)
-    elif (
-        dialect(session) == "postgresql"
-        and plan_query(query.text, query.tz).text is not None
-        and not narrowed_by_day(session, query)
-    ):
+    elif dialect(session) == "postgresql" and plan_query(query.text, query.tz).text is not None:
         # as in search_mentions: the matches first (GIN and date bitmaps), then the newest of them
         hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
         where = Mention.id.in_(select(hits.c.id))
