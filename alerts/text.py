@@ -11,10 +11,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\r\n]+")
 # links and @handles: two outlets posting one headline, or copies of one complaint, differ only in these
 _LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
-_NOT_A_LETTER = re.compile(r"[\W\d_]+")
-# Arabic letter forms that Persian keyboards and copy-paste mix in: one headline, one key
+_NOT_A_WORD = re.compile(r"[\W_]+")
+# Arabic letter forms that Persian keyboards and copy-paste mix in, and Persian/Arabic digits: one key
 _ONE_FORM = str.maketrans(
     {"ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا"}
+    | {d: str(i % 10) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
 )
 
 
@@ -31,8 +32,9 @@ def clean_text(text: str | None, limit: int = 400) -> str:
 
 
 def gist(text: str | None) -> str:
-    """What a mention says, without its links, handles, digits, punctuation, spacing or emoji: the key
-    that tells a repeat from a new voice when mentions are quoted as examples."""
-    letters = _NOT_A_LETTER.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold().translate(_ONE_FORM)
+    """What a mention says, without its links, handles, punctuation, spacing or emoji: the key that
+    tells a copy (one headline from several outlets) from a new voice when mentions are quoted as
+    examples. Numbers stay: «۲ ساعت» and «۵ ساعت» are two customers' stories."""
+    letters = _NOT_A_WORD.sub("", _LINKS_AND_HANDLES.sub(" ", text or "")).casefold().translate(_ONE_FORM)
     # ZWNJ is a format character (not \W): drop it, so «می‌کنم» and «میکنم» are one
     return letters.replace("\u200c", "") or (text or "")

@@ -70,7 +70,8 @@ def parse_instant(text: str | datetime | date, tz: str = DEFAULT_TZ, *, end_of_d
             stamp = datetime.fromisoformat(cleaned)
         except ValueError:
             stamp = None
-        if stamp is None or stamp.year < _JALALI_YEAR_LIMIT:  # 1403-09-01T18:00 is Jalali, not 1403 AD
+        # 1403-09-01T18:00 is a Jalali day, not 1403 AD; a timestamp with a UTC offset is ISO (software)
+        if stamp is None or (stamp.year < _JALALI_YEAR_LIMIT and stamp.tzinfo is None):
             stamp = _jalali_moment(cleaned, text)
         return parse_instant(stamp, tz)
     day = parse_day(text)
