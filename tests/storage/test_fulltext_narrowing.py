@@ -174,11 +174,10 @@ def test_keyword_queries_answer_as_the_rows(stored: dict[int, Row], engine: Engi
     assert found_some >= len(_cases()) * 3 // 4  # the cases are not vacuous
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # the index is PostgreSQL's
 def test_the_index_answers_keyword_brand_and_days_on_postgresql(
     stored: dict[int, Row], engine: Engine
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's index (SQLite bounds FTS5 rowids by date)")
     sent: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
@@ -206,11 +205,10 @@ def test_the_index_answers_keyword_brand_and_days_on_postgresql(
     assert "ix_mentions_created_at" not in plan  # the range is a filter, not a second bitmap
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # the index is PostgreSQL's
 def test_brands_go_to_the_index_beside_a_week_or_more_or_no_days(engine: Engine) -> None:
     """A few days' entries are few already; a generic plan (a statement repeated in one
     transaction) would trade the day keys for an unknown brand, so short ranges name no brand."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
     with Session(engine) as session:
         for text_, by_day, by_brand in (
             (f"تاخیر brand:sabzino {_days(2, 2)[0]}", True, False),
@@ -279,9 +277,8 @@ def test_an_archive_upgraded_in_place_answers_the_same(blank_engine: Engine, bla
         assert definition is not None and definition.endswith("gin (search_vector)")
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # the index is PostgreSQL's
 def test_without_btree_gin_the_index_holds_brands_and_words(blank_engine: Engine, blank_db_url: str) -> None:
-    if blank_engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
     init_db(blank_db_url)
     items, _ = _items()
     MentionStore(blank_engine).save_batch(items, None)  # type: ignore[arg-type]
