@@ -79,7 +79,6 @@ class OwnVoice:
         return shown
 
 
-
 @dataclass(frozen=True)
 class Theme:
     aspect: str
