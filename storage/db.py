@@ -124,7 +124,12 @@ def init_db(url: str | URL | Engine) -> None:
     PostgreSQL are serialised by an advisory lock. For an in-memory SQLite database pass the
     engine you will use (a URL would migrate a database that vanishes with its own engine).
     """
-    _run_alembic(url, "upgrade", "head")
+    upgrade_db(url, "head")
+
+
+def upgrade_db(url: str | URL | Engine, revision: str) -> None:
+    """Upgrade the schema to ``revision`` (an older archive's state, for tests and operators)."""
+    _run_alembic(url, "upgrade", revision)
 
 
 def downgrade_db(url: str | URL | Engine, revision: str = "base") -> None:

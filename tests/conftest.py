@@ -183,13 +183,23 @@ def blank_db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         server.drop_database(url)
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = create_engine_from_url(db_url)
+def _engine_of(url: str) -> Iterator[Engine]:
+    eng = create_engine_from_url(url)
     try:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    yield from _engine_of(db_url)
+
+
+@pytest.fixture
+def blank_engine(blank_db_url: str) -> Iterator[Engine]:
+    """An engine on ``blank_db_url`` (no schema: a test migrates it to the revision it needs)."""
+    yield from _engine_of(blank_db_url)
 
 
 @pytest.fixture

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import importlib.util
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from domain.analysis import SentimentResult
 from storage.aggregates import sentiment_share, volume_by
-from storage.db import alembic_config, create_engine_from_url, downgrade_db, init_db
+from storage.db import downgrade_db, init_db, upgrade_db
 from storage.filters import (
     MAX_INDEX_DAYS,
     conditions,
@@ -240,24 +238,8 @@ def _migration() -> ModuleType:
     return module
 
 
-@pytest.fixture
-def blank_engine(blank_db_url: str) -> Iterator[Engine]:
-    eng = create_engine_from_url(blank_db_url)
-    try:
-        yield eng
-    finally:
-        eng.dispose()
-
-
-def _upgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-
-
 def test_an_archive_upgraded_in_place_answers_the_same(blank_engine: Engine, blank_db_url: str) -> None:
-    _upgrade(blank_engine, "0010_rollup_authors")
+    upgrade_db(blank_engine, "0010_rollup_authors")
     items, _ = _items()
     MentionStore(blank_engine).save_batch(items, None)  # type: ignore[arg-type]
     with Session(blank_engine) as session:
