@@ -97,10 +97,7 @@ def conditions(session: Session, query: MentionQuery) -> list[Any]:
             match += [select(child.mention_id).where(child.mention_id == FTS5_ROWS.c.rowid, key.in_(values))
                       .exists() for child, key, values in _tag_filters(query, plan)]  # fmt: skip
             id_sets.append(select(FTS5_ROWS.c.rowid).where(*match))
-    for child, key, values in (
-        (MentionBrand, MentionBrand.brand, query.brands),
-        (MentionAspect, MentionAspect.aspect, query.aspects),
-    ):
+    for child, key, values in _query_tags(query):
         if not values or (sqlite and plan.text is not None):  # SQLite with text: in the FTS set
             continue
         # the copied created_at lets the (brand|aspect, created_at) index narrow the range too
@@ -153,14 +150,16 @@ def _tag_field(node: Node) -> bool:
     return isinstance(node, Field) and node.name in _TAGS
 
 
+def _query_tags(query: MentionQuery) -> list[tuple[Any, Any, list[str]]]:
+    """(tag table, its name column, any of these names) for the query's brand and touchpoint lists."""
+    return [(*_TAGS["brand"], list(query.brands)), (*_TAGS["touchpoint"], list(query.aspects))]
+
+
 def _tag_filters(query: MentionQuery, plan: Plan) -> list[tuple[Any, Any, list[str]]]:
     """(tag table, its name column, any of these names) for every brand and touchpoint filter
     ANDed at the top: the query's lists and the text's ``brand:``/``touchpoint:`` fields."""
-    found = [(MentionBrand, MentionBrand.brand, list(query.brands))] if query.brands else []
-    found += [(MentionAspect, MentionAspect.aspect, list(query.aspects))] if query.aspects else []
-    for node in plan.rest:
-        if isinstance(node, Field) and node.name in _TAGS:
-            found.append((*_TAGS[node.name], list(node.values)))
+    found = [tag for tag in _query_tags(query) if tag[2]]
+    found += [(*_TAGS[node.name], list(node.values)) for node in plan.rest if _tag_field(node)]
     return found
 
 
@@ -168,8 +167,7 @@ def _with_text_dates(query: MentionQuery, plan: Plan) -> MentionQuery:
     """``query`` with the text's own date ranges ANDed into since/until."""
     if not (plan.since or plan.until):
         return query
-    since = max(d for d in (query.since, plan.since) if d) if query.since or plan.since else None
-    until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
+    since, until = plan.range_within(query.since, query.until)
     return query.model_copy(update={"since": since, "until": until})
 
 

@@ -93,8 +93,7 @@ def scope_of(query: MentionQuery) -> Scope | None:
     brand, touchpoint = _one(tags["brand"]), _one(tags["touchpoint"])
     if brand is None or touchpoint is None:
         return None
-    since = max(d for d in (query.since, plan.since) if d) if query.since or plan.since else None
-    until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
+    since, until = plan.range_within(query.since, query.until)
     if not (_aligned(since) and _aligned(until)):
         return None
     frozen = {name: frozenset(v) if v is not None else None for name, v in sets.items()}

@@ -182,8 +182,7 @@ def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
     if dialect(session) != "postgresql":
         return None
     plan = plan_query(query.text, query.tz)
-    since = max(d for d in (query.since, plan.since) if d) if query.since or plan.since else None
-    until = min(d for d in (query.until, plan.until) if d) if query.until or plan.until else None
+    since, until = plan.range_within(query.since, query.until)
     if plan.text is None or since is None or until is None:
         return None
     stmt = select(Mention.id).where(*conditions(session, query))

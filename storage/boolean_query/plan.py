@@ -28,6 +28,16 @@ class Plan:
     def empty(self) -> bool:
         return self.text is None and not self.rest and self.since is None and self.until is None
 
+    def range_within(
+        self, since: datetime | None, until: datetime | None
+    ) -> tuple[datetime | None, datetime | None]:
+        """``[since, until)`` ANDed with the text's own date ranges (the later start, the earlier end)."""
+        if self.since and (since is None or self.since > since):
+            since = self.since
+        if self.until and (until is None or self.until < until):
+            until = self.until
+        return since, until
+
 
 def plan_query(text: str | None, tz: str = DEFAULT_TZ) -> Plan:
     """The plan of ``text`` (blank → an empty plan). Raises QueryError."""
