@@ -97,15 +97,10 @@ def search_mentions(session: Session, query: MentionQuery) -> SearchPage:
             # statement keep the two steps apart
             hits = select(Mention.id).where(where).cte("hits").prefix_with("MATERIALIZED")
             where = Mention.id.in_(select(hits.c.id))
-            if unindexed:
-                session.execute(text("SET LOCAL enable_indexscan = off"))
-        try:
+        with _no_plain_index_scans(session, unindexed):
             rows = session.execute(
                 _sorted(session, query, page.where(where)).limit(query.limit).offset(query.offset)
             ).all()
-        finally:
-            if unindexed:
-                session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
         ids = [r[0] for r in rows]
         # no row: either nothing matches, or the offset is past the end (then count)
         total = rows[0][1] if rows else (_count(session, where) if query.offset else 0)
@@ -186,11 +181,21 @@ def fulltext_matches(session: Session, query: MentionQuery) -> list[int] | None:
     if plan.text is None or since is None or until is None:
         return None
     stmt = select(Mention.id).where(*conditions(session, query))
-    if narrowed_by_day(session, query):  # no indexable date range: nothing to walk
+    # with the days named to the index the range is no indexable condition: nothing to walk
+    with _no_plain_index_scans(session, not narrowed_by_day(session, query)):
         return list(session.scalars(stmt))
+
+
+@contextmanager
+def _no_plain_index_scans(session: Session, when: bool) -> Iterator[None]:
+    """PostgreSQL, ``when``: no plain index scans for the statements inside (bitmaps only), then the
+    default again; the planner would otherwise walk an index in order and test each row."""
+    if not when:
+        yield
+        return
     session.execute(text("SET LOCAL enable_indexscan = off"))
     try:
-        return list(session.scalars(stmt))
+        yield
     finally:
         session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
 
