@@ -38,6 +38,9 @@ from nlp.sentiment.training.prepare import VAL_FRACTION
 LABELS = ("negative", "neutral", "positive")
 WRITTEN = Path(__file__).resolve().parent / "neutral_written.jsonl"
 NEUTRAL_VAL_FRACTION = 0.15
+# hand-written mentions of all three labels (WRITTEN_MENTIONS.md); a fifth of them validate
+WRITTEN_MENTIONS_GLOB = "written_mentions_*.jsonl"
+WRITTEN_VAL_FRACTION = 0.2
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,23 @@ def neutral_rows() -> list[Row]:
     return [r for r in rows if r.text]
 
 
-def build_sets(cap: dict[str, int], seed: int = SEED) -> tuple[list[Row], list[Row]]:
-    """(train, val); val = prepare.py's 5% of the labelled training split + 15% of the neutral data."""
+def written_mention_rows() -> list[Row]:
+    """The hand-written social mentions (sarcasm, taarof, ads, questions, Finglish: what the review sets
+    lack), Finglish transliterated as every backend does before scoring."""
+    from nlp.sentiment.script import to_persian_script
+
+    rows = []
+    for path in sorted(WRITTEN.parent.glob(WRITTEN_MENTIONS_GLOB)):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                rows.append(Row(preprocess(to_persian_script(item["text"])), item["label"], "written"))
+    return [r for r in rows if r.text]
+
+
+def build_sets(cap: dict[str, int], seed: int = SEED, written: bool = True) -> tuple[list[Row], list[Row]]:
+    """(train, val); val = prepare.py's 5% of the labelled training split + 15% of the neutral data + a fifth
+    of the hand-written mentions (``written=False`` leaves those out, as the earlier runs were)."""
     splits = make_splits()
     train = list(splits.train)
     random.Random(SEED).shuffle(train)  # exactly prepare.py's val/train cut
@@ -81,6 +99,12 @@ def build_sets(cap: dict[str, int], seed: int = SEED) -> tuple[list[Row], list[R
     n_nval = round(len(neutral) * NEUTRAL_VAL_FRACTION)
     val += [Row(r.text, r.label, "neutral") for r in neutral[:n_nval]]
     kept += neutral[n_nval:]
+    if written:
+        mentions = written_mention_rows()
+        random.Random(seed).shuffle(mentions)
+        n_wval = round(len(mentions) * WRITTEN_VAL_FRACTION)
+        val += mentions[:n_wval]
+        kept += mentions[n_wval:]
     rng.shuffle(kept)
     return kept, val
 
@@ -130,6 +154,8 @@ def main() -> None:
     ap.add_argument("--eval-every", type=int, default=200)
     ap.add_argument("--max-minutes", type=float, default=45.0)
     ap.add_argument("--threads", type=int, default=2)
+    # the hand-written mentions are ~4% of the rows: seen this many times an epoch
+    ap.add_argument("--written-repeat", type=int, default=1)
     args = ap.parse_args()
     start = time.time()
 
@@ -139,6 +165,7 @@ def main() -> None:
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
     train, val = build_sets(json.loads(args.cap))
+    train += [r for r in train if r.dataset == "written"] * (args.written_repeat - 1)
     counts: dict[str, int] = {}
     for r in train:
         counts[f"{r.dataset}/{r.label}"] = counts.get(f"{r.dataset}/{r.label}", 0) + 1
