@@ -135,4 +135,3 @@ def test_a_day_without_mentions_is_a_gap_in_the_net_sentiment_line() -> None:
     lines = re.findall(r'<polyline points="([^"]*)"', svg)
     assert len(lines) == 1 and len(lines[0].split()) == 2  # «a» stands alone; «c»–«d» are joined
     assert "<polyline" not in line_chart([("a", None), ("b", None)], "net")
-

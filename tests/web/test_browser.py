@@ -153,9 +153,7 @@ def _log_in(driver, base: str, name: str = "sara", password: str | None = None) 
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     _wait(
         driver,
-        lambda d: d.execute_script(
-            "return !window.__beforeLogin && document.readyState === 'complete'"
-        ),
+        lambda d: d.execute_script("return !window.__beforeLogin && document.readyState === 'complete'"),
     )
 
 

@@ -64,18 +64,20 @@ def neutral_rows() -> list[Row]:
     return [r for r in rows if r.text]
 
 
-def written_mention_rows() -> list[Row]:
+def written_mention_files() -> list[list[Row]]:
     """The hand-written social mentions (sarcasm, taarof, ads, questions, Finglish: what the review sets
-    lack), Finglish transliterated as every backend does before scoring."""
+    lack), one list per file, Finglish transliterated as every backend does before scoring."""
     from nlp.sentiment.script import to_persian_script
 
-    rows = []
+    files = []
     for path in sorted(WRITTEN.parent.glob(WRITTEN_MENTIONS_GLOB)):
+        rows = []
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
                 rows.append(Row(preprocess(to_persian_script(item["text"])), item["label"], "written"))
-    return [r for r in rows if r.text]
+        files.append([r for r in rows if r.text])
+    return files
 
 
 def build_sets(cap: dict[str, int], seed: int = SEED, written: bool = True) -> tuple[list[Row], list[Row]]:
@@ -99,8 +101,9 @@ def build_sets(cap: dict[str, int], seed: int = SEED, written: bool = True) -> t
     n_nval = round(len(neutral) * NEUTRAL_VAL_FRACTION)
     val += [Row(r.text, r.label, "neutral") for r in neutral[:n_nval]]
     kept += neutral[n_nval:]
-    if written:
-        mentions = written_mention_rows()
+    # each file splits on its own, so a file added later leaves the earlier files' validation part as it was
+    # (a model trained before it is then compared on rows it never trained on)
+    for mentions in written_mention_files() if written else []:
         random.Random(seed).shuffle(mentions)
         n_wval = round(len(mentions) * WRITTEN_VAL_FRACTION)
         val += mentions[:n_wval]
