@@ -28,6 +28,9 @@ from domain.analysis import SentimentModel
 from nlp.settings import SentimentSettings
 
 BUILTIN = "builtin"
+#: key in the bundled model's config.json naming its release: mentions record ``builtin@<release>``, so the
+#: mentions scored before a release replaced the bundled weights stay told apart from those scored after
+RELEASE_KEY = "shenava_release"
 DEFAULT_DIR = Path("var/models")
 ENV_DIR = "SHENAVA_MODELS_DIR"
 STATE_FILE = "registry.json"
@@ -146,6 +149,21 @@ class ModelRegistry:
         return current, target
 
 
+def builtin_version(directory: Path | None = None) -> str:
+    """The name mentions scored by the bundled model record: ``builtin@<release>``, or ``builtin`` for a
+    bundled directory whose config names no release."""
+    from nlp.sentiment.loader import BUILTIN_DIR
+
+    try:
+        config = json.loads(((directory or BUILTIN_DIR) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return BUILTIN
+    release = config.get(RELEASE_KEY) if isinstance(config, dict) else None
+    if isinstance(release, str) and _VERSION_RE.match(release) and len(release) <= 40:
+        return f"{BUILTIN}@{release}"
+    return BUILTIN
+
+
 def load_active_model(
     settings: SentimentSettings | None = None, registry: ModelRegistry | None = None
 ) -> tuple[SentimentModel, str]:
@@ -164,6 +182,6 @@ def load_active_model(
     version = registry.active()
     if version == BUILTIN:
         model = load_sentiment_model(settings)
-        return model, model.name if isinstance(model, LexiconFallbackSentimentModel) else BUILTIN
+        return model, model.name if isinstance(model, LexiconFallbackSentimentModel) else builtin_version()
     directory = registry.get(version).directory
     return load_sentiment_model(settings.model_copy(update={"model": str(directory)})), version

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from config.loader import load_settings
 from nlp.analyzer import Analyzer
-from nlp.model_registry import BUILTIN, ModelRegistry
+from nlp.model_registry import BUILTIN, ModelRegistry, builtin_version
 from nlp.sentiment.training.data import DATA_DIR
 from shenava.cli import app
 from storage.corrections import correct_mention
@@ -71,7 +71,7 @@ def test_train_activate_refuse_rollback(
         for mid in ids:
             correct_mention(session, mid, sentiment="negative", by="maryam")
         session.commit()
-    assert _analyzer_version(config) == BUILTIN
+    assert _analyzer_version(config) == builtin_version()
 
     runner = CliRunner()
     quick = ["--max-steps", "5", "--limit-train", "200", "--limit-eval", "10", "--onnx", "fp32",
@@ -112,7 +112,7 @@ def test_train_activate_refuse_rollback(
 
     back = runner.invoke(app, ["model", "rollback"])
     assert back.exit_code == 0 and f"active model: {BUILTIN} (rolled back from {new})" in back.output
-    assert _analyzer_version(config) == BUILTIN
+    assert _analyzer_version(config) == builtin_version()
     assert runner.invoke(app, ["model", "rollback"]).exit_code == 1  # nothing before builtin
     assert runner.invoke(app, ["model", "activate", "no-such-version"]).exit_code == 1
     assert runner.invoke(app, ["model", "activate", new]).exit_code == 0 and registry.active() == new
