@@ -80,9 +80,9 @@ def written_mention_files() -> list[list[Row]]:
     return files
 
 
-def build_sets(cap: dict[str, int], seed: int = SEED, written: bool = True) -> tuple[list[Row], list[Row]]:
+def build_sets(cap: dict[str, int], seed: int = SEED) -> tuple[list[Row], list[Row]]:
     """(train, val); val = prepare.py's 5% of the labelled training split + 15% of the neutral data + a fifth
-    of the hand-written mentions (``written=False`` leaves those out, as the earlier runs were)."""
+    of each file of hand-written mentions."""
     splits = make_splits()
     train = list(splits.train)
     random.Random(SEED).shuffle(train)  # exactly prepare.py's val/train cut
@@ -103,7 +103,7 @@ def build_sets(cap: dict[str, int], seed: int = SEED, written: bool = True) -> t
     kept += neutral[n_nval:]
     # each file splits on its own, so a file added later leaves the earlier files' validation part as it was
     # (a model trained before it is then compared on rows it never trained on)
-    for mentions in written_mention_files() if written else []:
+    for mentions in written_mention_files():
         random.Random(seed).shuffle(mentions)
         n_wval = round(len(mentions) * WRITTEN_VAL_FRACTION)
         val += mentions[:n_wval]
@@ -118,6 +118,33 @@ def per_dataset_f1(rows: list[Row], pred: list[str]) -> dict[str, float]:
         idx = [i for i, r in enumerate(rows) if r.dataset == name]
         out[name] = macro_f1([rows[i].label for i in idx], [pred[i] for i in idx])
     out["mean"] = float(np.mean(list(out.values())))
+    return out
+
+
+def pad(seqs: list[list[int]], pad_id: int):  # -> (ids, attention mask), torch tensors
+    import torch
+
+    width = max(map(len, seqs))
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
+def logits_by_length(model, ids: list[list[int]], pad_id: int) -> np.ndarray:
+    """(texts, classes) float64 logits of token id lists, scored in length-sorted batches of 64 (little
+    padding); the caller puts the model in eval mode."""
+    import torch
+
+    out = np.zeros((len(ids), model.config.num_labels), dtype=np.float64)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    with torch.inference_mode():
+        for s in range(0, len(order), 64):
+            idx = order[s : s + 64]
+            x, mask = pad([ids[i] for i in idx], pad_id)
+            out[idx] = model(input_ids=x, attention_mask=mask).logits.double().numpy()
     return out
 
 
@@ -193,24 +220,9 @@ def main() -> None:
     y_train = torch.tensor([LABELS.index(r.label) for r in train])
     y_val = np.array([LABELS.index(r.label) for r in val])
 
-    def pad(seqs: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        width = max(map(len, seqs))
-        ids = torch.full((len(seqs), width), tokenizer.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(seqs), width), dtype=torch.long)
-        for i, s in enumerate(seqs):
-            ids[i, : len(s)] = torch.tensor(s)
-            mask[i, : len(s)] = 1
-        return ids, mask
-
-    @torch.inference_mode()
     def val_logits() -> np.ndarray:
         model.eval()
-        out = np.zeros((len(val), 3), dtype=np.float64)
-        order = sorted(range(len(val)), key=lambda i: len(val_ids[i]))
-        for s in range(0, len(order), 64):
-            idx = order[s : s + 64]
-            ids, mask = pad([val_ids[i] for i in idx])
-            out[idx] = model(input_ids=ids, attention_mask=mask).logits.double().numpy()
+        out = logits_by_length(model, val_ids, tokenizer.pad_token_id)
         model.train()
         return out
 
@@ -243,7 +255,7 @@ def main() -> None:
     model.train()
     while step < total and stopped is None:
         for batch in batches(rng):
-            ids, mask = pad([train_ids[i] for i in batch])
+            ids, mask = pad([train_ids[i] for i in batch], tokenizer.pad_token_id)
             loss = F.cross_entropy(model(input_ids=ids, attention_mask=mask).logits, y_train[batch])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)

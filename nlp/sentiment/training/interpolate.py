@@ -18,10 +18,8 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-
 from nlp.sentiment.loader import BUILTIN_DIR
-from nlp.sentiment.training.cpu_finetune import LABELS, build_sets, per_dataset_f1
+from nlp.sentiment.training.cpu_finetune import LABELS, build_sets, logits_by_length, per_dataset_f1
 
 GRID = (0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9, 1.0)
 
@@ -49,22 +47,11 @@ def main() -> None:
     tokenizer = AutoTokenizer.from_pretrained(str(args.tuned))
     _, val = build_sets(json.loads('{"insta": 3000, "snappfood": 2000}'))
     ids = tokenizer([r.text for r in val], truncation=True, max_length=128)["input_ids"]
-    order = sorted(range(len(val)), key=lambda i: len(ids[i]))
 
-    @torch.inference_mode()
     def val_f1(state: dict) -> dict[str, float]:
         tuned_model.load_state_dict(state)
         tuned_model.eval()
-        pred = np.zeros(len(val), dtype=int)
-        for s in range(0, len(order), 64):
-            idx = order[s : s + 64]
-            width = max(len(ids[i]) for i in idx)
-            x = torch.full((len(idx), width), tokenizer.pad_token_id, dtype=torch.long)
-            mask = torch.zeros_like(x)
-            for j, i in enumerate(idx):
-                x[j, : len(ids[i])] = torch.tensor(ids[i])
-                mask[j, : len(ids[i])] = 1
-            pred[idx] = tuned_model(input_ids=x, attention_mask=mask).logits.argmax(1).numpy()
+        pred = logits_by_length(tuned_model, ids, tokenizer.pad_token_id).argmax(1)
         return per_dataset_f1(val, [LABELS[i] for i in pred])
 
     def mix(alpha: float) -> dict:

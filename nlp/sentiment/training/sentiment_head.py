@@ -91,24 +91,25 @@ def main() -> None:
     y_val = np.array([LABELS.index(r.label) for r in val])
     mu, sigma = x_train.mean(0), x_train.std(0) + 1e-6
 
-    def val_f1(clf: LogisticRegression, rows: list[Row]) -> float:
-        return per_dataset_f1(rows, [LABELS[i] for i in clf.predict((x_val - mu) / sigma)])["mean"]
+    def val_f1(clf: LogisticRegression) -> dict[str, float]:
+        return per_dataset_f1(val, [LABELS[i] for i in clf.predict((x_val - mu) / sigma)])
 
     raw_per_set = per_dataset_f1(val, [LABELS[i] for i in x_val[:, -3:].argmax(1)])
     raw_f1 = raw_per_set["mean"]
     written = np.array([r.dataset == "written" for r in train])
-    scores, fitted = {}, {}
+    per_set, fitted = {}, {}
     for c in GRID:
         for ww in WRITTEN_WEIGHTS if written.any() else (1.0,):
             sample_weight = np.where(written, ww, 1.0)
             clf = LogisticRegression(C=c, max_iter=3000)
             fitted[c, ww] = clf.fit((x_train - mu) / sigma, y_train, sample_weight=sample_weight)
-            scores[c, ww] = val_f1(fitted[c, ww], val)
-            print(f"C={c} written x{ww}: val mean macro-F1 {scores[c, ww]:.4f} (raw classifier {raw_f1:.4f})")
+            per_set[c, ww] = val_f1(fitted[c, ww])
+            mean = per_set[c, ww]["mean"]
+            print(f"C={c} written x{ww}: val mean macro-F1 {mean:.4f} (raw classifier {raw_f1:.4f})")
+    scores = {k: f1["mean"] for k, f1 in per_set.items()}
     best = max(scores, key=lambda k: scores[k])
     clf = fitted[best]
-    per_set = per_dataset_f1(val, [LABELS[i] for i in clf.predict((x_val - mu) / sigma)])
-    print("chosen", best, {k: round(v, 4) for k, v in per_set.items()})
+    print("chosen", best, {k: round(v, 4) for k, v in per_set[best].items()})
     weight = clf.coef_ / sigma  # classes_ are 0..2, i.e. LABELS order
     head = SentimentHead(list(LABELS), weight, clf.intercept_ - weight @ mu)
     # An encoder fine-tuned on the same data can already be better than any linear head over it: then the
@@ -125,7 +126,7 @@ def main() -> None:
     result = {
         "C": best[0],
         "written_weight": best[1],
-        "val_per_dataset": {k: round(v, 4) for k, v in per_set.items()},
+        "val_per_dataset": {k: round(v, 4) for k, v in per_set[best].items()},
         "val_mean_macro_f1": {f"C={c} written x{ww}": round(s, 4) for (c, ww), s in scores.items()},
         "val_mean_macro_f1_raw_classifier": round(raw_f1, 4),
         "val_per_dataset_raw_classifier": {k: round(v, 4) for k, v in raw_per_set.items()},
