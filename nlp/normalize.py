@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -71,6 +71,14 @@ _ZWNJ_RUN_RE = re.compile(r"\u200c{2,}")
 # ZWNJ belongs only between two letters; elsewhere (word edges, next to spaces, digits,
 # punctuation) it is noise that breaks tokenisation and search.
 _ZWNJ_STRAY_RE = re.compile(r"(?<![^\W\d_])\u200c|\u200c(?![^\W\d_])")
+# hazm writes a point between digits (or "+") as the momayez, spaced: "1.5" -> "1 ٫ 5", "0.+" -> "0 ٫+";
+# but it does so before its spacing fixes, so "0 .0" comes out "0.0", and only once per match, so "1.2.3"
+# gives "1 ٫ 2.3". Its output is therefore finished here (every point between digits a momayez, every
+# momayez spaced one way) and, read back, a spaced momayez is joined first: normalising the normalised
+# text must give the same text, since stored text and search queries must agree.
+_SPACED_MOMAYEZ_RE = re.compile(r"(?<=[\d+]) ?٫ ?(?=[\d+])")
+_DECIMAL_POINT_RE = re.compile(r"(?<=[\d+])\.(?=[\d+])")
+_MOMAYEZ_RE = re.compile(r" ?٫ ?")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _NEWLINES_RE = re.compile(r"\s*\n\s*")
 
@@ -203,8 +211,35 @@ def _collapse_punct(text: str, runs: list[str]) -> str:
     return _PUNCT_RUN_RE.sub(fix, text)
 
 
+_MAX_PASSES = 3
+
+
+def _letters_and_spacing(work: str) -> str:
+    """Letters and digits unified, hazm's spacing and punctuation, invisible characters and runs of spaces."""
+    work = _SPACED_MOMAYEZ_RE.sub("٫", work).translate(_CHAR_MAP)
+    work = _hazm_normalizer().normalize(work)
+    work = _MOMAYEZ_RE.sub(" ٫ ", _DECIMAL_POINT_RE.sub("٫", work))
+    work = _clean_invisibles(work)
+    work = _SPACES_RE.sub(" ", work)
+    return _NEWLINES_RE.sub("\n", work).strip()
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalise one mention's text and extract its social signals. Never raises on odd input."""
+    once = _normalize_once(text)
+    # hazm is not idempotent ('""' -> '" "' -> '«»', '? !' -> '?!' -> '?'), but the stored text and a
+    # query typed from it must normalise alike: repeat on the text until nothing changes (one more pass
+    # for almost every text; the signals are the first pass's)
+    work = once.text
+    for _ in range(_MAX_PASSES):
+        again = _normalize_once(work).text
+        if again == work:
+            break
+        work = again
+    return once if work == once.text else replace(once, text=work)
+
+
+def _normalize_once(text: str) -> NormalizedText:
     raw = text if isinstance(text, str) else str(text)
     truncated = len(raw) > MAX_CHARS
     work = raw[:MAX_CHARS]
@@ -231,12 +266,7 @@ def normalize(text: str) -> NormalizedText:
     work = _destretch(work, stretched)
     runs: list[str] = []
     work = _collapse_punct(work, runs)
-    work = work.translate(_CHAR_MAP)
-
-    work = _hazm_normalizer().normalize(work)
-    work = _clean_invisibles(work)
-    work = _SPACES_RE.sub(" ", work)
-    work = _NEWLINES_RE.sub("\n", work).strip()
+    work = _letters_and_spacing(work)
 
     return NormalizedText(
         raw=raw,
