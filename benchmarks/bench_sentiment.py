@@ -226,19 +226,23 @@ def throughput_report(model, baseline, texts: list[str]) -> None:
 
 def compare(directory: str) -> None:
     """The bundled model and another model directory on the same dev splits and everyday set (no
-    baseline, no throughput): the check before replacing the bundled model."""
+    baseline, no throughput), with a paired bootstrap of the dev mean's difference: the check before
+    replacing the bundled model."""
     from nlp.eval.everyday import everyday_set
     from nlp.sentiment import load_sentiment_model
     from nlp.sentiment.evaluation import macro_f1, score_labels
+    from nlp.sentiment.paired_bootstrap import paired_bootstrap
     from nlp.sentiment.training.data import make_splits
     from nlp.settings import SentimentSettings
 
     splits = make_splits()
     items = everyday_set()
     gold = [i.label for i in items]
+    dev_labels: list[dict[str, list[str]]] = []
     for settings in (SentimentSettings(), SentimentSettings(model=str(Path(directory).resolve()))):
         model = load_sentiment_model(settings)
         results = {name: model.predict([e.text for e in exs]) for name, exs in splits.dev.items()}
+        dev_labels.append({name: [r.label for r in rs] for name, rs in results.items()})
         scores = score_labels(splits.dev, {n: [r.label for r in rs] for n, rs in results.items()})
         dev_gold = [e.label for exs in splits.dev.values() for e in exs]
         dev_ece = _ece([r for rs in results.values() for r in rs], dev_gold)
@@ -266,6 +270,12 @@ def compare(directory: str) -> None:
             f"{np.mean([p == 'neutral' for p, n in zip(pred, neutral, strict=True) if n]):.3f}, "
             f"ECE {_ece(ev, gold):.4f} | {_per_class(gold, pred)}"
         )
+    diff = paired_bootstrap({n: [e.label for e in exs] for n, exs in splits.dev.items()}, *dev_labels)
+    print(
+        f"\ndev mean macro-F1, {Path(directory).name} minus the bundled model: {diff.difference:+.4f}, "
+        f"95% interval [{diff.low:+.4f}, {diff.high:+.4f}] (paired bootstrap, {diff.resamples} resamples "
+        f"of every dev set; lower in {diff.share_below_zero:.0%} of them)"
+    )
 
 
 def main() -> None:

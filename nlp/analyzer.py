@@ -1,8 +1,10 @@
 """Everything NLP says about a batch of mentions: one pass, one sentiment call per batch.
 
 Per mention: normalise once (signals extracted), identify the language on the raw text, match
-brands, tag touchpoints, then score sentiment for the whole batch on the normalised texts and
-derive urgency. Non-Persian mentions are analysed the same way and flagged by ``lang``. A post
+brands, tag touchpoints, then score sentiment for the whole batch and derive urgency. The model gets
+each mention's text as written and preprocesses it the way its training text was (``nlp.sentiment.
+preprocess``): the search normalisation drops emoji and URLs, which the model was trained to read.
+Non-Persian mentions are analysed the same way and flagged by ``lang``. A post
 by one of a brand's own handles (a support reply) is tagged with that brand.
 
 Both cores work: each model batch is scored in a worker thread as soon as it is normalised (the
@@ -24,6 +26,7 @@ from domain.mention import RawMention
 from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
 from nlp.language import detect_language
+from nlp.normalize import MAX_CHARS as NORMALIZE_MAX_CHARS
 from nlp.normalize import NormalizedText, normalize
 from nlp.sentiment.batching import ThreadPool
 from nlp.settings import NlpSettings, NlpSettingsView
@@ -165,7 +168,9 @@ class Analyzer:
         """Starts scoring one model batch. A model with ``submit`` (``BatchedClassifier``: preprocessing
         here, its batches in its own threads) returns at once; any other model's ``predict`` runs in the
         analyzer's worker thread, one batch at a time, in order."""
-        texts = [norms[i].text for i in chunk]
+        # as written, not norms[i].text: that drops emoji, which the model learnt from (validation mean
+        # macro-F1 0.814 on the text as written, 0.805 on the normalised text; training README)
+        texts = [norms[i].raw[:NORMALIZE_MAX_CHARS] for i in chunk]
         if not self.pipeline:
             job: Future[list[SentimentResult]] = Future()
             job.set_result(self.sentiment_model.predict(texts))

@@ -13,7 +13,7 @@ import numpy as np
 from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.calibration import Calibration
 from nlp.sentiment.emotion import EmotionHead
-from nlp.sentiment.preprocess import preprocess
+from nlp.sentiment.preprocess import MAX_CHARS, preprocess
 from nlp.sentiment.script import to_persian_script
 from nlp.sentiment.sentiment_head import SentimentHead
 
@@ -120,7 +120,7 @@ class BatchedClassifier(ABC):
         """Starts scoring ``texts``: preprocesses and tokenises them here, hands the model's batches to
         its threads (with ``parallel_batches`` > 1) and returns at once, so the caller can do other work
         (``nlp.analyzer`` does) until ``result()``. ``predict`` is ``submit(texts).result()``."""
-        clean = [preprocess(to_persian_script(t) if self.finglish_to_script else t) for t in texts]
+        clean = [self._model_text(t) for t in texts]
         todo = [i for i, t in enumerate(clean) if t]
         if not todo:
             return PendingScores(lambda: [EMPTY_RESULT] * len(clean))
@@ -142,6 +142,14 @@ class BatchedClassifier(ABC):
             return results
 
         return PendingScores(finish, futures)
+
+    def _model_text(self, text: object) -> str:
+        """What the model reads: the text preprocessed as its training text was, Finglish in Persian
+        script first. Cut to the model's character budget before transliterating, so a huge string costs
+        no more than a long one."""
+        if isinstance(text, str):
+            text = text[:MAX_CHARS]
+        return preprocess(to_persian_script(text) if self.finglish_to_script else text)
 
     def calibrated_logits(self, logits: np.ndarray) -> np.ndarray:
         return logits if self.calibration is None else self.calibration.apply(logits, self.class_labels)

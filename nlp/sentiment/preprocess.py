@@ -18,7 +18,8 @@ MAX_CHARS = 1000
 # Bidi embeddings/overrides/isolates and marks, zero-width space/joiner, BOM, soft hyphen, word joiner.
 # ZWNJ (U+200C) is kept: it is part of Persian spelling (می‌خواهم).
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0/C1 controls and lone surrogates (which the tokenizer cannot encode), as nlp.normalize drops them
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<!\w)@[A-Za-z0-9_.]{1,40}")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")

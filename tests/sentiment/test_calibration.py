@@ -28,18 +28,20 @@ TEXTS = [
 def test_bundled_model_ships_a_sane_calibration_and_head() -> None:
     cal = Calibration.load(BUILTIN_DIR)
     assert cal is not None
-    assert 1.0 < cal.temperature < 5.0  # the head's raw logits are over-confident: T > 1 softens them
+    assert 1.0 < cal.temperature < 5.0  # raw logits are over-confident: T > 1 softens them
     assert set(cal.bias) <= {"negative", "neutral", "positive"}
+    # a head ships only when it beat the classifier's own logits on validation (run 8's did not)
     head = SentimentHead.load(BUILTIN_DIR)
-    assert head is not None and head.labels == ["negative", "neutral", "positive"]
+    assert head is None or head.labels == ["negative", "neutral", "positive"]
 
 
 @pytest.mark.parametrize("fixture", ["onnx_model", "torch_model"])
 def test_probabilities_are_the_calibrated_head_over_features_and_logits(fixture: str, request) -> None:
     model = request.getfixturevalue(fixture)
-    assert model.calibration is not None and model.sentiment_head is not None
+    assert model.calibration is not None
     logits, features = model._infer([preprocess(t) for t in TEXTS])
-    head_logits = model.sentiment_head.logits(features, logits, model.class_labels)
+    head = model.sentiment_head
+    head_logits = logits if head is None else head.logits(features, logits, model.class_labels)
     expected = softmax(model.calibration.apply(head_logits, model.class_labels))
     got = model.predict(TEXTS)
     for row, result in zip(expected, got, strict=True):
@@ -85,7 +87,7 @@ def test_a_bad_sentiment_head_is_a_clear_load_error(tmp_path: Path, content: str
 def test_a_directory_without_calibration_uses_the_raw_softmax(tmp_path: Path) -> None:
     directory = _copy_model(tmp_path)
     (directory / CALIBRATION_FILE).unlink()
-    (directory / SENTIMENT_HEAD_FILE).unlink()
+    (directory / SENTIMENT_HEAD_FILE).unlink(missing_ok=True)
     model = load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
     assert model.calibration is None and model.sentiment_head is None
     logits, _ = model._infer([preprocess(t) for t in TEXTS])
@@ -93,3 +95,18 @@ def test_a_directory_without_calibration_uses_the_raw_softmax(tmp_path: Path) ->
     assert got[0].probs["neutral"] == pytest.approx(
         float(softmax(logits)[0, model.class_labels.index("neutral")]), abs=1e-6
     )
+
+
+def test_a_directory_with_a_sentiment_head_scores_through_it(tmp_path: Path) -> None:
+    directory = _copy_model(tmp_path)
+    plain = load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
+    _, features = plain._infer([preprocess(t) for t in TEXTS])
+    # a head that reads only the classifier's logits, with the neutral one raised: every text turns neutral
+    rng = np.random.default_rng(0)
+    n_features = features.shape[1]
+    weight = np.hstack([rng.normal(0, 1e-9, (3, n_features)), np.eye(3)])
+    SentimentHead(["negative", "neutral", "positive"], weight, np.array([0.0, 50.0, 0.0])).save(directory)
+    model = load_sentiment_model(SentimentSettings(model=str(directory), backend="onnx"))
+    assert model.sentiment_head is not None
+    assert [r.label for r in model.predict(TEXTS)] == ["neutral"] * len(TEXTS)
+    assert [r.label for r in plain.predict(TEXTS)] != ["neutral"] * len(TEXTS)

@@ -42,3 +42,9 @@ def test_huge_input_is_bounded_and_single_line() -> None:
 
 def test_emoji_are_kept() -> None:
     assert "😡" in preprocess("افتضاح 😡")
+
+
+def test_lone_surrogates_and_c1_controls_are_dropped_so_the_tokenizer_can_encode_the_text() -> None:
+    out = preprocess("\ud800 سلام\x85دنیا \udfff")
+    assert out == "سلام دنیا"
+    out.encode("utf-8")  # raises on a lone surrogate

@@ -186,6 +186,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     # the hand-written mentions are ~4% of the rows: seen this many times an epoch
     ap.add_argument("--written-repeat", type=int, default=1)
+    # word embeddings too (4.1M more parameters): words the pre-training rarely saw, e.g. Finglish spellings
+    ap.add_argument("--embeddings", action="store_true")
     args = ap.parse_args()
     start = time.time()
 
@@ -207,6 +209,8 @@ def main() -> None:
     for p in model.parameters():
         p.requires_grad = False
     trained = [*model.bert.encoder.layer[n_layers - args.top_layers :], model.bert.pooler, model.classifier]
+    if args.embeddings:
+        trained.append(model.bert.embeddings)
     for module in trained:
         for p in module.parameters():
             p.requires_grad = True
