@@ -243,7 +243,7 @@ def compare(directory: str) -> None:
         model = load_sentiment_model(settings)
         results = {name: model.predict([e.text for e in exs]) for name, exs in splits.dev.items()}
         dev_labels.append({name: [r.label for r in rs] for name, rs in results.items()})
-        scores = score_labels(splits.dev, {n: [r.label for r in rs] for n, rs in results.items()})
+        scores = score_labels(splits.dev, dev_labels[-1])
         dev_gold = [e.label for exs in splits.dev.values() for e in exs]
         dev_ece = _ece([r for rs in results.values() for r in rs], dev_gold)
         ev = model.predict([i.text for i in items])

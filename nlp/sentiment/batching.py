@@ -13,8 +13,7 @@ import numpy as np
 from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.calibration import Calibration
 from nlp.sentiment.emotion import EmotionHead
-from nlp.sentiment.preprocess import MAX_CHARS, preprocess
-from nlp.sentiment.script import to_persian_script
+from nlp.sentiment.script import model_text
 from nlp.sentiment.sentiment_head import SentimentHead
 
 #: Text with nothing left after preprocessing is neutral by definition (no model call).
@@ -120,7 +119,7 @@ class BatchedClassifier(ABC):
         """Starts scoring ``texts``: preprocesses and tokenises them here, hands the model's batches to
         its threads (with ``parallel_batches`` > 1) and returns at once, so the caller can do other work
         (``nlp.analyzer`` does) until ``result()``. ``predict`` is ``submit(texts).result()``."""
-        clean = [self._model_text(t) for t in texts]
+        clean = [model_text(t, self.finglish_to_script) for t in texts]
         todo = [i for i, t in enumerate(clean) if t]
         if not todo:
             return PendingScores(lambda: [EMPTY_RESULT] * len(clean))
@@ -143,21 +142,13 @@ class BatchedClassifier(ABC):
 
         return PendingScores(finish, futures)
 
-    def _model_text(self, text: object) -> str:
-        """What the model reads: the text preprocessed as its training text was, Finglish in Persian
-        script first. Cut to the model's character budget before transliterating, so a huge string costs
-        no more than a long one."""
-        if isinstance(text, str):
-            text = text[:MAX_CHARS]
-        return preprocess(to_persian_script(text) if self.finglish_to_script else text)
-
     def calibrated_logits(self, logits: np.ndarray) -> np.ndarray:
         return logits if self.calibration is None else self.calibration.apply(logits, self.class_labels)
 
     def features(self, texts: Sequence[str]) -> np.ndarray | None:
         """The pooled features the emotion head reads, one row per text (zeros for an empty text);
         None when the model gives none."""
-        clean = [preprocess(to_persian_script(t)) for t in texts]
+        clean = [model_text(t) for t in texts]
         todo = [i for i, t in enumerate(clean) if t]
         _, feats = self._infer([clean[i] for i in todo]) if todo else (None, None)
         if feats is None:

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from domain.analysis import LABELS, SentimentResult
 from nlp.sentiment.batching import EMPTY_RESULT
-from nlp.sentiment.preprocess import preprocess
-from nlp.sentiment.script import to_persian_script
+from nlp.sentiment.script import model_text
 
 _POSITIVE = {
     "عالی",
@@ -115,7 +114,7 @@ class LexiconFallbackSentimentModel:
     name = "fallback-lexicon"
 
     def predict(self, texts: Sequence[str]) -> list[SentimentResult]:
-        return [self._score(preprocess(to_persian_script(t))) for t in texts]
+        return [self._score(model_text(t)) for t in texts]
 
     def _score(self, text: str) -> SentimentResult:
         if not text:

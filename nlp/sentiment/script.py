@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from nlp.sentiment.preprocess import MAX_CHARS, preprocess
+
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -19,3 +21,12 @@ def to_persian_script(text: str) -> str:
     from nlp.language import detect_language
 
     return transliterate(text) if detect_language(text) == "finglish" else text
+
+
+def model_text(text: object, finglish_to_script: bool = True) -> str:
+    """What a sentiment model reads, at training and at run time alike: the text cut to the model's character
+    budget (before transliterating, so a huge string costs no more than a long one), Finglish in Persian
+    script, then ``preprocess``."""
+    if isinstance(text, str):
+        text = text[:MAX_CHARS]
+    return preprocess(to_persian_script(text) if finglish_to_script else text)

@@ -11,7 +11,8 @@ import pytest
 from nlp.sentiment import load_sentiment_model
 from nlp.sentiment.emotion import EMOTIONS, EmotionHead
 from nlp.sentiment.evaluation import expected_calibration_error
-from nlp.sentiment.script import to_persian_script
+from nlp.sentiment.preprocess import MAX_CHARS, preprocess
+from nlp.sentiment.script import model_text, to_persian_script
 from nlp.settings import SentimentSettings
 from tests.sentiment.conftest import save_tiny_model
 
@@ -79,3 +80,10 @@ def test_expected_calibration_error() -> None:
     assert expected_calibration_error(np.eye(3)[gold], gold) == 0.0
     overconfident = np.tile([0.98, 0.01, 0.01], (4, 1))  # always says 0 with 0.98; right half the time
     assert math.isclose(expected_calibration_error(overconfident, gold), 0.98 - 0.5)
+
+
+def test_model_text_cuts_a_huge_text_before_transliterating_it() -> None:
+    text = "merci az poshtibani, kheili sari moshkelam hal shod " * 200
+    assert model_text(text) == model_text(text[:MAX_CHARS])
+    assert model_text(text) == preprocess(to_persian_script(text[:MAX_CHARS]))
+    assert model_text(text, finglish_to_script=False) == preprocess(text[:MAX_CHARS])

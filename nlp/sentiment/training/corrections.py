@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.analysis import LABELS
-from nlp.sentiment.preprocess import preprocess
-from nlp.sentiment.script import to_persian_script
+from nlp.sentiment.script import model_text
 from nlp.sentiment.training.data import Example
 
 WEIGHT_FILES = ("model.safetensors", "model.onnx", "pytorch_model.bin")
@@ -71,10 +70,8 @@ def fine_tune(
     model = AutoModelForSequenceClassification.from_pretrained(str(base_dir), dtype=torch.float32)
     label_ids = _label_ids(model.config.id2label)
     # as at inference (batching.BatchedClassifier.predict): Finglish in Persian script, then preprocessed
-    rows = [(preprocess(to_persian_script(e.text)), e.label, 1.0) for e in shared]
-    rows += [
-        (preprocess(to_persian_script(t)), label, options.corrections_weight) for t, label in corrections
-    ]
+    rows = [(model_text(e.text), e.label, 1.0) for e in shared]
+    rows += [(model_text(t), label, options.corrections_weight) for t, label in corrections]
     rows = [r for r in rows if r[0] and r[1] in label_ids]
     if not rows:
         raise ValueError("nothing to train on: no shared examples and no corrections")

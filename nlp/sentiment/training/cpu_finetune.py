@@ -67,7 +67,7 @@ def neutral_rows() -> list[Row]:
 def written_mention_files() -> list[list[Row]]:
     """The hand-written social mentions (sarcasm, taarof, ads, questions, Finglish: what the review sets
     lack), one list per file, Finglish transliterated as every backend does before scoring."""
-    from nlp.sentiment.script import to_persian_script
+    from nlp.sentiment.script import model_text
 
     files = []
     for path in sorted(WRITTEN.parent.glob(WRITTEN_MENTIONS_GLOB)):
@@ -75,7 +75,7 @@ def written_mention_files() -> list[list[Row]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 item = json.loads(line)
-                rows.append(Row(preprocess(to_persian_script(item["text"])), item["label"], "written"))
+                rows.append(Row(model_text(item["text"]), item["label"], "written"))
         files.append([r for r in rows if r.text])
     return files
 
