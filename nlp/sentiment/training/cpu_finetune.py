@@ -80,6 +80,16 @@ def written_mention_files() -> list[list[Row]]:
     return files
 
 
+def pseudo_rows(path: Path) -> list[Row]:
+    """Rows of a ``pseudo_label.py`` file (texts already in model form)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            rows.append(Row(item["text"], item["label"], "pseudo"))
+    return rows
+
+
 def build_sets(cap: dict[str, int], seed: int = SEED) -> tuple[list[Row], list[Row]]:
     """(train, val); val = prepare.py's 5% of the labelled training split + 15% of the neutral data + a fifth
     of each file of hand-written mentions."""
@@ -188,6 +198,10 @@ def main() -> None:
     ap.add_argument("--written-repeat", type=int, default=1)
     # word embeddings too (4.1M more parameters): words the pre-training rarely saw, e.g. Finglish spellings
     ap.add_argument("--embeddings", action="store_true")
+    # confident labels of the bundled model on unlabelled social text (pseudo_label.py): self-training
+    ap.add_argument("--pseudo", type=Path, default=None)
+    # datasets seen more than once a pass, e.g. '{"armanemo": 2}' (the three-class review sets are small)
+    ap.add_argument("--repeat", type=str, default="{}")
     args = ap.parse_args()
     start = time.time()
 
@@ -198,6 +212,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     train, val = build_sets(json.loads(args.cap))
     train += [r for r in train if r.dataset == "written"] * (args.written_repeat - 1)
+    for name, times in json.loads(args.repeat).items():
+        train += [r for r in train if r.dataset == name] * (int(times) - 1)
+    if args.pseudo is not None:
+        train += pseudo_rows(args.pseudo)
+        random.Random(SEED).shuffle(train)
     counts: dict[str, int] = {}
     for r in train:
         counts[f"{r.dataset}/{r.label}"] = counts.get(f"{r.dataset}/{r.label}", 0) + 1
