@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.synthetic_counts import _daily_shape, _weekly_factor
+from benchmarks.synthetic_counts import daily_shape, weekly_factor
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))  # no daylight saving since 2022
 START = datetime(2025, 3, 29, tzinfo=TEHRAN)  # a Saturday
@@ -116,11 +116,11 @@ def _usual_negative_per_step(rng: np.random.Generator, steps: int, scale: float)
     minutes = np.arange(steps) * STEP_MINUTES
     hours = (minutes % 1440) / 60.0
     weekday = ((START.weekday() + minutes // 1440) % 7).astype(int)
-    shape = _daily_shape(
+    shape = daily_shape(
         hours, lunch=rng.uniform(0.7, 1.2), dinner=rng.uniform(1.3, 2.0), shift=rng.uniform(-0.4, 0.4)
     )
     day_level = np.repeat(rng.gamma(20.0, 1.0 / 20.0, DAYS + 1), 1440 // STEP_MINUTES)[:steps]
-    per_step = shape * _weekly_factor(weekday, hours) * day_level
+    per_step = shape * weekly_factor(weekday, hours) * day_level
     peak = shape.max()  # the dinner peak's 15 minutes hold DINNER_NEGATIVE_PER_15 negatives
     return per_step * scale * DINNER_NEGATIVE_PER_15 / 3.0 / peak
 

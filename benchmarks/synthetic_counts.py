@@ -69,14 +69,16 @@ class BrandSeries:
     bursts: list[Burst]
 
 
-def _daily_shape(hours: np.ndarray, lunch: float, dinner: float, shift: float) -> np.ndarray:
+def daily_shape(hours: np.ndarray, lunch: float, dinner: float, shift: float) -> np.ndarray:
+    """A Tehran food-delivery day (relative rate by hour): quiet night, lunch and dinner peaks."""
     u = (hours - shift - 5.0) % 24.0  # hours since 5 a.m., so the night is one stretch
     awake = 1.0 / (1.0 + np.exp(-(u - 3.5) * 1.5)) / (1.0 + np.exp(-(19.0 - u) * 1.2))  # ~8:30 to ~midnight
     peaks = lunch * np.exp(-0.5 * ((u - 8.5) / 1.0) ** 2) + dinner * np.exp(-0.5 * ((u - 16.0) / 1.3) ** 2)
     return 0.08 + 0.6 * awake + peaks
 
 
-def _weekly_factor(weekday: np.ndarray, hours: np.ndarray) -> np.ndarray:
+def weekly_factor(weekday: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """The weekend's lift (Thursday evening, Friday) and Saturday morning's dip."""
     # Python weekday: Thursday 3, Friday 4. Thursday evening and Friday are the weekend.
     factor = np.ones_like(hours)
     factor[weekday == 4] = 1.25
@@ -108,10 +110,10 @@ def generate(
     hours = (minutes % 1440) / 60.0
     weekday = ((START.weekday() + minutes // 1440) % 7).astype(int)
 
-    shape = _daily_shape(
+    shape = daily_shape(
         hours, lunch=rng.uniform(0.6, 1.4), dinner=rng.uniform(1.0, 2.2), shift=rng.uniform(-0.5, 0.5)
     )
-    usual = shape * _weekly_factor(weekday, hours)
+    usual = shape * weekly_factor(weekday, hours)
     trend = np.exp(rng.uniform(-0.35, 0.35) * index / n + np.cumsum(rng.normal(0, 0.004, n)))
     usual = usual * trend
     for _ in range(int(rng.integers(0, 3))):  # holidays: a whole day busier or quieter
