@@ -41,6 +41,7 @@ NEUTRAL_VAL_FRACTION = 0.15
 # hand-written mentions of all three labels (WRITTEN_MENTIONS.md); a fifth of them validate
 WRITTEN_MENTIONS_GLOB = "written_mentions_*.jsonl"
 WRITTEN_VAL_FRACTION = 0.2
+BINARY_SETS = frozenset({"snappfood", "insta"})  # review sets labelled negative / positive only
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,8 @@ def main() -> None:
     ap.add_argument("--pseudo", type=Path, default=None)
     # datasets seen more than once a pass, e.g. '{"armanemo": 2}' (the three-class review sets are small)
     ap.add_argument("--repeat", type=str, default="{}")
+    # binary review sets (no neutral label) learn negative vs positive only, not "never neutral"
+    ap.add_argument("--binary-loss", action="store_true")
     args = ap.parse_args()
     start = time.time()
 
@@ -241,6 +244,8 @@ def main() -> None:
 
     train_ids, val_ids = encode(train), encode(val)
     y_train = torch.tensor([LABELS.index(r.label) for r in train])
+    binary = torch.tensor([r.dataset in BINARY_SETS for r in train])
+    neutral_col = torch.tensor([label == "neutral" for label in LABELS]).unsqueeze(0)
     y_val = np.array([LABELS.index(r.label) for r in val])
 
     def val_logits() -> np.ndarray:
@@ -279,7 +284,11 @@ def main() -> None:
     while step < total and stopped is None:
         for batch in batches(rng):
             ids, mask = pad([train_ids[i] for i in batch], tokenizer.pad_token_id)
-            loss = F.cross_entropy(model(input_ids=ids, attention_mask=mask).logits, y_train[batch])
+            logits = model(input_ids=ids, attention_mask=mask).logits
+            if args.binary_loss:
+                # a binary row's neutral logit is left out of its softmax (masked to -inf)
+                logits = logits.masked_fill(binary[batch].unsqueeze(1) & neutral_col, float("-inf"))
+            loss = F.cross_entropy(logits, y_train[batch])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
