@@ -89,14 +89,13 @@ def judge(
     scenario: Scenario, incidents: list[tuple[str, datetime, str | None]], bucket: timedelta, seconds: float
 ) -> Outcome:
     start = scenario.burst_start
+
+    def of_the_burst(brand: str, at: datetime) -> bool:  # the bursting brand's, opened while it lasted
+        return brand == scenario.bursting and start <= at < scenario.burst_end + OPEN_WITHIN
+
     own = [(at, tp) for brand, at, tp in incidents if brand == scenario.bursting]
     in_time = [(at, tp) for at, tp in own if start <= at and at + bucket <= start + OPEN_WITHIN]
-    during = [(at, tp) for at, tp in own if start <= at < scenario.burst_end + OPEN_WITHIN]
-    false = [
-        at
-        for brand, at, _ in incidents
-        if brand != scenario.bursting or not start <= at < scenario.burst_end + OPEN_WITHIN
-    ]
+    false = [at for brand, at, _ in incidents if not of_the_burst(brand, at)]
     return Outcome(
         seed=scenario.seed,
         hour=start.strftime("%a %H:%M"),
@@ -105,7 +104,7 @@ def judge(
         delay_min=(in_time[0][0] + bucket - start).total_seconds() / 60 if in_time else None,
         first_touchpoint=in_time[0][1] if in_time else None,
         other_brand=sum(brand == scenario.other for brand, _, _ in incidents),
-        elsewhere=len(own) - len(during),
+        elsewhere=sum(not of_the_burst(scenario.bursting, at) for at, _ in own),
         false_learning=sum(at < LEARNED for at in false),
         false_after=sum(at >= LEARNED for at in false),
         seconds=seconds,

@@ -33,6 +33,8 @@ BURST_NEGATIVE_PER_15 = 15.0  # the bursting brand's negative mentions per 15 mi
 DINNER_NEGATIVE_PER_15 = 3.5  # usual negative mentions per 15 minutes at the dinner peak
 NEGATIVE_SHARE = 0.35
 STEP_MINUTES = 5
+PER_DAY = 1440 // STEP_MINUTES  # steps a day
+PER_15 = 15 // STEP_MINUTES  # steps in 15 minutes, the window the rates are given in
 # Late or cold food as reviewers write it: the burst's complaints ("late or cold food is delivery").
 LATE_OR_COLD = re.compile(
     r"\b(دیر|تاخیر|تأخیر|سرد|یخ|دیرتر)\b|یخ[\u200c ](کرده|زده)|طول کشید|ساعت طول|ساعت و نیم|ساعت بعد"
@@ -119,21 +121,21 @@ def _usual_negative_per_step(rng: np.random.Generator, steps: int, scale: float)
     shape = daily_shape(
         hours, lunch=rng.uniform(0.7, 1.2), dinner=rng.uniform(1.3, 2.0), shift=rng.uniform(-0.4, 0.4)
     )
-    day_level = np.repeat(rng.gamma(20.0, 1.0 / 20.0, DAYS + 1), 1440 // STEP_MINUTES)[:steps]
+    day_level = np.repeat(rng.gamma(20.0, 1.0 / 20.0, DAYS + 1), PER_DAY)[:steps]
     per_step = shape * weekly_factor(weekday, hours) * day_level
     peak = shape.max()  # the dinner peak's 15 minutes hold DINNER_NEGATIVE_PER_15 negatives
-    return per_step * scale * DINNER_NEGATIVE_PER_15 / 3.0 / peak
+    return per_step * scale * DINNER_NEGATIVE_PER_15 / PER_15 / peak
 
 
 def generate(seed: int) -> Scenario:
     rng = np.random.default_rng(seed)
     pool = review_pool()
     bursting, other = (BRANDS[0], BRANDS[1]) if seed % 4 < 2 else (BRANDS[1], BRANDS[0])
-    steps = DAYS * 1440 // STEP_MINUTES
+    steps = DAYS * PER_DAY
     # half the bursts at the dinner peak (the case: 3-4 usual negatives), half at any hour
     day = int(rng.integers(7, DAYS))
     minute = rng.uniform(19.5 * 60, 22 * 60) if rng.random() < 0.5 else rng.uniform(0, 22 * 60)
-    burst_step = day * 288 + int(minute) // STEP_MINUTES
+    burst_step = day * PER_DAY + int(minute) // STEP_MINUTES
     burst_steps = range(burst_step, burst_step + BURST_MINUTES // STEP_MINUTES)
     mentions: list[dict] = []
     usual = 0.0
@@ -144,8 +146,8 @@ def generate(seed: int) -> Scenario:
         n_pos = rng.poisson(negative * clump * (1.0 - NEGATIVE_SHARE) / NEGATIVE_SHARE)
         n_late = np.zeros(steps, dtype=int)
         if brand is bursting:
-            usual = float(negative[burst_step : burst_step + 3].sum())
-            extra = np.maximum(BURST_NEGATIVE_PER_15 / 3.0 - negative[burst_steps], 0.0)
+            usual = float(negative[burst_step : burst_step + PER_15].sum())
+            extra = np.maximum(BURST_NEGATIVE_PER_15 / PER_15 - negative[burst_steps], 0.0)
             n_late[burst_steps] = rng.poisson(extra)
         for step in range(steps):
             for texts, count in (

@@ -39,12 +39,11 @@ SOCIAL_FILES = (
 
 def held_apart_texts() -> set[str]:
     """Preprocessed texts no training row may equal: dev splits, validation, the everyday set."""
+    from nlp.eval.everyday import everyday_set
     from nlp.sentiment.training.cpu_finetune import build_sets
 
     out = {preprocess(e.text) for rows in make_splits().dev.values() for e in rows}
     out |= {r.text for r in build_sets({})[1]}
-    from nlp.eval.everyday import everyday_set
-
     out |= {model_text(item.text) for item in everyday_set()}
     return out
 
