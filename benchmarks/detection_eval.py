@@ -3,7 +3,10 @@
 Delays run from a burst's first bucket to the end of the bucket whose verdict opened the incident (the
 earliest moment the service could know), so an alert on the burst's own bucket is 5 minutes late. A
 burst is detected when an incident opens between its start and an hour after its end; any other
-incident opened after the learning week is false. The issue's goals:
+incident opened after the learning week is false. The learning week holds no burst, so every incident
+opened in it after the detector's one-day warm-up is false too: counted apart, as what a newly watched
+brand meets in its first week (a fresh detector knows neither the series' rhythm nor its clumping yet).
+The issue's goals:
 
 * **obvious**: a step or spike at >= 5x whose first 15 minutes hold >= 10 mentions opens within 15 min;
 * **ramp**: a ramp that reaches 2x (and stays an hour past that, adding >= 10 mentions over the usual in
@@ -43,18 +46,32 @@ class Evaluation:
     bursts: list[BurstOutcome] = field(default_factory=list)
     false_incidents: dict[str, int] = field(default_factory=dict)
     weeks: dict[str, float] = field(default_factory=dict)
+    # the same in the learning week, after the warm-up day (a new brand's first week)
+    first_week_false: dict[str, int] = field(default_factory=dict)
+    first_weeks: dict[str, float] = field(default_factory=dict)
 
     def add(self, other: Evaluation) -> None:
         self.bursts += other.bursts
-        for band, n in other.false_incidents.items():
-            self.false_incidents[band] = self.false_incidents.get(band, 0) + n
-        for band, w in other.weeks.items():
-            self.weeks[band] = self.weeks.get(band, 0.0) + w
+        for mine, theirs in (
+            (self.false_incidents, other.false_incidents),
+            (self.weeks, other.weeks),
+            (self.first_week_false, other.first_week_false),
+            (self.first_weeks, other.first_weeks),
+        ):
+            for band, n in theirs.items():
+                mine[band] = mine.get(band, 0) + n
 
     def false_per_week(self, band: str | None = None) -> float:
-        bands = [band] if band else list(self.weeks)
-        weeks = sum(self.weeks.get(b, 0.0) for b in bands)
-        return sum(self.false_incidents.get(b, 0) for b in bands) / weeks if weeks else 0.0
+        return _per_week(self.false_incidents, self.weeks, band)
+
+    def first_week_false_per_week(self, band: str | None = None) -> float:
+        return _per_week(self.first_week_false, self.first_weeks, band)
+
+
+def _per_week(counts: dict[str, int], weeks: dict[str, float], band: str | None) -> float:
+    bands = [band] if band else list(weeks)
+    total = sum(weeks.get(b, 0.0) for b in bands)
+    return sum(counts.get(b, 0) for b in bands) / total if total else 0.0
 
 
 def opened(series: BrandSeries, config: DetectorConfig | None = None) -> list[int]:
@@ -69,9 +86,13 @@ def opened(series: BrandSeries, config: DetectorConfig | None = None) -> list[in
 
 def evaluate(series: BrandSeries, alerts: Iterable[int]) -> Evaluation:
     """Match incident openings to the series' bursts."""
-    alerts = sorted(a for a in alerts if a >= LEARN_DAYS * PER_DAY)
-    used: set[int] = set()
+    alerts = sorted(alerts)
     result = Evaluation()
+    warm = DetectorConfig().buckets(DetectorConfig().warmup_minutes)
+    result.first_week_false[series.band] = sum(warm <= a < LEARN_DAYS * PER_DAY for a in alerts)
+    result.first_weeks[series.band] = (LEARN_DAYS * PER_DAY - warm) / PER_WEEK
+    alerts = [a for a in alerts if a >= LEARN_DAYS * PER_DAY]
+    used: set[int] = set()
     for b in series.bursts:
         end = b.start + b.buckets + GRACE
         hits = [a for a in alerts if b.start <= a < end]
@@ -120,6 +141,7 @@ class BandSummary:
     median_delay: float
     p90_delay: float
     false_per_week: float
+    first_week_false_per_week: float  # days 2-7 of a fresh detector (the learning week, burst-free)
     obvious: int
     obvious_in_time: float  # share of obvious bursts opened within 15 minutes
     ramps: int
@@ -138,6 +160,7 @@ def summarise(evaluation: Evaluation, band: str | None) -> BandSummary:
         median_delay=statistics.median(delays) if delays else float("nan"),
         p90_delay=percentile(delays, 0.9),
         false_per_week=evaluation.false_per_week(band),
+        first_week_false_per_week=evaluation.first_week_false_per_week(band),
         obvious=len(obvious),
         obvious_in_time=(
             sum(b.delay is not None and b.delay <= OBVIOUS_BUCKETS * BUCKET_MINUTES for b in obvious)
