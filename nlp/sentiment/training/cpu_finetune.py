@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.sentiment.emotion import EMOTIONS
 from nlp.sentiment.evaluation import expected_calibration_error, macro_f1
 from nlp.sentiment.loader import BUILTIN_DIR
 from nlp.sentiment.preprocess import preprocess
@@ -159,6 +160,19 @@ def logits_by_length(model, ids: list[list[int]], pad_id: int) -> np.ndarray:
     return out
 
 
+def emotion_targets(rows: list[Row]):  # -> torch tensor
+    """Each ArmanEmo row's emotion as an index into ``EMOTIONS`` (ArmanEmo's own label, as the emotion head
+    learns it); -1 for every other row and for a text ArmanEmo labels twice."""
+    import torch
+
+    from nlp.sentiment.training.emotion_head import armanemo_emotions
+
+    emotion = {preprocess(text): label for text, label in armanemo_emotions()}
+    index = {name: i for i, name in enumerate(EMOTIONS)}
+    arman = [emotion.get(r.text) if r.dataset == "armanemo" else None for r in rows]
+    return torch.tensor([-1 if e is None else index[e] for e in arman])
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(1, keepdims=True))
     return e / e.sum(1, keepdims=True)
@@ -205,6 +219,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=str, default="{}")
     # binary review sets (no neutral label) learn negative vs positive only, not "never neutral"
     ap.add_argument("--binary-loss", action="store_true")
+    # ArmanEmo rows also learn their emotion (a second linear head on the pooled output, dropped after
+    # training), weighted this much against the polarity loss: finer labels for the weakest three-class set
+    ap.add_argument("--emotion-aux", type=float, default=0.0)
     args = ap.parse_args()
     start = time.time()
 
@@ -247,6 +264,11 @@ def main() -> None:
     binary = torch.tensor([r.dataset in BINARY_SETS for r in train])
     neutral_col = torch.tensor([label == "neutral" for label in LABELS]).unsqueeze(0)
     y_val = np.array([LABELS.index(r.label) for r in val])
+    y_emotion, emotion_head = emotion_targets(train), None
+    if args.emotion_aux > 0.0:
+        emotion_head = torch.nn.Linear(model.config.hidden_size, len(EMOTIONS))
+        params += list(emotion_head.parameters())
+        log(f"emotion auxiliary loss x{args.emotion_aux} on {int((y_emotion >= 0).sum())} rows")
 
     def val_logits() -> np.ndarray:
         model.eval()
@@ -284,11 +306,16 @@ def main() -> None:
     while step < total and stopped is None:
         for batch in batches(rng):
             ids, mask = pad([train_ids[i] for i in batch], tokenizer.pad_token_id)
-            logits = model(input_ids=ids, attention_mask=mask).logits
+            pooled = model.dropout(model.bert(input_ids=ids, attention_mask=mask).pooler_output)
+            logits = model.classifier(pooled)
             if args.binary_loss:
                 # a binary row's neutral logit is left out of its softmax (masked to -inf)
                 logits = logits.masked_fill(binary[batch].unsqueeze(1) & neutral_col, float("-inf"))
             loss = F.cross_entropy(logits, y_train[batch])
+            if emotion_head is not None and (y_emotion[batch] >= 0).any():
+                loss = loss + args.emotion_aux * F.cross_entropy(
+                    emotion_head(pooled), y_emotion[batch], ignore_index=-1
+                )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             opt.step()
