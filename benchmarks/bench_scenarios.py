@@ -25,11 +25,11 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from benchmarks.delivery_scenarios import BRANDS, DAYS, START, Scenario, generate, seeds
+from benchmarks.delivery_scenarios import BRANDS, DAYS, LEARN_DAYS, START, Scenario, generate, seeds
 
 REPO = Path(__file__).resolve().parents[1]
 OPEN_WITHIN = timedelta(minutes=45)
-LEARNED = START + timedelta(days=7)  # the first week is the detectors' learning
+LEARNED = START + timedelta(days=LEARN_DAYS)
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,8 @@ def main() -> None:
     passed = sum(o.passed for o in outcomes)
     median = f"{statistics.median(delays):.0f} min" if delays else "-"
     # two brands a scenario; the learning week's first day is the detectors' warm-up (no incident opens)
-    learning_weeks = len(outcomes) * 2 * 6 / 7
-    after_weeks = len(outcomes) * 2 * (DAYS - 7) / 7
+    learning_weeks = len(outcomes) * 2 * (LEARN_DAYS - 1) / 7
+    after_weeks = len(outcomes) * 2 * (DAYS - LEARN_DAYS) / 7
     print(
         f"  passed {passed} of {len(outcomes)}; median delay {median}; incidents for the other brand "
         f"{sum(o.other_brand for o in outcomes)}; false incidents per brand-week (either brand, outside "

@@ -28,6 +28,7 @@ from benchmarks.synthetic_counts import daily_shape, weekly_factor
 TEHRAN = timezone(timedelta(hours=3, minutes=30))  # no daylight saving since 2022
 START = datetime(2025, 3, 29, tzinfo=TEHRAN)  # a Saturday
 DAYS = 10
+LEARN_DAYS = 7  # the detectors' learning week: bursts start after it
 BURST_MINUTES = 120
 BURST_NEGATIVE_PER_15 = 15.0  # the bursting brand's negative mentions per 15 minutes during the burst
 DINNER_NEGATIVE_PER_15 = 3.5  # usual negative mentions per 15 minutes at the dinner peak
@@ -133,7 +134,7 @@ def generate(seed: int) -> Scenario:
     bursting, other = (BRANDS[0], BRANDS[1]) if seed % 4 < 2 else (BRANDS[1], BRANDS[0])
     steps = DAYS * PER_DAY
     # half the bursts at the dinner peak (the issue's case: 3-4 usual negatives), half at any hour
-    day = int(rng.integers(7, DAYS))
+    day = int(rng.integers(LEARN_DAYS, DAYS))
     minute = rng.uniform(19.5 * 60, 22 * 60) if rng.random() < 0.5 else rng.uniform(0, 22 * 60)
     burst_step = day * PER_DAY + int(minute) // STEP_MINUTES
     burst_steps = range(burst_step, burst_step + BURST_MINUTES // STEP_MINUTES)

@@ -27,6 +27,7 @@ GRACE = 60 // BUCKET_MINUTES  # an incident up to an hour after a burst ended st
 OBVIOUS_FACTOR, OBVIOUS_COUNT, OBVIOUS_BUCKETS = 5.0, 10.0, 15 // BUCKET_MINUTES
 RAMP_LIMIT_MINUTES = 60
 RAMP_EXTRA = 10.0  # the ramp goal's volume floor, like the obvious burst's 10 mentions
+WARM_UP = DetectorConfig().buckets(DetectorConfig().warmup_minutes)  # no incident opens before this bucket
 
 
 @dataclass
@@ -88,9 +89,8 @@ def evaluate(series: BrandSeries, alerts: Iterable[int]) -> Evaluation:
     """Match incident openings to the series' bursts."""
     alerts = sorted(alerts)
     result = Evaluation()
-    warm = DetectorConfig().buckets(DetectorConfig().warmup_minutes)
-    result.first_week_false[series.band] = sum(warm <= a < LEARN_DAYS * PER_DAY for a in alerts)
-    result.first_weeks[series.band] = (LEARN_DAYS * PER_DAY - warm) / PER_WEEK
+    result.first_week_false[series.band] = sum(WARM_UP <= a < LEARN_DAYS * PER_DAY for a in alerts)
+    result.first_weeks[series.band] = (LEARN_DAYS * PER_DAY - WARM_UP) / PER_WEEK
     alerts = [a for a in alerts if a >= LEARN_DAYS * PER_DAY]
     used: set[int] = set()
     for b in series.bursts:

@@ -266,8 +266,9 @@ def main() -> None:
     binary = torch.tensor([r.dataset in BINARY_SETS for r in train])
     neutral_col = torch.tensor([label == "neutral" for label in LABELS]).unsqueeze(0)
     y_val = np.array([LABELS.index(r.label) for r in val])
-    y_emotion, emotion_head = emotion_targets(train), None
-    if args.emotion_aux > 0.0:
+    y_emotion, emotion_head = None, None
+    if args.emotion_aux > 0.0:  # reads ArmanEmo's file again: only when asked for
+        y_emotion = emotion_targets(train)
         emotion_head = torch.nn.Linear(model.config.hidden_size, len(EMOTIONS))
         params += list(emotion_head.parameters())
         log(f"emotion auxiliary loss x{args.emotion_aux} on {int((y_emotion >= 0).sum())} rows")
@@ -314,7 +315,7 @@ def main() -> None:
                 # a binary row's neutral logit is left out of its softmax (masked to -inf)
                 logits = logits.masked_fill(binary[batch].unsqueeze(1) & neutral_col, float("-inf"))
             loss = F.cross_entropy(logits, y_train[batch])
-            if emotion_head is not None and (y_emotion[batch] >= 0).any():
+            if emotion_head is not None and y_emotion is not None and (y_emotion[batch] >= 0).any():
                 loss = loss + args.emotion_aux * F.cross_entropy(
                     emotion_head(pooled), y_emotion[batch], ignore_index=-1
                 )
