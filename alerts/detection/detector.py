@@ -59,6 +59,11 @@ class Verdict:
     peak_at: datetime | None
     incident_started_at: datetime | None
 
+    @property
+    def alert_worthy(self) -> bool:
+        """The bucket argues for an incident on its own (what opens one, if none is open)."""
+        return self.anomaly_score >= 0.5
+
 
 def _score(strength: float) -> float:
     """Map evidence strength onto [0, 1): 0.5 where it is just enough to open an incident."""

@@ -99,7 +99,7 @@ class IncidentMachine:
         The detector flags ``alert`` only on a burst's first bucket; that bucket may still be under the
         volume floor while later ones pass it, so a later bucket of an open burst may open the incident —
         once per burst (its start is recorded), even after a person resolved the incident early — but
-        only while the detector still finds that bucket alarming (anomaly score >= 0.5). A burst stays
+        only while the detector still finds that bucket alarming (``Verdict.alert_worthy``). A burst stays
         open through hours of aftershocks (``calm_minutes``); without this its tail paged 45 minutes to
         20 hours after it began, on an ordinary bucket of 5 (issue 10: 4 of 36 tuning-half scenarios
         failed on such an incident at the other brand).
@@ -108,7 +108,7 @@ class IncidentMachine:
             return True
         if not verdict.in_incident or verdict.incident_closed or verdict.incident_started_at is None:
             return False
-        if verdict.anomaly_score < 0.5:  # the burst's tail: nothing alarming is happening now
+        if not verdict.alert_worthy:  # the burst's tail: nothing alarming is happening now
             return False
         start = verdict.incident_started_at
         if incident is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from alerts.detection import SpikeDetector, Verdict
 from alerts.detection.burst import BurstGrade
+from alerts.events import INCIDENT_OPENED
 from alerts.incidents.machine import IncidentMachine
 from alerts.series_detectors import WatchedSeries
 from alerts.settings import AlertsSettings
@@ -48,7 +49,7 @@ def test_a_later_bucket_past_the_floor_opens_only_while_the_burst_is_still_alarm
     sqlite_engine: Engine, later_score: float, opens: bool
 ) -> None:
     """The burst opened on 3 mentions (under the floor of 5). Hours later a bucket of 6 passes the floor:
-    it opens the incident only if the detector still finds that bucket alarming (anomaly score >= 0.5);
+    it opens the incident only if the detector still finds that bucket alarming (alert-worthy);
     otherwise the burst's tail would page hours after it began, about nothing that is happening now."""
     machine = IncidentMachine(AlertsSettings(min_volume=5), BUCKET)
     later = START + timedelta(hours=4)
@@ -63,5 +64,5 @@ def test_a_later_bucket_past_the_floor_opens_only_while_the_burst_is_still_alarm
         )
         session.commit()
         assert (incident is not None) is opens
-        assert [e.kind for e in events] == (["incident_opened"] if opens else [])
+        assert [e.kind for e in events] == ([INCIDENT_OPENED] if opens else [])
         assert session.scalar(select(func.count()).select_from(Incident)) == int(opens)
