@@ -26,6 +26,7 @@ _TEXT = {
         "db": "پایگاه داده در دسترس نیست ({detail}).",
         "file": "نوشتن/خواندن «{path}» ممکن نیست: {detail}",
         "value": "مقدار نامعتبر: {detail}",
+        "port": "درگاه {detail} را برنامهٔ دیگری گرفته است؛ آن را متوقف کنید یا درگاه دیگری بگذارید.",
         "other": "خطای پیش‌بینی‌نشده: {detail} (برای جزئیات با -v اجرا کنید)",
         "interrupted": "متوقف شد.",
     },
@@ -35,6 +36,7 @@ _TEXT = {
         "db": "the database is unavailable ({detail}).",
         "file": "cannot use {path!s}: {detail}",
         "value": "invalid value: {detail}",
+        "port": "port {detail} is taken by another program; stop it or set another port in the settings.",
         "other": "unexpected error: {detail} (run with -v for details)",
         "interrupted": "interrupted.",
     },
@@ -61,6 +63,8 @@ def message_for(exc: BaseException, lang: str | None = None) -> str:
         or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC)
     ):
         return text["full"].format(detail=detail)
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return text["port"].format(detail=exc.strerror or detail)
     if isinstance(exc, OSError) and exc.filename is not None:
         return text["file"].format(path=exc.filename, detail=exc.strerror or detail)
     from sqlalchemy.exc import SQLAlchemyError

@@ -6,6 +6,7 @@ Both read the same YAML as every other command; ``distributed.broker_url`` (or
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import tempfile
@@ -45,14 +46,22 @@ def _configured_app(settings):  # type: ignore[no-untyped-def]
         raise typer.Exit(2) from None
 
 
-def _serve_metrics(port: int) -> None:
-    """/metrics of every pool process (prometheus_client multiprocess mode)."""
-    from prometheus_client import CollectorRegistry, start_http_server
+def _serve_metrics(port: int, *, pool: bool) -> None:
+    """/metrics on 127.0.0.1:``port``; a worker's (``pool``) sums every pool process
+    (prometheus_client multiprocess mode). A taken port names itself: the bare OSError does not."""
+    from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
 
-    registry = CollectorRegistry()
-    MultiProcessCollector(registry)
-    start_http_server(port, addr="127.0.0.1", registry=registry)
+    registry = REGISTRY
+    if pool:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    try:
+        start_http_server(port, addr="127.0.0.1", registry=registry)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise OSError(errno.EADDRINUSE, f"127.0.0.1:{port}") from exc
 
 
 def register(app: typer.Typer) -> None:
@@ -84,7 +93,7 @@ def register(app: typer.Typer) -> None:
 
         runtime.prepare(settings, eager_model="nlp" in kinds)
         if port:
-            _serve_metrics(port + 1)
+            _serve_metrics(port + 1, pool=True)
         prefix = settings.distributed.queue_prefix
         argv = [
             "worker",
@@ -116,7 +125,5 @@ def register(app: typer.Typer) -> None:
 
         init_db(settings.storage.url)  # migrations, as `shenava run` does; workers expect them
         if settings.distributed.metrics_port:
-            from prometheus_client import start_http_server
-
-            start_http_server(settings.distributed.metrics_port, addr="127.0.0.1")
+            _serve_metrics(settings.distributed.metrics_port, pool=False)
         raise typer.Exit(Beat(settings, celery_app).run(max_seconds=max_seconds))

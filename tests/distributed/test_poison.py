@@ -23,10 +23,20 @@ from tests.distributed.poison_worker import POISON
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.rabbitmq, pytest.mark.timeout(600)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _free_port_pair() -> int:
+    """A port whose next is free too: beat serves /metrics on it, the worker on the next."""
+    for _ in range(50):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = int(first.getsockname()[1])
+            if port == 65535:
+                continue
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
 
 
 def _dead_lettered(cluster: Cluster) -> list[str]:
@@ -34,7 +44,7 @@ def _dead_lettered(cluster: Cluster) -> list[str]:
 
 
 def test_a_batch_that_kills_its_worker_every_time_goes_to_the_dead_letters(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = _free_port_pair()
     cluster = make_cluster(lines=500, poison_at=250, delivery_limit=1, metrics_port=port)
     expected = file_ids(cluster.replay_file)
     cluster.start("beat", "beat")
