@@ -51,7 +51,10 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from shenava.api import create_app
+        from shenava.ports import require_free
         from storage.db import create_engine_from_url
+
+        require_free(host, port)
 
         engine = create_engine_from_url(settings.storage.url)
         # open inbox pages hold event streams: shutdown waits for them 3 s at most, not until they end

@@ -6,7 +6,6 @@ Both read the same YAML as every other command; ``distributed.broker_url`` (or
 
 from __future__ import annotations
 
-import errno
 import os
 import socket
 import tempfile
@@ -52,16 +51,13 @@ def _serve_metrics(port: int, *, pool: bool) -> None:
     from prometheus_client import REGISTRY, CollectorRegistry, start_http_server
     from prometheus_client.multiprocess import MultiProcessCollector
 
+    from shenava.ports import bind_or_name
+
     registry = REGISTRY
     if pool:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
-    try:
-        start_http_server(port, addr="127.0.0.1", registry=registry)
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        raise OSError(errno.EADDRINUSE, f"127.0.0.1:{port}") from exc
+    bind_or_name("127.0.0.1", port, lambda: start_http_server(port, addr="127.0.0.1", registry=registry))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,17 @@ def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
 )
 def test_bad_arguments_are_a_message(initialised: Path, args: list[str], code: int | None, says: str) -> None:
     assert_message(shenava(*args, config=initialised / "shenava.yaml", cwd=initialised), code, says)
+
+
+def test_a_taken_web_port_is_one_message_naming_it(initialised: Path) -> None:
+    """`make run` on a machine where 8080 is taken: one line, not uvicorn's English log and exit 3."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = shenava("serve", "--port", str(port), config=initialised / "shenava.yaml", cwd=initialised)
+    assert_message(result, 1, f"port 127.0.0.1:{port} is taken by another program")
+    assert "uvicorn" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("speed", [0, -5, ".inf", ".nan"])
