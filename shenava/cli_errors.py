@@ -36,7 +36,7 @@ _TEXT = {
         "db": "the database is unavailable ({detail}).",
         "file": "cannot use {path!s}: {detail}",
         "value": "invalid value: {detail}",
-        "port": "port {detail} is taken by another program; stop it or set another port in the settings.",
+        "port": "port {detail} is taken by another program; stop it or choose another port.",
         "other": "unexpected error: {detail} (run with -v for details)",
         "interrupted": "interrupted.",
     },
