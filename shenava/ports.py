@@ -23,12 +23,7 @@ def require_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise
-            raise taken(host, port) from exc
+        bind_or_name(host, port, lambda: probe.bind((host, port)))
 
 
 def bind_or_name(host: str, port: int, start: Callable[[], T]) -> T:
