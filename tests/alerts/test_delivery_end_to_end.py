@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from storage.repository import MentionStore
 from tests.alerts.builders import T0, seed_background, seed_burst
 from tests.alerts.conftest import make_settings
 from tests.alerts.servers import ScriptedServer, json_reply, telegram_bot_api
+from tests.ports import free_port
 
 TOKEN = "4242:e2e-token"
 SPIKE = T0 + timedelta(days=2, hours=10)
@@ -32,12 +32,6 @@ class _Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_spike_reaches_telegram_and_email_once_despite_an_outage(
     sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -45,7 +39,7 @@ def test_spike_reaches_telegram_and_email_once_despite_an_outage(
     telegram = ScriptedServer(telegram_bot_api(TOKEN))
     telegram.script.extend([json_reply(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})])
     inbox = _Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     try:
         settings = make_settings(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -18,14 +17,13 @@ from shenava.api.auth import ApiKeyRing
 from storage.repository import MentionStore
 from tests.api.conftest import headers
 from tests.archive.corpus import save_corpus
+from tests.ports import free_port
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_uvicorn_serves_search_and_metrics(engine: Engine, store: MentionStore, ring: ApiKeyRing) -> None:
     save_corpus(store)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     app = create_app(Settings(brands=[BrandSettings(name="sabzino")]), engine, ring)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)

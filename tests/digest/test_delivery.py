@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -18,6 +17,7 @@ from alerts.digest.service import run_digest
 from alerts.notifiers import DeliveryError
 from tests.digest.conftest import digest_settings
 from tests.digest.test_render import NOW
+from tests.ports import free_port
 
 
 class Inbox:
@@ -30,15 +30,9 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     # aiosmtpd logs from its own thread, possibly after pytest closed the stream another test's
     # logging setup points at: keep its chatter out of the root handlers
     server_log = logging.getLogger("mail.log")
@@ -94,7 +88,7 @@ def test_scheduled_run_writes_the_file_then_sends(
 def test_smtp_down_is_a_clear_error_and_the_file_is_kept(
     engine: Engine, digest_archive: dict[str, int], tmp_path: Path
 ) -> None:
-    settings = _email_settings(_free_port(), tmp_path)  # nothing listens there
+    settings = _email_settings(free_port(), tmp_path)  # nothing listens there
     with pytest.raises(DeliveryError, match="failed") as caught:
         run_digest(settings, engine, "weekly", now=NOW)
     assert caught.value.retryable

@@ -10,7 +10,6 @@ file is stored or dead-lettered, exactly once. Visible in ``shenava cluster stat
 from __future__ import annotations
 
 import json
-import socket
 import urllib.request
 
 import pytest
@@ -18,25 +17,10 @@ from typer.testing import CliRunner
 
 from tests.distributed.conftest import Cluster, file_ids, wait_for
 from tests.distributed.poison_worker import POISON
+from tests.ports import free_port_pair
 
 # each kill costs a new pool process loading the model (seconds; a minute on a loaded machine)
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.rabbitmq, pytest.mark.timeout(600)]
-
-
-def _free_port_pair() -> int:
-    """A port whose next is free too: beat serves /metrics on it, the worker on the next."""
-    for _ in range(50):
-        with socket.socket() as first, socket.socket() as second:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-            if port == 65535:
-                continue
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
 
 
 def _dead_lettered(cluster: Cluster) -> list[str]:
@@ -44,7 +28,7 @@ def _dead_lettered(cluster: Cluster) -> list[str]:
 
 
 def test_a_batch_that_kills_its_worker_every_time_goes_to_the_dead_letters(make_cluster) -> None:  # type: ignore[no-untyped-def]
-    port = _free_port_pair()
+    port = free_port_pair()
     cluster = make_cluster(lines=500, poison_at=250, delivery_limit=1, metrics_port=port)
     expected = file_ids(cluster.replay_file)
     cluster.start("beat", "beat")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,13 +10,13 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from tests.ports import free_port
+
 
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
     """Yields the base URL while uvicorn serves ``app``."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, lifespan="off", timeout_graceful_shutdown=1
     )
