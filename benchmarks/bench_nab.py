@@ -7,7 +7,8 @@ The five series are the ones the defaults were developed on, so the figures on t
 honest figure is the nested leave-one-series-out: for each series, the settings of a small grid are
 chosen on the other four (per cost profile) and the held-out series is scored with them; the mean of
 the five held-out folds (and their pooled score) is the result. Perturbed copies (counts x0.3 and x3,
-thinned to 30% by binomial sampling, start one day later) show how the defaults bend.
+thinned to 30% by binomial sampling, every tweet a retweet wave, start one day later) show how the
+defaults bend.
 
 ``NAB_LOO=0`` (or ``BENCH_FAST=1`` without ``NAB_LOO=1``) skips the leave-one-series-out grid, which
 takes a few minutes on two cores. To cross-check with NAB's own scorer, set it up once (see
@@ -58,12 +59,14 @@ PUBLISHED_HELD_OUT = {
     "numenta HTM": (69.8, 61.0),
     "Twitter ADVec": (53.6, 29.3),
 }
-# Leave-one-series-out grid: how much bigger than an ordinary day's spikes a new one must be, which of
-# the last 14 days' spikes stands for an ordinary day (1.0: the biggest, ARTime's "a pattern never seen
-# before" novelty), and whether the slow-rise CUSUM listens (0: off).
+# Leave-one-series-out grid: how much stronger than an ordinary day's spikes a new one must be, which of
+# the last 14 days' spikes stands for an ordinary day, and whether the slow-rise CUSUM listens (0: off).
+# Only settings that keep the synthetic tuning half's goals are offered (issue 10, round 12; 72 brands,
+# obvious bursts within 15 minutes 43 of 46 at every margin here): a margin of 3 kept 41, and the 0.8
+# quantile 37-39 (a bar from a busy day's spikes also holds back the obvious-burst rule).
 GRID = {
-    "peak_margin": (1.25, 1.5, 2.0),
-    "peak_quantile": (0.5, 0.8, 1.0),
+    "peak_margin": (1.5, 2.0, 2.5),
+    "peak_quantile": (0.5,),
     "ramp_h": (0.0, 16.0),
 }
 
@@ -176,6 +179,26 @@ def thin_counts(share: float, seed: int = 20150301) -> Perturbation:
     return perturb
 
 
+def retweet_waves(mean_extra: float, seed: int = 20150301) -> Perturbation:
+    """Every tweet becomes a wave: itself and a geometric number of copies (``mean_extra`` on average),
+    a clumpier series with the same rhythm and the same events."""
+
+    def perturb(rows: Rows) -> tuple[Rows, int]:
+        rng = random.Random(seed)
+        keep = 1.0 / (1.0 + mean_extra)  # a copy follows with probability 1 - keep, again and again
+        waves = []
+        for raw, ts, v in rows:
+            total = 0
+            for _ in range(int(v)):
+                total += 1
+                while rng.random() >= keep:
+                    total += 1
+            waves.append((raw, ts, float(total)))
+        return waves, 0
+
+    return perturb
+
+
 def later_start(rows: Rows) -> tuple[Rows, int]:
     return rows, 288  # the detector first sees the series one day (288 buckets) in
 
@@ -273,6 +296,7 @@ def main() -> None:
         ("counts x0.3", scale_counts(0.3)),
         ("counts x3", scale_counts(3.0)),
         ("counts thinned to 30%", thin_counts(0.3)),
+        ("retweet waves", retweet_waves(1.0)),
         ("start one day later", later_start),
     ):
         perturbed = []

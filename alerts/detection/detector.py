@@ -23,9 +23,9 @@ from alerts.detection.peaks import DailyPeaks
 from alerts.detection.ramp import RampCusum
 from alerts.detection.transform import stabilise, unstabilise
 
-# 4: the slow-rise CUSUM's run beside the scan (version 3: the scan alone; version 2: one single-bucket
-# rule and one 3-hour window with one over-dispersion); version-2 and -3 states migrate.
-STATE_VERSION = 4
+# 5: the ordinary days' peaks as evidence strength (version 4: as count / expected ratios; version 3: no
+# slow-rise CUSUM; version 2: one single-bucket rule and one 3-hour window); versions 2-4 migrate.
+STATE_VERSION = 5
 # The bar after an incident is its peak evidence, but at most twice the opening level: a huge burst must
 # not silence a clearly alert-worthy one the next day.
 _REARM_CAP = 2.0
@@ -133,17 +133,15 @@ class SpikeDetector:
             rise = self._ramp.push(local, value, self._baseline, self._scan, config, warm)
             evidence = max(evidence, rise, key=lambda e: e.strength)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
-        # A day's peak is its biggest alarming window (count / expected): a clumpy series' routine 2x
-        # buckets are no peak, a busy series' daily unlabelled spikes are.
-        alarming = evidence.strength >= 1.0 and evidence.expected > 0.0
-        ratio = evidence.observed / evidence.expected if alarming else 0.0
+        # A day's peak is its strongest alarming evidence: a clumpy series' routine 2x buckets are no
+        # peak (the tails discount its clumping), a busy series' daily unlabelled spikes are.
+        peak = evidence.strength if evidence.strength >= 1.0 else 0.0
         alert_worthy = (
             warm
             and evidence.floors_met
-            and evidence.opens_with >= max(1.0, self._bar)
-            and ratio >= self._peaks.bar(config)
+            and evidence.opens_with >= max(1.0, self._bar, self._peaks.bar(config))
         )
-        self._peaks.observe(local.toordinal(), ratio, config)
+        self._peaks.observe(local.toordinal(), peak, config)
         score = _score(evidence.strength)
         if not alert_worthy:
             score = min(score, 0.49)
@@ -196,6 +194,8 @@ class SpikeDetector:
             state = migrate_v2(state)
         if found in (2, 3):
             state = migrate_v3(state)
+        if found in (2, 3, 4):
+            state = migrate_v4(state)
         elif found != STATE_VERSION:
             hint = " (saved before the scale-free window tail; start a fresh detector)" if found == 1 else ""
             raise ValueError(f"unsupported detector state version {found!r} (expected {STATE_VERSION}){hint}")
@@ -248,4 +248,11 @@ def migrate_v3(state: dict[str, Any]) -> dict[str, Any]:
     """A version-3 state as version 4: everything carries over; the slow-rise CUSUM starts with no run
     (it gathers evidence from the next bucket on; a rise already under way is judged from there)."""
     ramp = RampCusum().to_state()
-    return {**state, "version": STATE_VERSION, "ramp": ramp}
+    return {**state, "version": 4, "ramp": ramp}
+
+
+def migrate_v4(state: dict[str, Any]) -> dict[str, Any]:
+    """A version-4 state as version 5: everything carries over but the ordinary days' peaks, which were
+    count / expected ratios and do not convert to evidence strength; the series relearns them (no
+    ordinary-day bar for its first three days, as for a new series)."""
+    return {**state, "version": STATE_VERSION, "peaks": DailyPeaks().to_state()}

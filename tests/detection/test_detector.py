@@ -249,6 +249,21 @@ def test_a_second_burst_must_beat_the_last_peak_for_a_while(
 DATA = Path(__file__).parent / "data"
 
 
+def assert_resumes_the_open_burst(detector: SpikeDetector, state: dict) -> None:
+    """A migrated detector, saved mid-burst in the state fixtures' series, carries the burst on: the one
+    that was open alerts no second time and resolves once the series is calm; the migrated state
+    round-trips as a current one."""
+    points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
+    rest = run(points[2 * PER_DAY + 155 :], detector)
+    assert rest[0].in_incident and rest[0].incident_started_at == datetime.fromisoformat(
+        state["incident"]["started_at"]
+    )
+    assert not any(v.alert for v in rest), "the burst that was open alerts no second time"
+    assert any(v.incident_closed for v in rest)
+    again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
+    assert again.to_state() == detector.to_state()
+
+
 def test_version_2_state_migrates_and_carries_the_open_burst() -> None:
     """A state saved by the previous detector (version 2, mid-burst) resumes: same baseline, the burst
     still open (no second alert for it), and it resolves once the series is calm."""
@@ -257,36 +272,38 @@ def test_version_2_state_migrates_and_carries_the_open_burst() -> None:
     detector = SpikeDetector.from_state(state)
     assert detector.to_state()["version"] == STATE_VERSION
     assert detector.to_state()["baseline"] == state["baseline"]
-    points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
-    rest = run(points[2 * PER_DAY + 155 :], detector)
-    assert rest[0].in_incident and rest[0].incident_started_at == datetime.fromisoformat(
-        state["incident"]["started_at"]
-    )
-    assert not any(v.alert for v in rest), "the burst that was open alerts no second time"
-    assert any(v.incident_closed for v in rest)
-    # And the migrated state round-trips as a current one.
-    again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
-    assert again.to_state() == detector.to_state()
+    assert_resumes_the_open_burst(detector, state)
 
 
 def test_version_3_state_migrates_and_carries_the_open_burst() -> None:
     """A state saved by the window-scan detector (version 3, mid-burst, before the slow-rise CUSUM)
-    resumes: baseline, scan and peaks carry over unchanged, the CUSUM starts with no run, the open
-    burst alerts no second time and resolves; the result round-trips as a current state."""
+    resumes: baseline and scan carry over unchanged, the CUSUM starts with no run, the ordinary days'
+    peaks are relearned, the open burst alerts no second time and resolves; the result round-trips as
+    a current state."""
     state = json.loads((DATA / "state_v3.json").read_text(encoding="utf-8"))
     assert state["version"] == 3 and state["incident"] is not None and "ramp" not in state
     detector = SpikeDetector.from_state(state)
     migrated = detector.to_state()
-    assert migrated["version"] == STATE_VERSION == 4
-    for part in ("baseline", "scan", "peaks", "incident", "bar"):
+    assert migrated["version"] == STATE_VERSION == 5
+    for part in ("baseline", "scan", "incident", "bar"):
         assert migrated[part] == state[part], part
+    assert migrated["peaks"] == {"peaks": [], "day": None, "today": 0.0}
     assert migrated["ramp"]["score"] == 0.0 and migrated["ramp"]["frozen"] is None
-    points = list(series(days=3, level=20.0, seed=5, bursts=burst(2 * PER_DAY + 150, 6, 300.0)))
-    rest = run(points[2 * PER_DAY + 155 :], detector)
-    assert rest[0].in_incident and rest[0].incident_started_at == datetime.fromisoformat(
-        state["incident"]["started_at"]
-    )
-    assert not any(v.alert for v in rest)
-    assert any(v.incident_closed for v in rest)
-    again = SpikeDetector.from_state(json.loads(json.dumps(detector.to_state())))
-    assert again.to_state() == detector.to_state()
+    assert_resumes_the_open_burst(detector, state)
+
+
+def test_version_4_state_migrates_and_relearns_its_ordinary_days() -> None:
+    """A state saved while the ordinary days' peaks were count / expected ratios (version 4, mid-burst,
+    today's peak a ratio of 11) resumes with everything but those peaks, which do not convert to
+    evidence strength: they start empty (no ordinary-day bar until three days are known), the open
+    burst alerts no second time and resolves, and the result round-trips as a current state."""
+    state = json.loads((DATA / "state_v4.json").read_text(encoding="utf-8"))
+    assert state["version"] == 4 and state["incident"] is not None and state["peaks"]["today"] > 10
+    detector = SpikeDetector.from_state(state)
+    migrated = detector.to_state()
+    assert migrated["version"] == STATE_VERSION == 5
+    for part in ("baseline", "scan", "ramp", "incident", "bar"):
+        assert migrated[part] == state[part], part
+    assert migrated["peaks"] == {"peaks": [], "day": None, "today": 0.0}
+    assert detector.config == DetectorConfig.model_validate(state["config"])
+    assert_resumes_the_open_burst(detector, state)
