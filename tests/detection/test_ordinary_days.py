@@ -1,7 +1,7 @@
 """The ordinary-day bar measures spikes by evidence strength, which discounts clumping: a sparse series
 whose mentions come in retweet waves still opens on a real burst (issue 10, round 12). Measured by
 count over expected count, as before, the waves' spikes at small expected counts (20 at 0.3 is "67x")
-set a bar that this burst met in 2 of 8 seeds."""
+set a bar that this burst met in 1 of these 4 seeds (2 of seeds 1-8)."""
 
 from __future__ import annotations
 
