@@ -35,9 +35,11 @@ class DailyPeaks:
 
     def bar(self, config: DetectorConfig) -> float:
         """The evidence strength an incident needs by this series' ordinary days (0: too few known)."""
-        if config.peak_margin <= 0.0 or len(self.peaks) < _MIN_DAYS:
+        # The newest ``peak_days`` only: a state saved under a longer memory obeys today's setting at once.
+        recent = self.peaks[-config.peak_days :]
+        if config.peak_margin <= 0.0 or len(recent) < _MIN_DAYS:
             return 0.0
-        ordered = sorted(self.peaks)
+        ordered = sorted(recent)
         position = config.peak_quantile * (len(ordered) - 1)
         low = int(position)
         high = min(low + 1, len(ordered) - 1)
