@@ -28,7 +28,10 @@ def state_before_test(spike_days: tuple[int, ...], config: DetectorConfig) -> tu
 
 
 def smallest_opening_count(spike_days: tuple[int, ...], config: DetectorConfig) -> int:
-    state, ts = state_before_test(spike_days, config)
+    return smallest_count_from(*state_before_test(spike_days, config))
+
+
+def smallest_count_from(state: dict[str, Any], ts: datetime) -> int:
     for count in range(1, 200):
         if SpikeDetector.from_state(state).update(ts, float(count)).alert:
             return count
@@ -36,11 +39,10 @@ def smallest_opening_count(spike_days: tuple[int, ...], config: DetectorConfig) 
 
 
 def test_a_series_that_alarms_on_three_days_of_seven_needs_stronger_evidence() -> None:
-    state, _ = state_before_test(SPIKE_DAYS, DetectorConfig())
+    state, ts = state_before_test(SPIKE_DAYS, DetectorConfig())
     restored = SpikeDetector.from_state(state)
     assert restored._peaks.bar(restored.config) == pytest.approx(1.0 + 0.5 * 3 / 7)
-    with_share = smallest_opening_count(SPIKE_DAYS, DetectorConfig())
-    assert with_share > smallest_opening_count(SPIKE_DAYS, SHARE_OFF)
+    assert smallest_count_from(state, ts) > smallest_opening_count(SPIKE_DAYS, SHARE_OFF)
 
 
 def test_a_series_whose_days_never_alarm_keeps_the_normal_opening_rule() -> None:
