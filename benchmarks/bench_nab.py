@@ -7,12 +7,12 @@ The five series are the ones the defaults were developed on, so the figures on t
 honest figure is the nested leave-one-series-out: for each series, the settings of a small grid are
 chosen on the other four (per cost profile) and the held-out series is scored with them; the mean of
 the five held-out folds (and their pooled score) is the result. Perturbed copies (counts x0.3 and x3,
-thinned to 30% by binomial sampling, every tweet a retweet wave, start one day later) show how the
-defaults bend.
+thinned to 30% by binomial sampling, every tweet a retweet wave, start one day later; then the 18 copies
+of ``benchmarks/nab_copies.py``, thinned and clumpier) show how the defaults bend, in-sample.
 
 ``NAB_LOO=0`` (or ``BENCH_FAST=1`` without ``NAB_LOO=1``) skips the leave-one-series-out grid, which
-takes a few minutes on two cores. To cross-check with NAB's own scorer, set it up once (see
-../shared/nab/README.md)::
+takes a minute or two on two cores; ``NAB_COPIES`` does the same for the 18 copies (half a minute). To
+cross-check with NAB's own scorer, set it up once (see ../shared/nab/README.md)::
 
     nab=$(mktemp -d)
     git --git-dir=<git copy of numenta/NAB> archive HEAD nab config | tar x -C "$nab"
@@ -25,11 +25,9 @@ from __future__ import annotations
 import csv
 import json
 import os
-import random
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +35,15 @@ from itertools import product
 from pathlib import Path
 
 from alerts.detection import DetectorConfig, SpikeDetector
+from benchmarks.nab_copies import copies, score_copies
+from benchmarks.nab_perturbations import (
+    Perturbation,
+    Rows,
+    later_start,
+    retweet_waves,
+    scale_counts,
+    thin_counts,
+)
 from benchmarks.nab_scoring import SeriesScore, normalised, score_series
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,10 +79,6 @@ GRID = {
     "peak_days": (7, 10, 14),
     "ramp_h": (0.0, 16.0),
 }
-
-Rows = list[tuple[str, datetime, float]]
-# A perturbation returns the rows the detector sees and how many leading rows it skips.
-Perturbation = Callable[[Rows], tuple[Rows, int]]
 
 
 @dataclass(frozen=True)
@@ -168,44 +171,6 @@ def nab_score(out_dir: Path, per_file: bool = False) -> tuple[dict[str, float], 
     return normalised, raw
 
 
-def scale_counts(factor: float) -> Perturbation:
-    return lambda rows: ([(raw, ts, float(round(v * factor))) for raw, ts, v in rows], 0)
-
-
-def thin_counts(share: float, seed: int = 20150301) -> Perturbation:
-    """Keep each event with probability ``share`` (a lower-volume series, Poisson noise included)."""
-
-    def perturb(rows: Rows) -> tuple[Rows, int]:
-        rng = random.Random(seed)
-        return [(raw, ts, float(sum(rng.random() < share for _ in range(int(v))))) for raw, ts, v in rows], 0
-
-    return perturb
-
-
-def retweet_waves(mean_extra: float, seed: int = 20150301) -> Perturbation:
-    """Every tweet becomes a wave: itself and a geometric number of copies (``mean_extra`` on average),
-    a clumpier series with the same rhythm and the same events."""
-
-    def perturb(rows: Rows) -> tuple[Rows, int]:
-        rng = random.Random(seed)
-        keep = 1.0 / (1.0 + mean_extra)  # a copy follows with probability 1 - keep, again and again
-        waves = []
-        for raw, ts, v in rows:
-            total = 0
-            for _ in range(int(v)):
-                total += 1
-                while rng.random() >= keep:
-                    total += 1
-            waves.append((raw, ts, float(total)))
-        return waves, 0
-
-    return perturb
-
-
-def later_start(rows: Rows) -> tuple[Rows, int]:
-    return rows, 288  # the detector first sees the series one day (288 buckets) in
-
-
 def print_scores(label: str, scores: dict[str, float]) -> None:
     print(f"  {label:<44} " + " / ".join(f"{scores[p]:6.1f}" for p in PROFILES), flush=True)
 
@@ -260,6 +225,12 @@ def leave_one_out(
     return mean, pooled, one
 
 
+def _wanted(flag: str) -> bool:
+    """A slower part runs unless its flag is 0, or BENCH_FAST=1 and the flag is not 1."""
+    value = os.environ.get(flag)
+    return value != "0" and (value is not None or os.environ.get("BENCH_FAST") != "1")
+
+
 def main() -> None:
     if not SERIES_DIR.is_dir():
         print(f"NAB data not found at {SERIES_DIR}; nothing to benchmark")
@@ -308,8 +279,15 @@ def main() -> None:
             alerts = run_detector(rows_in, config, skip)
             perturbed.append(score_series([ts for _, ts, _ in rows], alerts, windows[name]))
         print_scores(f"defaults, {label} (in-sample)", normalised(perturbed))
-    loo = os.environ.get("NAB_LOO")
-    if loo == "0" or (loo is None and os.environ.get("BENCH_FAST") == "1"):
+    if _wanted("NAB_COPIES"):
+        print(
+            f"defaults on {len(copies())} perturbed copies (mean; IN-SAMPLE, the labels are the originals')"
+        )
+        for group, scores in score_copies(series, windows).items():
+            print_scores(f"  {group}", scores)
+    else:
+        print("perturbed copies skipped (NAB_COPIES=0 or BENCH_FAST=1; NAB_COPIES=1 runs them)")
+    if not _wanted("NAB_LOO"):
         print("nested leave-one-series-out skipped (NAB_LOO=0 or BENCH_FAST=1; NAB_LOO=1 runs it)")
         return
     print("nested leave-one-series-out over " + ", ".join(f"{k} {v}" for k, v in GRID.items()))

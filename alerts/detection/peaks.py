@@ -14,8 +14,8 @@ Strength, not the window's count over its expected count: the tails divide a clu
 the window's learned variance inflation, so a retweet wave weighs as one event, while a ratio explodes
 at small expected counts (one wave of 20 at 0.3 expected is a "67x" peak) and lifted the bar over the
 bursts that mattered. Round 12 of issue 10 (alerts/detection/README.md): on NAB's five series with
-every tweet made a retweet wave (one more copy on average; ``benchmarks/bench_nab.py``, in-sample) the
-ratio bar scored 54.2 against 73.2 on the originals, the strength bar 76.8 against 77.4.
+every tweet made a retweet wave (one more copy on average; ``benchmarks/nab_perturbations.py``, in-sample)
+the ratio bar scored 54.2 against 73.2 on the originals, the strength bar 76.8 against 77.4.
 """
 
 from __future__ import annotations
