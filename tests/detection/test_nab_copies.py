@@ -77,6 +77,6 @@ def test_the_copy_means_cover_every_copy_kind_and_value() -> None:
     assert set(result) == {"all", *kinds, *values}
     for profile, score in result["all"].items():
         assert score == pytest.approx(sum(result[kind][profile] for kind in kinds) / len(kinds))
-    # The burst is found on every copy: the mean of a copy set that finds its only window, early, with no
-    # false alert is near 100.
-    assert result["all"]["standard"] > 90.0
+    # Every copy finds the burst: a copy that missed its only window would score <= 0 and pull its
+    # three-copy group's mean to <= 66.7 (a found window, early, scores at most 100).
+    assert min(scores["standard"] for scores in result.values()) > 70.0
