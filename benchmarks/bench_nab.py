@@ -34,13 +34,14 @@ from datetime import datetime
 from itertools import product
 from pathlib import Path
 
-from alerts.detection import DetectorConfig, SpikeDetector
+from alerts.detection import DetectorConfig
 from benchmarks.nab_copies import copies, score_copies
 from benchmarks.nab_perturbations import (
     Perturbation,
     Rows,
     later_start,
     retweet_waves,
+    run_detector,
     scale_counts,
     thin_counts,
 )
@@ -114,12 +115,6 @@ def load_windows() -> dict[str, list[tuple[datetime, datetime]]]:
         Path(key).name: [(datetime.fromisoformat(a[:19]), datetime.fromisoformat(b[:19])) for a, b in spans]
         for key, spans in raw.items()
     }
-
-
-def run_detector(rows: Rows, config: DetectorConfig, skip: int = 0) -> list[int]:
-    """0/1 alerts per row; the first ``skip`` rows are never shown to the detector (alert 0)."""
-    detector = SpikeDetector(config)
-    return [0] * skip + [int(detector.update(ts, value).alert) for _, ts, value in rows[skip:]]
 
 
 def write_alerts(out_dir: Path, name: str, rows: Rows, alerts: list[int]) -> None:

@@ -14,8 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from alerts.detection import DetectorConfig, SpikeDetector
-from benchmarks.nab_perturbations import Perturbation, Rows, retweet_waves, thin_counts
+from alerts.detection import DetectorConfig
+from benchmarks.nab_perturbations import Perturbation, Rows, retweet_waves, run_detector, thin_counts
 from benchmarks.nab_scoring import SeriesScore, normalised, score_series
 
 SEEDS = 3
@@ -48,8 +48,7 @@ def perturbation(copy: Copy) -> Perturbation:
 def _score(job: tuple[Rows, Windows, Copy, dict[str, Any]]) -> SeriesScore:
     rows, windows, copy, overrides = job
     seen, skip = perturbation(copy)(rows)
-    detector = SpikeDetector(DetectorConfig(**overrides))
-    alerts = [0] * skip + [int(detector.update(ts, value).alert) for _, ts, value in seen[skip:]]
+    alerts = run_detector(seen, DetectorConfig(**overrides), skip)
     return score_series([ts for _, ts, _ in rows], alerts, windows)
 
 

@@ -1,9 +1,9 @@
 """Perturbed copies of a count series for the NAB benchmark: the same events, another volume or clumping.
 
 Each perturbation takes the rows ``(raw timestamp, timestamp, count)`` and returns the rows the detector
-sees and how many leading rows it skips. The labels are the original series', so every figure on a
-perturbed copy is as IN-SAMPLE as the original's: they show how the defaults bend on a quieter,
-busier or clumpier series, not what they score on an unseen one.
+sees and how many leading rows it skips; :func:`run_detector` takes both. The labels are the original
+series', so every figure on a perturbed copy is as IN-SAMPLE as the original's: they show how the
+defaults bend on a quieter, busier or clumpier series, not what they score on an unseen one.
 """
 
 from __future__ import annotations
@@ -13,8 +13,16 @@ from datetime import datetime
 
 import numpy as np
 
+from alerts.detection import DetectorConfig, SpikeDetector
+
 Rows = list[tuple[str, datetime, float]]
 Perturbation = Callable[[Rows], tuple[Rows, int]]
+
+
+def run_detector(rows: Rows, config: DetectorConfig, skip: int = 0) -> list[int]:
+    """0/1 alerts per row; the first ``skip`` rows are never shown to the detector (alert 0)."""
+    detector = SpikeDetector(config)
+    return [0] * skip + [int(detector.update(ts, value).alert) for _, ts, value in rows[skip:]]
 
 
 def scale_counts(factor: float) -> Perturbation:
