@@ -35,6 +35,7 @@ from itertools import product
 from pathlib import Path
 
 from alerts.detection import DetectorConfig
+from alerts.detection.report import write_detection
 from benchmarks.nab_copies import copies, score_copies
 from benchmarks.nab_perturbations import (
     Perturbation,
@@ -166,6 +167,25 @@ def nab_score(out_dir: Path, per_file: bool = False) -> tuple[dict[str, float], 
     return normalised, raw
 
 
+def cli_scores(
+    series: dict[str, Rows], windows: dict[str, list[tuple[datetime, datetime]]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """``shenava detect``'s CSV for each series (its writer, defaults), scored by the ``alert`` column and
+    by ``anomaly_score >= 0.5``, the column and threshold NAB's fixed mode takes when none is named."""
+    by_alert, by_score = [], []
+    with tempfile.TemporaryDirectory(prefix="shenava-detect-") as tmp:
+        for name, rows in series.items():
+            out = Path(tmp) / name
+            write_detection(SERIES_DIR / name, out)
+            with out.open(newline="", encoding="utf-8") as handle:
+                table = list(csv.DictReader(handle))
+            timestamps = [ts for _, ts, _ in rows]
+            by_alert.append(score_series(timestamps, [int(r["alert"]) for r in table], windows[name]))
+            flagged = [int(float(r["anomaly_score"]) >= 0.5) for r in table]
+            by_score.append(score_series(timestamps, flagged, windows[name]))
+    return normalised(by_alert), normalised(by_score)
+
+
 def print_scores(label: str, scores: dict[str, float]) -> None:
     print(f"  {label:<44} " + " / ".join(f"{scores[p]:6.1f}" for p in PROFILES), flush=True)
 
@@ -257,6 +277,9 @@ def main() -> None:
     for label, published in PUBLISHED.items():
         print(f"  {'published ' + label + ', these five':<44} " + " / ".join(f"{s:6.1f}" for s in published))
     print_scores("SpikeDetector defaults (IN-SAMPLE)", normalised(scores))
+    by_alert, by_score = cli_scores(series, windows)
+    print_scores("  shenava detect's CSV, alert column", by_alert)
+    print_scores("  the same CSV, anomaly_score >= 0.5", by_score)
     if nab_command() is not None:
         with tempfile.TemporaryDirectory(prefix="shenava-nab-") as tmp:
             detect_all(series, config, Path(tmp) / "default")

@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
-                help="CSV to write: timestamp,value,anomaly_score,alert (alert=1 where an incident opens).",
+                help="CSV to write: timestamp,value,anomaly_score,alert (alert=1 where an incident opens; "
+                "anomaly_score >= 0.5 on exactly those rows).",
                 show_default=False,
             ),
         ],
