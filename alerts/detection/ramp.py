@@ -1,17 +1,18 @@
-"""A slow rise that no single window shows: a CUSUM for "the rate has doubled", against an expectation
-frozen before the rise began.
+"""A slow rise that no single window shows: a CUSUM for "the rate has doubled", against an expectation frozen
+before the rise began.
 
-The trailing windows judge each window's count against the baseline's *current* expectation, and the
-baseline learns: over the hour or two a ramp takes to double, the level and the time-of-day knot absorb
-part of it, and the long windows' learned inflation widens their tails. Page's CUSUM on the
-negative-binomial log-likelihood ratio of ``ramp_ratio`` times the usual rate against the usual rate
-adds the evidence bucket by bucket instead. The usual rate comes from a copy of the baseline taken when
-the run (the CUSUM above zero) began, so the rise cannot teach it that rising is normal; the seasonal
-profile still moves on with the hour. Each bucket's log-likelihood ratio is divided by the shortest
-window's learned variance inflation (quasi-likelihood): clumped mentions count for less. A run that
-lasts ``ramp_max_minutes`` without opening starts afresh from the current baseline (a lasting change
-of level is the baseline's to learn). It opens only on a volume that matters (floors in
-:meth:`RampCusum.push`), and listens only between incidents.
+The trailing windows judge each window's count against the baseline's *current* expectation, and the baseline
+learns: over the hour or two a ramp takes to double, the level and the time-of-day knot absorb part of it, and
+the long windows' learned inflation widens their tails. Page's CUSUM on the negative-binomial log-likelihood
+ratio of ``ramp_ratio`` times the usual rate against the usual rate adds the evidence bucket by bucket
+instead. The usual rate comes from a copy of the baseline taken when the run (the CUSUM above zero) began, so
+the rise cannot teach it that rising is normal; the seasonal profile still moves on with the hour. The CUSUM
+forgets with a half-life (``ramp_halflife_minutes``), so a mild elevation that lasts for hours saturates
+instead of crawling up to any bar. Each bucket's log-likelihood ratio is divided by the shortest window's
+learned variance inflation (quasi-likelihood): clumped mentions count for less. A run that lasts
+``ramp_max_minutes`` without opening starts afresh from the current baseline (a lasting change of level is the
+baseline's to learn). It opens only on a volume that matters (floors in :meth:`RampCusum.push`), and listens
+only between incidents.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ def log_likelihood_ratio(count: float, mean: float, ratio: float, dispersion: fl
     return count * math.log(ratio * (dispersion + mean) / (dispersion + shifted)) + dispersion * math.log(
         (dispersion + mean) / (dispersion + shifted)
     )
+
+
+def _decay(config: DetectorConfig, phi: float) -> float:
+    """What one bucket keeps of the CUSUM's evidence: it forgets with ``ramp_halflife_minutes`` times the
+    inflation its steps are divided by, so the same sustained excess saturates at the same level on a
+    clumped series as on a smooth one (issue 10, round 16). 1.0: never forgets."""
+    if config.ramp_halflife_minutes <= 0.0:
+        return 1.0
+    return 0.5 ** (config.bucket_minutes / (config.ramp_halflife_minutes * max(phi, 1.0)))
 
 
 def _inflation_window(config: DetectorConfig) -> int:
@@ -88,7 +98,7 @@ class RampCusum:
         )
         phi = scan.inflation[_inflation_window(config)] if scan.inflation else 1.0
         step = log_likelihood_ratio(value, expected, config.ramp_ratio, config.dispersion) / phi
-        self.score = max(0.0, self.score + step)
+        self.score = max(0.0, _decay(config, phi) * self.score + step)
         if self.score <= 0.0:
             self.reset()
             return Evidence(0.0, 0, 0.0, 0.0)
