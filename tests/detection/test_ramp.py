@@ -9,6 +9,7 @@ import pytest
 from alerts.detection import DetectorConfig, SpikeDetector
 from alerts.detection.ramp import log_likelihood_ratio
 from benchmarks.synthetic_counts import LEARN_DAYS, PER_DAY, Burst, generate
+from tests.detection import synthetic
 
 
 @pytest.mark.parametrize("mean", [0.3, 5.0, 400.0])
@@ -56,3 +57,27 @@ def test_state_mid_ramp_round_trips_to_identical_verdicts() -> None:
     tail = [restored.update(ts, float(v)) for ts, v in points[crossed - 2 :]]
     assert head + tail == expected
     assert any(v.alert for v in expected[start:])
+
+
+def _opened_after(config: DetectorConfig, extra: float, seed: int) -> list[int]:
+    """Incidents from a five-hour elevation of ``1 + extra`` times the usual rate, 10:00 on day 5."""
+    start = 4 * synthetic.PER_DAY + 10 * 12
+    at = {
+        start + j: extra * synthetic.daily_mean(synthetic.START + (start + j) * synthetic.BUCKET, 12.0)
+        for j in range(5 * 12)
+    }
+    detector = SpikeDetector(config)
+    points = synthetic.series(days=6, level=12.0, seed=seed, bursts=at)
+    return [i for i, (ts, v) in enumerate(points) if detector.update(ts, v).alert and i >= start]
+
+
+def test_a_mild_lasting_elevation_saturates_but_a_stronger_one_opens() -> None:
+    """Round 16: the CUSUM forgets (``ramp_halflife_minutes``), so hours of 1.6x no longer crawl up to an
+    incident as they do in a CUSUM that never forgets; 1.8x still opens, later than without forgetting."""
+    never_forgets = DetectorConfig(ramp_halflife_minutes=0.0)
+    seeds = (1, 2, 3)
+    assert any(_opened_after(never_forgets, 0.6, s) for s in seeds)
+    assert not any(_opened_after(DetectorConfig(), 0.6, s) for s in seeds)
+    for seed in (2, 3):
+        forgets, crawls = _opened_after(DetectorConfig(), 0.8, seed), _opened_after(never_forgets, 0.8, seed)
+        assert forgets and crawls and forgets[0] >= crawls[0]
