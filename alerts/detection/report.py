@@ -16,12 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alerts.detection.config import DetectorConfig
-from alerts.detection.detector import Verdict
+from alerts.detection.detector import BELOW_ALERT, Verdict
 from alerts.detection.series import detect_series, read_series
 
 OUTPUT_COLUMNS = ("timestamp", "value", "anomaly_score", "alert")
-# Below the 0.5 that marks an alert, as the detector caps a bucket that is not alert-worthy.
-_BELOW_ALERT = 0.49
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,8 @@ def _number(value: float) -> str:
 
 def reported_score(verdict: Verdict) -> float:
     """The bucket's score as written: the detector's, held under 0.5 on every bucket that opens no
-    incident (within an open one it still grows with the evidence, up to 0.49)."""
-    return verdict.anomaly_score if verdict.alert else min(verdict.anomaly_score, _BELOW_ALERT)
+    incident (within an open one it still grows with the evidence, up to ``BELOW_ALERT``)."""
+    return verdict.anomaly_score if verdict.alert else min(verdict.anomaly_score, BELOW_ALERT)
 
 
 def write_detection(
