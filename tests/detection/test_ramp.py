@@ -81,3 +81,23 @@ def test_a_mild_lasting_elevation_saturates_but_a_stronger_one_opens() -> None:
     for seed in (2, 3):
         forgets, crawls = _opened_after(DetectorConfig(), 0.8, seed), _opened_after(never_forgets, 0.8, seed)
         assert forgets and crawls and forgets[0] >= crawls[0]
+
+
+def _ramp_only_opened(share: float | None, extra: float, seed: int) -> list[int]:
+    """Incidents the CUSUM alone (windows silenced) opens on three night hours of ``extra`` times the day's
+    average rate on top of the usual ~0.3 of it, from 02:00 on day 5."""
+    start = 4 * synthetic.PER_DAY + 2 * 12
+    knobs = {"open_z": 1000.0} if share is None else {"open_z": 1000.0, "ramp_min_share": share}
+    detector = SpikeDetector(DetectorConfig(**knobs))
+    night = synthetic.burst(start, 36, extra * 12.0)
+    points = synthetic.series(days=5.5, level=12.0, seed=seed, bursts=night)
+    return [i for i, (ts, v) in enumerate(points) if detector.update(ts, v).alert and i >= start]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_night_rise_must_add_most_of_an_average_hour_to_page(seed: int) -> None:
+    """Round 17: ``ramp_min_share`` 0.7. A night that more than doubles but adds only 0.6 of an average
+    hour's count an hour is no ramp to page on (0.5 paged on it); one that adds 0.9 still opens."""
+    assert _ramp_only_opened(0.5, 0.6, seed), "the old floor opened it"
+    assert not _ramp_only_opened(None, 0.6, seed)
+    assert _ramp_only_opened(None, 0.9, seed)
