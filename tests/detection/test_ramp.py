@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from datetime import datetime
 
 import pytest
 
@@ -59,6 +61,12 @@ def test_state_mid_ramp_round_trips_to_identical_verdicts() -> None:
     assert any(v.alert for v in expected[start:])
 
 
+def _opened_from(config: DetectorConfig, points: Iterable[tuple[datetime, float]], start: int) -> list[int]:
+    """Buckets from ``start`` on where a fresh detector with ``config`` opened an incident."""
+    detector = SpikeDetector(config)
+    return [i for i, (ts, v) in enumerate(points) if detector.update(ts, v).alert and i >= start]
+
+
 def _opened_after(config: DetectorConfig, extra: float, seed: int) -> list[int]:
     """Incidents from a five-hour elevation of ``1 + extra`` times the usual rate, 10:00 on day 5."""
     start = 4 * synthetic.PER_DAY + 10 * 12
@@ -66,9 +74,7 @@ def _opened_after(config: DetectorConfig, extra: float, seed: int) -> list[int]:
         start + j: extra * synthetic.daily_mean(synthetic.START + (start + j) * synthetic.BUCKET, 12.0)
         for j in range(5 * 12)
     }
-    detector = SpikeDetector(config)
-    points = synthetic.series(days=6, level=12.0, seed=seed, bursts=at)
-    return [i for i, (ts, v) in enumerate(points) if detector.update(ts, v).alert and i >= start]
+    return _opened_from(config, synthetic.series(days=6, level=12.0, seed=seed, bursts=at), start)
 
 
 def test_a_mild_lasting_elevation_saturates_but_a_stronger_one_opens() -> None:
@@ -88,10 +94,9 @@ def _ramp_only_opened(share: float | None, extra: float, seed: int) -> list[int]
     average rate on top of the usual ~0.3 of it, from 02:00 on day 5."""
     start = 4 * synthetic.PER_DAY + 2 * 12
     knobs = {"open_z": 1000.0} if share is None else {"open_z": 1000.0, "ramp_min_share": share}
-    detector = SpikeDetector(DetectorConfig(**knobs))
     night = synthetic.burst(start, 36, extra * 12.0)
     points = synthetic.series(days=5.5, level=12.0, seed=seed, bursts=night)
-    return [i for i, (ts, v) in enumerate(points) if detector.update(ts, v).alert and i >= start]
+    return _opened_from(DetectorConfig(**knobs), points, start)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
