@@ -242,7 +242,9 @@ def leave_one_out(
             f"{p[:12]} " + " ".join(f"{k}={v:g}" for k, v in c.items())
             for p, c in zip(PROFILES, chosen, strict=True)
         )
-        print(f"    held out {name[15:-4]:<5} chosen on the other four: {picks}", flush=True)
+        # The fold's own score, standard choice under every profile: how far apart the five folds lie.
+        fold = " / ".join(f"{one_choice[p][-1]:.1f}" for p in PROFILES)
+        print(f"    held out {name[15:-4]:<5} {fold}, chosen on the other four: {picks}", flush=True)
     mean = {p: sum(v) / len(v) for p, v in folds.items()}
     pooled = {p: normalised(held[p])[p] for p in PROFILES}
     one = {p: sum(v) / len(v) for p, v in one_choice.items()}
