@@ -29,6 +29,11 @@ PROFILES = {
 }
 
 
+def probation_length(rows: int) -> int:
+    """NAB's probationary rows at the start of a series of ``rows``: never scored."""
+    return min(math.floor(0.15 * rows), 750)
+
+
 def _scaled_sigmoid(position: float) -> float:
     if position > 3.0:
         return -1.0
@@ -50,7 +55,7 @@ def score_series(
     index = {ts: i for i, ts in enumerate(timestamps)}
     spans = sorted((index[a], index[b]) for a, b in windows)
     n = len(timestamps)
-    probation = min(math.floor(0.15 * n), 750)
+    probation = probation_length(n)
     max_tp = _scaled_sigmoid(-1.0)
     best: dict[int, float] = {}  # window number -> best unweighted sigmoid
     fp_units = 0.0  # sum of the (negative) unweighted false-positive sigmoids
