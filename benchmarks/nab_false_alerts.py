@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
 
+from benchmarks.detection_eval import OBVIOUS_BUCKETS, OBVIOUS_COUNT, OBVIOUS_FACTOR
 from benchmarks.nab_scoring import probation_length
 
-DAY = 288  # 5-minute buckets a day
+DAY = 288  # NAB realTweets' 5-minute buckets a day (the synthetic benchmark's bucket too)
 HISTORY_DAYS = 7
-OBVIOUS_FACTOR, OBVIOUS_COUNT, OBVIOUS_BUCKETS = 5.0, 10.0, 3
 
 
 @dataclass(frozen=True)
