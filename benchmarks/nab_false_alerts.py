@@ -17,9 +17,9 @@ from datetime import datetime
 from statistics import median
 
 from benchmarks.detection_eval import OBVIOUS_BUCKETS, OBVIOUS_COUNT, OBVIOUS_FACTOR
+from benchmarks.nab_perturbations import DAY
 from benchmarks.nab_scoring import probation_length
 
-DAY = 288  # NAB realTweets' 5-minute buckets a day (the synthetic benchmark's bucket too)
 HISTORY_DAYS = 7
 
 

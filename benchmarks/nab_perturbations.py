@@ -17,6 +17,7 @@ from alerts.detection import DetectorConfig, SpikeDetector
 
 Rows = list[tuple[str, datetime, float]]
 Perturbation = Callable[[Rows], tuple[Rows, int]]
+DAY = 288  # NAB realTweets' 5-minute buckets a day
 
 
 def run_detector(rows: Rows, config: DetectorConfig, skip: int = 0) -> list[int]:
@@ -63,4 +64,4 @@ def _with_counts(rows: Rows, counts: np.ndarray) -> Rows:
 
 
 def later_start(rows: Rows) -> tuple[Rows, int]:
-    return rows, 288  # the detector first sees the series one day (288 buckets) in
+    return rows, DAY  # the detector first sees the series one day in
