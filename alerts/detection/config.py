@@ -20,8 +20,10 @@ the synthetic tuning half's goals (NAB's five series alert almost the same at 0-
 clumpier copies score better with it). ``ramp_h`` 13 with ``ramp_halflife_minutes`` 120 (round 16) is
 the point of the tuning half's grid (144 brands) with the most ramp goals and no more false incidents
 than before. ``ramp_min_share`` 0.7 (round 17): 0.7-0.9 keep the tuning half's goals with fewer false
-incidents than 0.5, and four of the five NAB folds chose 0.7 among 0.5 / 0.7 / 0.8 / 0.9. Prefer changing
-``sensitivity`` only.
+incidents than 0.5, and four of the five NAB folds chose 0.7 among 0.5 / 0.7 / 0.8 / 0.9.
+``ramp_share_waived_at`` 2.0 (round 24) is the ramp goal's own "doubled", not a tuned number: on the
+tuning half's 4x ramps at every second hour of the day (216) it opened 182 within an hour of crossing 2x
+against 146. Prefer changing ``sensitivity`` only.
 """
 
 from __future__ import annotations
@@ -177,6 +179,13 @@ class DetectorConfig(BaseModel):
         ge=0.0,
         description="... and once its last hour holds at least this share of an average hour's count (over "
         "the last day) above the frozen expectation: a trickle that doubles at night is no ramp to page on.",
+    )
+    ramp_share_waived_at: float = Field(
+        default=2.0,
+        ge=0.0,
+        description="... unless its last hour already holds this multiple of the frozen expectation and is "
+        "still rising: the rate the CUSUM listens for has arrived, so a busy brand's night that doubles "
+        "pages however small it is against the day's hours (0 = the share floor always applies).",
     )
     ramp_max_minutes: float = Field(
         default=360.0,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable
 from datetime import datetime
 
 import pytest
 
 from alerts.detection import DetectorConfig, SpikeDetector
-from alerts.detection.ramp import log_likelihood_ratio
+from alerts.detection.ramp import RampCusum, log_likelihood_ratio
 from benchmarks.synthetic_counts import LEARN_DAYS, PER_DAY, Burst, generate
 from tests.detection import synthetic
 
@@ -89,20 +90,48 @@ def test_a_mild_lasting_elevation_saturates_but_a_stronger_one_opens() -> None:
         assert forgets and crawls and forgets[0] >= crawls[0]
 
 
-def _ramp_only_opened(share: float | None, extra: float, seed: int) -> list[int]:
+def _ramp_only_opened(knobs: dict[str, float], extra: float, seed: int) -> list[int]:
     """Incidents the CUSUM alone (windows silenced) opens on three night hours of ``extra`` times the day's
     average rate on top of the usual ~0.3 of it, from 02:00 on day 5."""
     start = 4 * synthetic.PER_DAY + 2 * 12
-    knobs = {"open_z": 1000.0} if share is None else {"open_z": 1000.0, "ramp_min_share": share}
     night = synthetic.burst(start, 36, extra * 12.0)
     points = synthetic.series(days=5.5, level=12.0, seed=seed, bursts=night)
-    return _opened_from(DetectorConfig(**knobs), points, start)
+    return _opened_from(DetectorConfig(open_z=1000.0, **knobs), points, start)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_night_rise_must_add_most_of_an_average_hour_to_page(seed: int) -> None:
-    """Round 17: ``ramp_min_share`` 0.7. A night that more than doubles but adds only 0.6 of an average
-    hour's count an hour is no ramp to page on (0.5 paged on it); one that adds 0.9 still opens."""
-    assert _ramp_only_opened(0.5, 0.6, seed), "the old floor opened it"
-    assert not _ramp_only_opened(None, 0.6, seed)
-    assert _ramp_only_opened(None, 0.9, seed)
+def test_a_night_rise_must_double_or_add_most_of_an_average_hour_to_page(seed: int) -> None:
+    """Round 17: ``ramp_min_share`` 0.7. By volume alone, a night that adds 0.6 of an average hour's count
+    an hour is no ramp to page on (0.5 paged on it); one that adds 0.9 opens. Round 24 waives that floor
+    once the last hour holds twice its frozen expectation and still rises; a night lifted by 0.4 of an
+    average hour still does not page."""
+    off = {"ramp_share_waived_at": 0.0}
+    assert _ramp_only_opened({"ramp_min_share": 0.5, **off}, 0.6, seed), "the old floor opened it"
+    assert not _ramp_only_opened(off, 0.6, seed)
+    assert _ramp_only_opened({}, 0.9, seed)
+    assert not _ramp_only_opened({}, 0.4, seed)
+
+
+@pytest.mark.parametrize("scale", [20.0, 100.0, 400.0])
+def test_a_busy_brands_night_ramp_opens_within_an_hour_of_doubling(scale: float) -> None:
+    """Round 24: a 4x ramp from 01:00 on a brand without a holiday that week. Its doubled night adds less
+    than 0.7 of an average hour, so round 17's volume floor never paged it; with the floor waived once the
+    last hour holds twice its frozen expectation and still rises, it opens within an hour of crossing 2x."""
+    start = (LEARN_DAYS + 1) * PER_DAY + 12
+    ramp = Burst(start, 48, "ramp", 4.0)
+    crossed = ramp.crosses(2.0)
+    assert crossed is not None
+    series = generate(44, days=LEARN_DAYS + 3, scale=scale, bursts=[ramp])
+    points = [(ts, float(v)) for ts, v in zip(series.timestamps, series.counts, strict=True)]
+    waived = _opened_from(DetectorConfig(), points, start)
+    late = waived and (waived[0] - crossed + 1) * 5
+    assert waived and waived[0] - crossed + 1 <= 12, f"opened {late} min after crossing 2x"
+    assert not _opened_from(DetectorConfig(ramp_share_waived_at=0.0), points, start)
+
+
+def test_the_volume_floor_is_waived_only_for_an_hour_still_rising() -> None:
+    """A whole night lifted at midnight (a holiday) is a step: twice the usual for an hour, but flat."""
+    flat = RampCusum(recent=deque([(20.0, 10.0)] * 12))
+    rising = RampCusum(recent=deque([(15.0, 10.0)] * 6 + [(25.0, 10.0)] * 6))
+    assert not flat._rising()
+    assert rising._rising()
