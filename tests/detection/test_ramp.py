@@ -11,7 +11,7 @@ import pytest
 
 from alerts.detection import DetectorConfig, SpikeDetector
 from alerts.detection.ramp import RampCusum, log_likelihood_ratio
-from benchmarks.synthetic_counts import LEARN_DAYS, PER_DAY, Burst, generate
+from benchmarks.ramp_oracle import RampCase
 from tests.detection import synthetic
 
 
@@ -26,12 +26,11 @@ def test_the_step_favours_doubling_only_above_the_usual_rate(mean: float) -> Non
 
 def _ramp_series(scale: float, seed: int = 33, hour: int = 10) -> tuple[list, int, int]:
     """A 4x ramp over four hours from ``hour`` on the day after the learning week."""
-    start = (LEARN_DAYS + 1) * PER_DAY + hour * 12
-    ramp = Burst(start, 48, "ramp", 4.0)
-    crossed = ramp.crosses(2.0)
+    case = RampCase(seed, scale, hour)
+    crossed = case.burst.crosses(2.0)
     assert crossed is not None
-    series = generate(seed, days=LEARN_DAYS + 3, scale=scale, bursts=[ramp])
-    return list(zip(series.timestamps, series.counts, strict=True)), start, crossed
+    series = case.series()
+    return list(zip(series.timestamps, series.counts, strict=True)), case.start, crossed
 
 
 def test_the_expectation_is_frozen_while_the_rise_runs() -> None:
