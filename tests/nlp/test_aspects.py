@@ -21,6 +21,13 @@ def tagger() -> AspectTagger:
         ("سفارشم هنوز نرسیده", ["delivery"]),
         ("بسته دیر رسید", ["delivery"]),
         ("چرا نمی‌رسه؟", ["delivery"]),
+        # Late or cold on arrival, as SnappFood reviewers write it (issue 10: that is delivery).
+        ("پیتزاها یخ شده بود", ["delivery"]),
+        ("یک ساعت و ربع طول کشید", ["delivery"]),
+        ("دو ساعت منتظر موندیم", ["delivery"]),
+        ("غذا اصلا گرم نبود", ["delivery"]),
+        ("کباب خشک بود", ["quality"]),
+        ("نون‌ها تازه بود", ["quality"]),
         ("قیمتش خیلی بالاست", ["price"]),
         ("گرونه واقعا", ["price"]),
         ("پشتیبانیتون افتضاحه", ["support"]),
