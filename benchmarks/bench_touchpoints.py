@@ -40,7 +40,8 @@ def scores(rows: list[tuple[str, frozenset[str]]], tagger: AspectTagger) -> dict
 
 def main() -> None:
     rows = load()
-    per = scores(rows, AspectTagger.from_settings())
+    tagger = AspectTagger.from_settings()
+    per = scores(rows, tagger)
     none = sum(not gold for _, gold in rows)
     print(f"touchpoint tagging, held-out set: {len(rows)} mentions ({none} with no touchpoint)")
     print("  touchpoint  labelled  precision  recall")
@@ -50,7 +51,7 @@ def main() -> None:
         print(f"  {tp:<10} {t + n:9d}  {precision:9.3f}  {recall:6.3f}")
     t, f, n = (sum(c[i] for c in per.values()) for i in range(3))
     print(f"  micro      {t + n:9d}  {t / (t + f):9.3f}  {t / (t + n):6.3f}")
-    late_or_cold_report(AspectTagger.from_settings())
+    late_or_cold_report(tagger)
 
 
 def late_or_cold_report(tagger: AspectTagger) -> None:
