@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks import parsinlu_aspects
 from nlp.aspects import TOUCHPOINTS, AspectTagger
 
 HELD_OUT = Path(__file__).resolve().parents[1] / "nlp" / "eval" / "touchpoints_heldout.tsv"
@@ -52,6 +53,7 @@ def main() -> None:
     t, f, n = (sum(c[i] for c in per.values()) for i in range(3))
     print(f"  micro      {t + n:9d}  {t / (t + f):9.3f}  {t / (t + n):6.3f}")
     late_or_cold_report(tagger)
+    parsinlu_aspects.report(tagger)
 
 
 def late_or_cold_report(tagger: AspectTagger) -> None:

@@ -29,6 +29,14 @@ def tagger() -> AspectTagger:
         ("کباب خشک بود", ["quality"]),
         ("نون‌ها تازه بود", ["quality"]),
         ("قیمتش خیلی بالاست", ["price"]),
+        # Value for money and hygiene, as ParsiNLU's grocery reviewers write them (round 27).
+        ("اصلا ارزش خرید نداره", ["price"]),
+        ("تو حراج خیلی به صرفه بود", ["price"]),
+        ("حیف پولی که دادم", ["price"]),
+        ("یه تار مو توی غذا بود", ["quality"]),
+        ("مزش عالیه", ["quality"]),
+        ("چیپس‌ها وارفته بودن", ["quality"]),
+        ("ارزش پولمون هر روز کمتر میشه", []),  # the currency's value, not a price
         ("گرونه واقعا", ["price"]),
         ("پشتیبانیتون افتضاحه", ["support"]),
         ("هر چی زنگ میزنم کسی جواب نمیده", ["support"]),

@@ -1,0 +1,72 @@
+"""Touchpoint tagging against someone else's labels: ParsiNLU's food reviews (Digikala grocery comments,
+``../shared/data/sentiment/parsinlu_sentiment/food_reviews_without_test.jsonl``, never the test split),
+whose annotators marked the aspects each review talks about.
+
+Two of their aspects are ours: taste and quality (طعم، کیفیت) are the quality touchpoint, value for
+money (ارزش خرید) is price. Their delivery aspect (ارسال) is marked on only 58 of 1,725 reviews, while
+«به دستم رسید» (it reached me) or packaging are in hundreds, so delivery is not scored here.
+
+The reviews are split in two by a hash of their text. Round 27 (issue 10) read the development half's
+misses to add terms; the reporting half was scored once, after the terms were chosen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from nlp.aspects import AspectTagger
+from nlp.sentiment.training.data import DATA_DIR
+
+REVIEWS = DATA_DIR / "parsinlu_sentiment" / "food_reviews_without_test.jsonl"
+OURS = {"طعم": "quality", "کیفیت": "quality", "ارزش خرید": "price"}
+SCORED = ("quality", "price")
+HALVES = ("development", "reporting")
+
+
+def half(text: str) -> str:
+    """The half a review belongs to, fixed by its text (stable across runs and machines)."""
+    return HALVES[int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 2]
+
+
+def load(path: Path = REVIEWS) -> list[tuple[str, frozenset[str]]]:
+    """(review, our touchpoints among its annotated aspects) for every review."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text, aspects = str(record["review"]), record["aspects"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a ParsiNLU review record ({exc})") from exc
+        rows.append((text, frozenset(OURS[a] for a in aspects if a in OURS)))
+    return rows
+
+
+def report(tagger: AspectTagger) -> None:
+    try:
+        rows = load()
+    except FileNotFoundError as exc:  # ../shared is absent: nothing to read
+        print(f"ParsiNLU food-review aspects: skipped ({exc})")
+        return
+    print(
+        f"touchpoint tagging, ParsiNLU food reviews' aspect labels ({len(rows)} reviews, halved by text hash)"
+    )
+    print("  half         touchpoint  labelled  precision  recall")
+    tags = {text: set(tagger.tag(text)) for text, _ in rows}
+    for name in HALVES:
+        for tp in SCORED:
+            hit = wrong = missed = 0
+            for text, gold in rows:
+                if half(text) != name:
+                    continue
+                got = tp in tags[text]
+                hit += got and tp in gold
+                wrong += got and tp not in gold
+                missed += not got and tp in gold
+            note = " (in-sample)" if name == "development" else ""
+            precision = hit / (hit + wrong) if hit + wrong else float("nan")
+            recall = hit / (hit + missed) if hit + missed else float("nan")
+            print(f"  {name:<12} {tp:<10} {hit + missed:9d}  {precision:9.3f}  {recall:6.3f}{note}")
