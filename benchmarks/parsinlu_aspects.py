@@ -3,8 +3,8 @@
 whose annotators marked the aspects each review talks about.
 
 Two of their aspects are ours: taste and quality (طعم، کیفیت) are the quality touchpoint, value for
-money (ارزش خرید) is price. Their delivery aspect (ارسال) is marked on only 58 of 1,725 reviews, while
-«به دستم رسید» (it reached me) or packaging are in hundreds, so delivery is not scored here.
+money (ارزش خرید) is price. Their delivery aspect (ارسال) is marked on only 58 of 1,725 reviews, while 163
+speak of packaging (135) or of the order reaching them («به دستم رسید»), so delivery is not scored here.
 
 The reviews are split in two by a hash of their text. Round 27 (issue 10) read the development half's
 misses to add terms; the reporting half was scored once, after the terms were chosen.
