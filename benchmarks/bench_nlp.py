@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from benchmarks.bench_touchpoints import scores
 from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
 from nlp.eval.datasets import (
@@ -141,12 +142,7 @@ ASPECT_EXAMPLES = (
 def aspect_report() -> None:
     tagger = AspectTagger.from_settings()
     items = aspect_set()
-    per: dict[str, list[int]] = {}
-    for item in items:
-        got, gold = set(tagger.tag(item.text)), set(item.aspects)
-        for tp in got | gold:
-            counts = per.setdefault(tp, [0, 0, 0])
-            counts[0 if tp in got and tp in gold else 1 if tp in got else 2] += 1
+    per = scores([(item.text, frozenset(item.aspects)) for item in items], tagger)
     tp, fp, fn = (sum(c[i] for c in per.values()) for i in range(3))
     print(
         f"touchpoint tagging: {len(items)} written items ({sum(not i.aspects for i in items)} with none): "

@@ -39,6 +39,13 @@ def scores(rows: list[tuple[str, frozenset[str]]], tagger: AspectTagger) -> dict
     return {tp: (c[0], c[1], c[2]) for tp, c in counts.items()}
 
 
+def precision_recall(hits: int, wrong: int, missed: int) -> tuple[float, float]:
+    """NaN where nothing was tagged (precision) or nothing is labelled (recall)."""
+    precision = hits / (hits + wrong) if hits + wrong else float("nan")
+    recall = hits / (hits + missed) if hits + missed else float("nan")
+    return precision, recall
+
+
 def main() -> None:
     rows = load()
     tagger = AspectTagger.from_settings()
@@ -47,13 +54,12 @@ def main() -> None:
     print(f"touchpoint tagging, held-out set: {len(rows)} mentions ({none} with no touchpoint)")
     print("  touchpoint  labelled  precision  recall")
     for tp, (t, f, n) in per.items():
-        precision = t / (t + f) if t + f else float("nan")
-        recall = t / (t + n) if t + n else float("nan")
+        precision, recall = precision_recall(t, f, n)
         print(f"  {tp:<10} {t + n:9d}  {precision:9.3f}  {recall:6.3f}")
     t, f, n = (sum(c[i] for c in per.values()) for i in range(3))
     print(f"  micro      {t + n:9d}  {t / (t + f):9.3f}  {t / (t + n):6.3f}")
     late_or_cold_report(tagger)
-    parsinlu_aspects.report(tagger)
+    parsinlu_report(tagger)
 
 
 def late_or_cold_report(tagger: AspectTagger) -> None:
@@ -70,6 +76,29 @@ def late_or_cold_report(tagger: AspectTagger) -> None:
         return
     tagged = sum("delivery" in tagger.tag(text) for text in pool)
     print(f"late-or-cold SnappFood dev reviews tagged delivery: {tagged} of {len(pool)} (in-sample)")
+
+
+def parsinlu_report(tagger: AspectTagger) -> None:
+    """The same scores against ParsiNLU's own aspect labels, per half (``benchmarks.parsinlu_aspects``)."""
+    try:
+        rows = parsinlu_aspects.load()
+    except FileNotFoundError as exc:  # ../shared is absent: nothing to read
+        print(f"ParsiNLU food-review aspects: skipped ({exc})")
+        return
+    print(
+        f"touchpoint tagging, ParsiNLU food reviews' aspect labels ({len(rows)} reviews, halved by text hash)"
+    )
+    print("  half         touchpoint  labelled  precision  recall")
+    halves: dict[str, list[tuple[str, frozenset[str]]]] = {name: [] for name in parsinlu_aspects.HALVES}
+    for text, gold in rows:
+        halves[parsinlu_aspects.half(text)].append((text, gold))
+    for name, part in halves.items():
+        per = scores(part, tagger)
+        note = " (in-sample)" if name == "development" else ""
+        for tp in parsinlu_aspects.SCORED:
+            t, f, n = per[tp]
+            precision, recall = precision_recall(t, f, n)
+            print(f"  {name:<12} {tp:<10} {t + n:9d}  {precision:9.3f}  {recall:6.3f}{note}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ money (ارزش خرید) is price. Their delivery aspect (ارسال) is marked
 speak of packaging (135) or of the order reaching them («به دستم رسید»), so delivery is not scored here.
 
 The reviews are split in two by a hash of their text. Round 27 (issue 10) read the development half's
-misses to add terms; the reporting half was scored once, after the terms were chosen.
+misses to add terms; the reporting half was scored once, after the terms were chosen. `make bench` prints
+both (``benchmarks.bench_touchpoints``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from nlp.aspects import AspectTagger
 from nlp.sentiment.training.data import DATA_DIR
 
 REVIEWS = DATA_DIR / "parsinlu_sentiment" / "food_reviews_without_test.jsonl"
@@ -43,30 +43,3 @@ def load(path: Path = REVIEWS) -> list[tuple[str, frozenset[str]]]:
             raise ValueError(f"{path}:{number}: not a ParsiNLU review record ({exc})") from exc
         rows.append((text, frozenset(OURS[a] for a in aspects if a in OURS)))
     return rows
-
-
-def report(tagger: AspectTagger) -> None:
-    try:
-        rows = load()
-    except FileNotFoundError as exc:  # ../shared is absent: nothing to read
-        print(f"ParsiNLU food-review aspects: skipped ({exc})")
-        return
-    print(
-        f"touchpoint tagging, ParsiNLU food reviews' aspect labels ({len(rows)} reviews, halved by text hash)"
-    )
-    print("  half         touchpoint  labelled  precision  recall")
-    tags = {text: set(tagger.tag(text)) for text, _ in rows}
-    for name in HALVES:
-        for tp in SCORED:
-            hit = wrong = missed = 0
-            for text, gold in rows:
-                if half(text) != name:
-                    continue
-                got = tp in tags[text]
-                hit += got and tp in gold
-                wrong += got and tp not in gold
-                missed += not got and tp in gold
-            note = " (in-sample)" if name == "development" else ""
-            precision = hit / (hit + wrong) if hit + wrong else float("nan")
-            recall = hit / (hit + missed) if hit + missed else float("nan")
-            print(f"  {name:<12} {tp:<10} {hit + missed:9d}  {precision:9.3f}  {recall:6.3f}{note}")
