@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks.bench_touchpoints import scores
+from benchmarks.bench_touchpoints import micro, precision_recall, scores
 from nlp.aspects import AspectTagger
 from nlp.brands import BrandMatcher
 from nlp.eval.datasets import (
@@ -143,10 +143,10 @@ def aspect_report() -> None:
     tagger = AspectTagger.from_settings()
     items = aspect_set()
     per = scores([(item.text, frozenset(item.aspects)) for item in items], tagger)
-    tp, fp, fn = (sum(c[i] for c in per.values()) for i in range(3))
+    precision, recall = precision_recall(*micro(per))
     print(
         f"touchpoint tagging: {len(items)} written items ({sum(not i.aspects for i in items)} with none): "
-        f"micro precision {tp / (tp + fp):.3f}  recall {tp / (tp + fn):.3f}"
+        f"micro precision {precision:.3f}  recall {recall:.3f}"
     )
     for name, (t, f, n) in sorted(per.items()):
         prec, rec = t / (t + f) if t + f else 0.0, t / (t + n) if t + n else 0.0

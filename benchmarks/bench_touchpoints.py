@@ -46,6 +46,12 @@ def precision_recall(hits: int, wrong: int, missed: int) -> tuple[float, float]:
     return precision, recall
 
 
+def micro(per: dict[str, tuple[int, int, int]]) -> tuple[int, int, int]:
+    """Counts summed over touchpoints, for micro-averaged precision and recall."""
+    hits, wrong, missed = (sum(c[i] for c in per.values()) for i in range(3))
+    return hits, wrong, missed
+
+
 def main() -> None:
     rows = load()
     tagger = AspectTagger.from_settings()
@@ -56,8 +62,9 @@ def main() -> None:
     for tp, (t, f, n) in per.items():
         precision, recall = precision_recall(t, f, n)
         print(f"  {tp:<10} {t + n:9d}  {precision:9.3f}  {recall:6.3f}")
-    t, f, n = (sum(c[i] for c in per.values()) for i in range(3))
-    print(f"  micro      {t + n:9d}  {t / (t + f):9.3f}  {t / (t + n):6.3f}")
+    t, f, n = micro(per)
+    precision, recall = precision_recall(t, f, n)
+    print(f"  micro      {t + n:9d}  {precision:9.3f}  {recall:6.3f}")
     late_or_cold_report(tagger)
     parsinlu_report(tagger)
 
