@@ -104,7 +104,8 @@ class AlertsSettings(StrictModel):
     escalate_at: Severity = Field(
         default="critical",
         description="An open incident pages once more when its severity reaches this level; smaller rises "
-        "only update the incident (one burst, one page).",
+        "only update the incident (one burst, one page). Resolved by a person while its burst goes on, a "
+        "bucket of the burst that reaches this level opens a new incident.",
     )
     urgent: UrgencySettings = Field(default_factory=UrgencySettings, description="Urgent single mentions.")
     detection: DetectorSettings = Field(

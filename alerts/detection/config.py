@@ -98,7 +98,8 @@ class DetectorConfig(BaseModel):
     sensitivity: Sensitivity = Field(
         default="normal",
         description="low / normal / high: how far out in the tail a window must be to open an incident "
-        "(open_z times 1.25 / 1 / 0.8); the false-alarm rate of each is measured in the README.",
+        "(open_z times 1.25 / 1 / 0.8); the false-alarm rate of each is measured in the README. High opens "
+        "more incidents, not obvious bursts sooner.",
     )
     quiet_floor: float = Field(
         default=0.1,

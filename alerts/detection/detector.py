@@ -38,6 +38,8 @@ _REARM_CAP = 2.0
 _INCIDENT_HUBER_K = 1.0
 # The score of a bucket that is not alert-worthy stays under the 0.5 that marks one.
 BELOW_ALERT = 0.49
+# Scores round to 1.0 for huge evidence; Verdict.strength reads them as this (strength 1000).
+_TOP_SCORE = 1.0 - 1e-6
 
 
 class DetectorInputError(ValueError):
@@ -65,6 +67,13 @@ class Verdict:
     def alert_worthy(self) -> bool:
         """The bucket argues for an incident on its own (what opens one, if none is open)."""
         return self.anomaly_score >= 0.5
+
+    @property
+    def strength(self) -> float:
+        """This bucket's own evidence (1.0: just enough to open), the inverse of ``_score``; exact
+        where the bucket is alert-worthy (elsewhere the score is held under 0.5)."""
+        score = min(max(self.anomaly_score, 0.0), _TOP_SCORE)
+        return math.sqrt(score / (1.0 - score))
 
 
 def _score(strength: float) -> float:

@@ -1,5 +1,6 @@
-"""The incident machine over a real database: when a detector burst that opened under the volume floor
-may still open the brand's incident."""
+"""The incident machine over a real database: when a later bucket of a detector burst may still open the
+brand's incident (the burst opened under the volume floor, or a person resolved its incident and the burst
+then grew worse)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from alerts.events import INCIDENT_OPENED
 from alerts.incidents.machine import IncidentMachine
 from alerts.series_detectors import WatchedSeries
 from alerts.settings import AlertsSettings
+from alerts.workflow import not_relevant, resolve
 from storage.models import Incident
 
 BUCKET = timedelta(minutes=5)
@@ -22,8 +24,9 @@ START = datetime(2025, 4, 6, 9, 0, tzinfo=UTC)  # the burst's first bucket (unde
 SERIES = WatchedSeries("alerts:neg:acme", "acme", None, SpikeDetector(), None, None)
 
 
-def _verdict(t: datetime, count: int, score: float, *, alert: bool = False) -> Verdict:
-    """One bucket of a burst that opened at START (the detector's own verdict, as the spike pass gets it)."""
+def _verdict(t: datetime, count: int, score: float, *, alert: bool = False, peak: float = 1.0) -> Verdict:
+    """One bucket of a burst that opened at START (the detector's own verdict, as the spike pass gets it);
+    ``peak``: the burst's strongest evidence so far, which grades it."""
     return Verdict(
         ts=t,
         value=float(count),
@@ -33,7 +36,7 @@ def _verdict(t: datetime, count: int, score: float, *, alert: bool = False) -> V
         alert=alert,
         in_incident=True,
         incident_closed=False,
-        severity=BurstGrade.of(1.0, SERIES.detector.config),
+        severity=BurstGrade.of(peak, SERIES.detector.config),
         peak=float(count),
         peak_at=t,
         incident_started_at=START,
@@ -66,3 +69,69 @@ def test_a_later_bucket_past_the_floor_opens_only_while_the_burst_is_still_alarm
         assert (incident is not None) is opens
         assert [e.kind for e in events] == ([INCIDENT_OPENED] if opens else [])
         assert session.scalar(select(func.count()).select_from(Incident)) == int(opens)
+
+
+def _score(strength: float) -> float:
+    """The detector's anomaly score for a bucket of this evidence strength (1.0 opens, 2.5 is critical)."""
+    return strength * strength / (strength * strength + 1.0)
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Incident)) or 0
+
+
+def test_a_burst_that_turns_critical_after_a_person_dismissed_it_opens_a_new_incident(
+    sqlite_engine: Engine,
+) -> None:
+    """Support marked the burst's incident a false alarm; the detector still follows the burst (a noisy
+    series keeps it open for hours). A later bucket that is alarming but no worse stays quiet; a
+    critical one opens a new incident that pages, once: dismissing that one too silences the rest."""
+    machine = IncidentMachine(AlertsSettings(min_volume=5), BUCKET)
+    now = START + BUCKET
+    with Session(sqlite_engine) as session:
+        first, events = machine.apply(
+            session,
+            "acme",
+            None,
+            [(SERIES, 8, _verdict(START, 8, _score(1.2), alert=True, peak=1.2))],
+            START,
+            now,
+        )
+        assert first is not None and first.severity == "medium"
+        not_relevant(session, "incident", first.id, by="sara", at=now)
+        session.commit()
+
+        peak = 1.2  # the burst's strongest bucket so far, which grades it
+        steps = [(2, 1.8, False), (10, 3.3, True), (11, 3.6, False)]  # hours in, bucket strength, opens
+        for hours, strength, opens in steps:
+            t = START + timedelta(hours=hours)
+            peak = max(peak, strength)
+            bucket = _verdict(t, 60, _score(strength), peak=peak)
+            before = _count(session)
+            incident, events = machine.apply(session, "acme", None, [(SERIES, 60, bucket)], t, t + BUCKET)
+            session.commit()
+            assert _count(session) == before + int(opens), (hours, strength)
+            assert [e.kind for e in events] == ([INCIDENT_OPENED] if opens else []), (hours, strength)
+            if opens:
+                assert incident is not None and incident.severity == "critical" and incident.opened_at == t
+                resolve(session, "incident", incident.id, by="sara", at=t + BUCKET)
+                session.commit()
+        assert session.get(Incident, first.id).status == "resolved"  # the dismissed one stays as it was
+
+
+def test_a_burst_the_detector_closed_is_not_reopened_by_the_dismissal_rule(sqlite_engine: Engine) -> None:
+    """Only a person's resolution lets a burst page again: an incident the detector itself resolved ended
+    with its burst, so a bucket claiming that burst's start is left alone."""
+    machine = IncidentMachine(AlertsSettings(min_volume=5), BUCKET)
+    now = START + BUCKET
+    with Session(sqlite_engine) as session:
+        first, _ = machine.apply(
+            session, "acme", None, [(SERIES, 8, _verdict(START, 8, _score(1.2), alert=True))], START, now
+        )
+        assert first is not None
+        first.status, first.resolved_by = "resolved", "detector"
+        session.commit()
+        t = START + timedelta(hours=3)
+        bucket = _verdict(t, 60, _score(3.3), peak=3.3)
+        incident, events = machine.apply(session, "acme", None, [(SERIES, 60, bucket)], t, t + BUCKET)
+        assert incident is None and events == [] and _count(session) == 1

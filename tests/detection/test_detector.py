@@ -91,6 +91,18 @@ def test_bigger_burst_is_more_severe() -> None:
     assert order.index(severity(20000.0)) > order.index(severity(300.0)) > order.index(BurstGrade.NONE)
 
 
+@pytest.mark.parametrize("extra", [300.0, 20000.0], ids=["major", "critical"])
+def test_a_bucket_reports_its_own_strength_which_grades_as_its_burst_did(extra: float) -> None:
+    """The incident machine reads one bucket's grade from ``Verdict.strength``; on the bucket that opens
+    a one-bucket burst, the burst's grade is that bucket's, so the two must agree."""
+    verdicts = run(series(days=6, level=40.0, bursts=burst(4 * PER_DAY + 150, 1, extra)))
+    opened = next(v for v in verdicts if v.alert)
+    assert opened.strength >= 1.0  # it opened: just enough or more
+    assert BurstGrade.of(opened.strength, DetectorConfig()) is opened.severity
+    quiet = [v for v in verdicts if not v.alert_worthy]
+    assert quiet and all(v.strength < 1.0 for v in quiet)
+
+
 def test_sparse_night_jumps_do_not_alert_but_a_real_burst_does() -> None:
     # Night-time trickle of negative mentions: mostly zeros with scattered 0 -> 2 jumps.
     start = START
