@@ -127,13 +127,18 @@ class IncidentMachine:
         a burst that began as a false alarm.)"""
         if dismissed.resolved_by == DETECTOR:
             return False
-        # As in _grow: a sparse touchpoint series overstates severity; the opening series judges.
-        if s.touchpoint is not None and s.key != dismissed.detector_key:
+        if not self._judges_severity(dismissed, s):
             return False
         # The bucket's own grade, not the burst's so far: the burst may have been as bad already when
         # the person resolved it (a touchpoint incident's severity is capped at high).
         grade = BurstGrade.of(verdict.strength, s.detector.config)
         return self._escalated(dismissed.severity, from_detector(grade))
+
+    @staticmethod
+    def _judges_severity(incident: Incident, s: WatchedSeries) -> bool:
+        """Severity follows the brand-wide series (or the series that opened the incident): a sparse
+        touchpoint series turns small counts into huge z-scores and would overstate the burst."""
+        return s.touchpoint is None or s.key == incident.detector_key
 
     def _escalated(self, before: str, after: str) -> bool:
         """Pages again only when the incident crosses ``escalate_at`` (smaller rises update silently)."""
@@ -203,9 +208,7 @@ class IncidentMachine:
             if count > incident.peak_count:
                 incident.peak_count = float(count)
                 state.peak_at = t
-        # Severity follows the brand-wide series (or the series that opened the incident): a sparse
-        # touchpoint series turns small counts into huge z-scores and would overstate the burst.
-        if s.touchpoint is None or s.key == incident.detector_key:
+        if IncidentMachine._judges_severity(incident, s):
             severity = from_detector(verdict.severity)
             if severity_rank(severity) > severity_rank(incident.severity):
                 incident.severity = severity

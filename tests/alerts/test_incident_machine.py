@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from alerts.detection import SpikeDetector, Verdict
 from alerts.detection.burst import BurstGrade
+from alerts.detection.detector import _score  # the anomaly score of an evidence strength (2.5: critical)
 from alerts.events import INCIDENT_OPENED
 from alerts.incidents.machine import IncidentMachine
 from alerts.series_detectors import WatchedSeries
@@ -22,6 +23,10 @@ from storage.models import Incident
 BUCKET = timedelta(minutes=5)
 START = datetime(2025, 4, 6, 9, 0, tzinfo=UTC)  # the burst's first bucket (under the floor)
 SERIES = WatchedSeries("alerts:neg:acme", "acme", None, SpikeDetector(), None, None)
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Incident)) or 0
 
 
 def _verdict(t: datetime, count: int, score: float, *, alert: bool = False, peak: float = 1.0) -> Verdict:
@@ -68,16 +73,7 @@ def test_a_later_bucket_past_the_floor_opens_only_while_the_burst_is_still_alarm
         session.commit()
         assert (incident is not None) is opens
         assert [e.kind for e in events] == ([INCIDENT_OPENED] if opens else [])
-        assert session.scalar(select(func.count()).select_from(Incident)) == int(opens)
-
-
-def _score(strength: float) -> float:
-    """The detector's anomaly score for a bucket of this evidence strength (1.0 opens, 2.5 is critical)."""
-    return strength * strength / (strength * strength + 1.0)
-
-
-def _count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Incident)) or 0
+        assert _count(session) == int(opens)
 
 
 def test_a_burst_that_turns_critical_after_a_person_dismissed_it_opens_a_new_incident(
