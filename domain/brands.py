@@ -28,8 +28,8 @@ class BrandSettings(StrictModel):
     competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
     sensitivity: Literal["low", "normal", "high"] | None = Field(
         default=None,
-        description="Spike alerts for this brand: low / normal / high (fewer or more incidents, not earlier "
-        "ones; the README states each level's measured false-alarm rate). Unset: the global "
+        description="Spike alerts for this brand: low / normal / high (fewer or more incidents; the README "
+        "states each level's measured false-alarm rate and delay). Unset: the global "
         "alerts.detection.sensitivity.",
     )
 

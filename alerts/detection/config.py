@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from domain.settings_base import known_timezone
 
 Sensitivity = Literal["low", "normal", "high"]
-# How each sensitivity scales the opening z (low: further out in the tail, fewer alerts).
+# How each sensitivity scales the opening z and the ordinary days' bar (low: further out, fewer alerts).
 SENSITIVITY_FACTOR: dict[str, float] = {"low": 1.25, "normal": 1.0, "high": 0.8}
 
 
@@ -98,8 +98,8 @@ class DetectorConfig(BaseModel):
     sensitivity: Sensitivity = Field(
         default="normal",
         description="low / normal / high: how far out in the tail a window must be to open an incident "
-        "(open_z times 1.25 / 1 / 0.8); the false-alarm rate of each is measured in the README. High opens "
-        "more incidents, not obvious bursts sooner.",
+        "(open_z, and the bar the series' ordinary days set, times 1.25 / 1 / 0.8); the false-alarm rate "
+        "and delay of each are measured in the README.",
     )
     quiet_floor: float = Field(
         default=0.1,

@@ -145,8 +145,11 @@ class SpikeDetector:
             evidence = max(evidence, rise, key=lambda e: e.strength)
         self._bar = 1.0 + (self._bar - 1.0) * (1.0 - config.rate(config.rearm_halflife_minutes))
         # A day's peak is its strongest alarming evidence: a clumpy series' routine 2x buckets are no
-        # peak (the tails discount its clumping), a busy series' daily unlabelled spikes are.
-        peak = evidence.strength if evidence.strength >= 1.0 else 0.0
+        # peak (the tails discount its clumping), a busy series' daily unlabelled spikes are. Weighed at
+        # normal sensitivity, so the sensitivity scales the bar they set like the opening z: weighed at
+        # its own, high counted more days as alarming and held obvious bursts back (round 30).
+        normal = evidence.at_normal(config)
+        peak = normal if normal >= 1.0 else 0.0
         alert_worthy = (
             warm
             and evidence.floors_met

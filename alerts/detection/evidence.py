@@ -43,6 +43,13 @@ class Evidence:
     # What it weighs where an incident would open, if not ``strength`` (0.0: an obvious-burst window
     # that the clumping correction holds back, see WindowScan._obvious); None: ``strength``.
     opening: float | None = None
+    # ``strength`` is a tail z over this sensitivity's opening z (False: a rule sensitivity leaves alone,
+    # the obvious-burst promise and the slow-rise CUSUM).
+    at_sensitivity: bool = False
+
+    def at_normal(self, config: DetectorConfig) -> float:
+        """``strength`` as normal sensitivity weighs it."""
+        return self.strength * config.open_level() / config.open_z if self.at_sensitivity else self.strength
 
     @property
     def opens_with(self) -> float:
@@ -115,7 +122,7 @@ class WindowScan:
             k = config.dispersion * lengths[i]
             strength = tail_z(observed / phi, exp / phi, k / phi) / open_z
             if strength > best.strength:
-                best = Evidence(strength, lengths[i], observed, exp)
+                best = Evidence(strength, lengths[i], observed, exp, at_sensitivity=True)
         return max(best, self._obvious(lengths, config), key=lambda e: e.strength)
 
     def _obvious(self, lengths: tuple[int, ...], config: DetectorConfig) -> Evidence:

@@ -8,7 +8,9 @@ incident; a series whose days hold no alarming window (most brands' negative men
 opening rule. Between the two, a series that alarms on a share s of its days, too few for the quantile,
 needs ``1 + peak_share_margin x s`` (round 14: on thinned or clumpier copies of NAB's series the
 weakest false alerts came from such series, whose median bar was 0). A bar the series calibrates on
-itself, instead of thresholds tuned on a handful of series, is what held up on unseen ones.
+itself, instead of thresholds tuned on a handful of series, is what held up on unseen ones. The peaks
+are weighed at normal sensitivity (round 30): which days alarmed is the series' own, and a window at
+high or low sensitivity meets the bar they set scaled like its opening z.
 
 Strength, not the window's count over its expected count: the tails divide a clumped series' counts by
 the window's learned variance inflation, so a retweet wave weighs as one event, while a ratio explodes
