@@ -16,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 
 for _module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

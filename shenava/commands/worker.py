@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--concurrency", min=1, max=256, help="Worker processes (one model each).")
         ] = 1,
         name: Annotated[
-            str | None, typer.Option("--name", help="Worker name (default: shenava-<pid>@host).")
+            str | None, typer.Option("--name", help="Worker name (default: shenava-PID@host).")
         ] = None,
         log_json: LogJsonOption = False,
         verbose: VerboseOption = False,
