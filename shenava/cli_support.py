@@ -39,6 +39,14 @@ LogJsonOption = Annotated[
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Debug-level logging.")]
 
 
+def print_error(message: object, label: str = "error") -> None:
+    """``label: message`` on stderr, the message shown as typed (rich markup and control characters
+    in a name, path or exception escaped)."""
+    from shenava.terminal_text import markup_literal
+
+    err_console.print(f"[bold red]{label}[/]: {markup_literal(message)}", soft_wrap=True)
+
+
 def load_settings_or_exit(config: Path | None) -> Settings:
     """Validated settings, or a clear message naming the file, key and problem, and exit code 2."""
     from config.loader import ConfigError, load_settings
@@ -46,7 +54,7 @@ def load_settings_or_exit(config: Path | None) -> Settings:
     try:
         settings = load_settings(config)
     except ConfigError as exc:
-        err_console.print(f"[bold red]configuration error[/]: {exc}", markup=True, soft_wrap=True)
+        print_error(exc, "configuration error")
         raise typer.Exit(2) from None
     from shenava import cli_errors
 
@@ -71,7 +79,6 @@ def setup_logging(settings: Settings | None, *, log_json: bool = False, verbose:
 def storage_engine_or_exit(settings: Settings) -> Iterator[Engine]:
     """An engine on ``storage.url`` for a read-only command; a store that is missing, not yet
     migrated or unreachable ends the command with a hint (exit code 1) instead of a traceback."""
-    from rich.markup import escape
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from storage.db import create_engine_from_url
@@ -80,10 +87,9 @@ def storage_engine_or_exit(settings: Settings) -> Iterator[Engine]:
     try:
         yield engine
     except (OperationalError, ProgrammingError) as exc:
-        console.print(
-            f"[red]storage is not initialised or unreachable[/] ({escape(str(exc.orig))[:200]}); "
-            "run [bold]shenava init[/] first"
-        )
+        # stderr: a command whose stdout is JSON (incidents show) must not print its error there
+        detail = f"{str(exc.orig)[:200]}; run shenava init first"
+        print_error(detail, "storage is not initialised or unreachable")
         raise typer.Exit(1) from None
     finally:
         engine.dispose()

@@ -29,3 +29,11 @@ def terminal_safe(text: object) -> str:
 def one_line(text: object) -> str:
     """``terminal_safe`` with tabs and newlines folded to spaces (a table cell, a list line)."""
     return terminal_safe(text).replace("\t", " ").replace("\n", " ")
+
+
+def markup_literal(text: object) -> str:
+    """``terminal_safe`` with rich markup escaped, for text put into a rich-markup message: a name,
+    path or error that carries ``[/b]`` is shown as typed instead of failing to render."""
+    from rich.markup import escape
+
+    return escape(terminal_safe(text))

@@ -17,8 +17,8 @@ import typer
 from shenava.cli_support import (
     ConfigOption,
     console,
-    err_console,
     load_settings_or_exit,
+    print_error,
     storage_engine_or_exit,
 )
 
@@ -45,7 +45,7 @@ def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except WorkflowError as exc:
-        err_console.print(f"[red]error[/]: {exc}", markup=True)
+        print_error(exc)
         raise typer.Exit(1) from None
 
 

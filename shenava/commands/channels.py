@@ -102,4 +102,4 @@ def _send_test(name: str, notifiers: dict[str, Any], off: dict[str, str]) -> Non
     except DeliveryError as exc:
         err_console.print(f"{name}: {exc}", markup=False)
         raise typer.Exit(1) from None
-    console.print(f"[green]✓[/] test message sent through {name}")
+    console.print(f"✓ test message sent through {name}", markup=False)

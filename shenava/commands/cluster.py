@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from shenava.cli_support import ConfigOption, console, load_settings_or_exit
+from shenava.terminal_text import markup_literal
 
 cluster_app = typer.Typer(help="The Celery cluster (shenava worker / shenava beat): its state.")
 
@@ -40,11 +41,11 @@ def cluster_report(settings, timeout: float = 1.0) -> dict:  # type: ignore[no-u
 
 def print_cluster(report: dict) -> None:  # type: ignore[type-arg]
     if "broker_error" in report:
-        console.print(f"[red]broker unreachable[/]: {report['broker_error']}")
+        console.print(f"[red]broker unreachable[/]: {markup_literal(report['broker_error'])}")
         return
     console.print(f"[bold]workers[/] ({len(report['workers'])} answered):")
     for name, queues in report["workers"].items():
-        console.print(f"  {name}: {', '.join(queues)}")
+        console.print(f"  {name}: {', '.join(queues)}", markup=False)
     console.print("[bold]queues[/]:")
     for q in report["queues"]:
         waiting = "not declared yet" if q["messages"] is None else f"{q['messages']} waiting"

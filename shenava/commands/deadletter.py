@@ -19,11 +19,9 @@ if TYPE_CHECKING:
 
 
 def _t(value: object) -> str:
-    from rich.markup import escape
+    from shenava.terminal_text import markup_literal, one_line
 
-    from shenava.terminal_text import one_line
-
-    return escape(one_line(value))
+    return markup_literal(one_line(value))
 
 
 def _dead_letter_or_exit(settings: Settings, dead_letter_id: int) -> dict[str, Any]:

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit, setup_logging
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    load_settings_or_exit,
+    print_error,
+    setup_logging,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +47,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings_or_exit(config)
         setup_logging(settings)
         if period not in ("daily", "weekly"):
-            err_console.print(f"--period must be daily or weekly, not {period!r}")
+            print_error(f"--period must be daily or weekly, not {period!r}")
             raise typer.Exit(2)
         try:
             if date:
@@ -49,7 +55,7 @@ def register(app: typer.Typer) -> None:
             else:
                 chosen = DigestPeriod.last_complete(datetime.now(UTC), period, settings.timezone)  # type: ignore[arg-type]
         except DateParseError as exc:
-            err_console.print(str(exc))
+            print_error(exc)
             raise typer.Exit(2) from None
         engine = create_engine_from_url(settings.storage.url)
         try:
@@ -58,11 +64,11 @@ def register(app: typer.Typer) -> None:
             engine.dispose()
         target = out or (Path(settings.digest.out_dir or ".") / f"{chosen.slug()}.html")
         write_digest(rendered, target)
-        console.print(f"[green]✓[/] {rendered.subject} → {target}")
+        console.print(f"✓ {rendered.subject} → {target}", markup=False)
         if send:
             try:
                 recipients = send_digest(settings, rendered)
             except (DigestNotConfigured, DeliveryError) as exc:
-                err_console.print(f"[red]not sent[/]: {exc}")
+                print_error(exc, "not sent")
                 raise typer.Exit(1) from None
             console.print(f"[green]✓[/] sent to {len(recipients)} recipient(s)")

@@ -14,6 +14,7 @@ from shenava.cli_support import (
     console,
     err_console,
     load_settings_or_exit,
+    print_error,
     setup_logging,
 )
 
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings_or_exit(config)
         setup_logging(settings, log_json=log_json, verbose=verbose)
         if not file.is_file():
-            err_console.print(f"[red]no such file: {file}[/]")
+            print_error(file, "no such file")
             raise typer.Exit(2)
 
         import logging

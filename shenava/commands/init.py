@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from shenava.cli_support import ConfigOption, console, load_settings_or_exit, setup_logging
+from shenava.terminal_text import markup_literal
 
 VAR_DIRS = ("var", "var/log", "var/outbox")
 
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
         with console.status("running storage migrations…"):
             init_db(settings.storage.url)
-        console.print(f"[green]✓[/] storage ready: {_safe_url(settings.storage.url)}")
+        console.print(f"[green]✓[/] storage ready: {markup_literal(_safe_url(settings.storage.url))}")
         from shenava.web.first_start import create_first_admin
         from storage.db import create_engine_from_url
 
@@ -37,9 +38,9 @@ def register(app: typer.Typer) -> None:
 
         listeners, notes = build_service_listeners(settings)
         for listener in listeners:
-            console.print(f"[green]✓[/] listener {listener.key}")
+            console.print(f"[green]✓[/] listener {markup_literal(listener.key)}")
         for note in notes:
-            console.print(f"[dim]· {note}[/]")
+            console.print(f"[dim]· {markup_literal(note)}[/]")
         if not listeners:
             console.print("[yellow]no listener is configured: set API credentials or enable the replay[/]")
 

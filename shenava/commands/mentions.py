@@ -6,12 +6,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import (
-    ConfigOption,
-    console,
-    err_console,
-    migrated_sessions_or_exit,
-)
+from shenava.cli_support import ConfigOption, console, migrated_sessions_or_exit, print_error
 
 mentions_app = typer.Typer(help="One mention: show what the model said and what counts now; correct it.")
 MentionId = Annotated[int, typer.Argument(help="The mention's id (shenava search shows it).")]
@@ -46,7 +41,7 @@ def correct(
             )
             session.commit()
         except CorrectionError as exc:
-            err_console.print(f"[red]error[/]: {exc}", markup=True)
+            print_error(exc)
             raise typer.Exit(1) from None
         parts = []
         if done.new_sentiment is not None:
@@ -72,7 +67,7 @@ def show(mention_id: MentionId, config: ConfigOption = None) -> None:
         try:
             labels = mention_labels(session, mention_id)
         except MentionNotFoundError as exc:
-            err_console.print(f"[red]error[/]: {exc}", markup=True)
+            print_error(exc)
             raise typer.Exit(1) from None
         mention = session.get(Mention, mention_id)
         assert mention is not None

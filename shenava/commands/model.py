@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit, print_error
 
 model_app = typer.Typer(
     help="Sentiment model versions: list, activate, rollback, train on the team's corrections."
@@ -35,7 +35,7 @@ def _registry(models_dir: Path | None):  # type: ignore[no-untyped-def]
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(f"[red]error[/]: {exc}", markup=True, soft_wrap=True)
+    print_error(exc)
     return typer.Exit(1)
 
 

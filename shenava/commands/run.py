@@ -17,6 +17,7 @@ from shenava.cli_support import (
     load_settings_or_exit,
     setup_logging,
 )
+from shenava.terminal_text import markup_literal
 
 if TYPE_CHECKING:
     import threading
@@ -89,7 +90,7 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
     init_db(settings.storage.url)  # idempotent: a run never meets an old schema
     listeners, notes = build_service_listeners(settings)
     for note in notes:
-        console.print(f"[dim]· {note}[/]")
+        console.print(f"[dim]· {markup_literal(note)}[/]")
     if not listeners:
         console.print("[yellow]no listener is configured: set API credentials or enable the replay[/]")
         return 1
@@ -108,7 +109,9 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
     for lst in listeners:
         # the replay's speed is its settings' (after any --speed override)
         speed = settings.sources.replay.speed if isinstance(lst, ReplayListener) else None
-        console.print(f"[green]▶[/] listening: {lst.key}" + (f" at {speed:g}× speed" if speed else ""))
+        console.print(
+            f"[green]▶[/] listening: {markup_literal(lst.key)}" + (f" at {speed:g}× speed" if speed else "")
+        )
     service = Service(
         settings,
         pipeline,

@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit, setup_logging
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    err_console,
+    load_settings_or_exit,
+    print_error,
+    setup_logging,
+)
 
 AGGREGATES = ("volume-day", "volume-hour", "sentiment", "sov")
 FORMATS = ("table", "csv", "jsonl", "parquet")
@@ -110,7 +117,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[red]error[/]: {message}")
+    print_error(message)
     raise typer.Exit(2)
 
 
@@ -141,7 +148,7 @@ def _export(session: Any, query: Any, fmt: str, out: Path | None, limit: int | N
     if fmt == "parquet":
         assert out is not None
         rows = write_parquet(hits, out)
-        err_console.print(f"{rows} row(s) → {out}")
+        err_console.print(f"{rows} row(s) → {out}", markup=False)
         return
     chunks = iter_csv(hits) if fmt == "csv" else iter_jsonl(hits)
     if out:
@@ -149,7 +156,7 @@ def _export(session: Any, query: Any, fmt: str, out: Path | None, limit: int | N
         # utf-8-sig for CSV: spreadsheet programs then read Persian correctly
         with out.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
             write_text(chunks, handle)
-        err_console.print(f"written → {out}")
+        err_console.print(f"written → {out}", markup=False)
     else:
         write_text(chunks, sys.stdout)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, err_console, load_settings_or_exit, setup_logging
+from shenava.cli_support import ConfigOption, err_console, load_settings_or_exit, print_error, setup_logging
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
         try:
             keys = ApiKeyRing.from_env()
         except ApiKeyConfigError as exc:
-            err_console.print(f"[red]error[/]: {exc}")
+            print_error(exc)
             raise typer.Exit(2) from None
         if not keys.keys:
             err_console.print(

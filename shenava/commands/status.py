@@ -43,11 +43,9 @@ def register(app: typer.Typer) -> None:
 
 def _t(value: object) -> str:
     """Stored text for a table cell or line: control characters escaped, no rich markup."""
-    from rich.markup import escape
+    from shenava.terminal_text import markup_literal, one_line
 
-    from shenava.terminal_text import one_line
-
-    return escape(one_line(value))
+    return markup_literal(one_line(value))
 
 
 def _print(report: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, migrated_sessions_or_exit
+from shenava.cli_support import ConfigOption, console, migrated_sessions_or_exit, print_error
 
 teams_app = typer.Typer(help="Teams of support people: assign alerts to a team, filter the inbox by team.")
 TeamName = Annotated[str, typer.Argument(help="Team name (Latin letters, digits, _ . -).")]
@@ -31,7 +31,7 @@ def _run(config, action):  # type: ignore[no-untyped-def]
             result = action(session)
         except TeamError as exc:
             session.rollback()
-            err_console.print(f"[red]error[/]: {exc}", markup=True, highlight=False)
+            print_error(exc)
             raise typer.Exit(2) from None
         session.commit()
     return result

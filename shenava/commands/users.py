@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, err_console, migrated_sessions_or_exit
+from shenava.cli_support import ConfigOption, console, migrated_sessions_or_exit, print_error
 
 users_app = typer.Typer(help="People who log in to the web app (roles: analyst, support, admin).")
 PasswordStdin = Annotated[
@@ -43,7 +43,7 @@ def _run(action):  # type: ignore[no-untyped-def]
     try:
         return action()
     except AccountError as exc:
-        err_console.print(f"[red]error[/]: {exc}")
+        print_error(exc)
         raise typer.Exit(2) from None
 
 

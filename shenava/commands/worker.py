@@ -17,8 +17,8 @@ from shenava.cli_support import (
     ConfigOption,
     LogJsonOption,
     VerboseOption,
-    err_console,
     load_settings_or_exit,
+    print_error,
     setup_logging,
 )
 
@@ -30,7 +30,7 @@ def _kinds(queues: str) -> list[str]:
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
         names = ", ".join(unknown) or "(none)"
-        err_console.print(f"unknown queue {names}; the queues are {', '.join(KINDS)}")
+        print_error(f"unknown queue {names}; the queues are {', '.join(KINDS)}")
         raise typer.Exit(2)
     return kinds
 
@@ -41,7 +41,7 @@ def _configured_app(settings):  # type: ignore[no-untyped-def]
     try:
         return configure(settings)
     except DistributedConfigError as exc:
-        err_console.print(str(exc))
+        print_error(exc)
         raise typer.Exit(2) from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 
 from shenava.web.accounts import ensure_admin
@@ -22,9 +23,11 @@ def create_first_admin(engine: Engine, settings: Any, console: Console) -> str |
         password = ensure_admin(session)
         session.commit()
     if password:
-        console.print(f"[bold]web app[/]: open {url}/login (started by `make run` or `shenava serve`)")
+        console.print(
+            f"[bold]web app[/]: open {escape(url)}/login (started by `make run` or `shenava serve`)"
+        )
         console.print(f"  user [bold]admin[/], password [bold]{password}[/] — shown only now, write it down")
         console.print("  forgot it? `shenava users reset admin` prints a new one")
     else:
-        console.print(f"[green]✓[/] web app at {url} (accounts: `shenava users list`)")
+        console.print(f"[green]✓[/] web app at {escape(url)} (accounts: `shenava users list`)")
     return password
