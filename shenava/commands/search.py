@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
                     _aggregate(session, query, aggregate, fmt, out)
                 elif fmt == "table":
                     limit_time(session, CLI_TIME_LIMIT_S)
-                    _table(session, query)
+                    _table(session, query, settings.timezone)
                 else:  # exports stream for as long as they need (their rows are bounded by --limit)
                     _export(session, query, fmt, out, limit)
         except SearchError as exc:
@@ -121,7 +121,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _table(session: Any, query: Any) -> None:
+def _table(session: Any, query: Any, timezone: str) -> None:
+    from zoneinfo import ZoneInfo
+
     from rich.table import Table
 
     from shenava.terminal_text import one_line
@@ -129,11 +131,12 @@ def _table(session: Any, query: Any) -> None:
 
     page = search_mentions(session, query)
     table = Table(title=f"{page.total} mention(s); showing {len(page.items)} from {query.offset + 1}")
-    for name in ("id", "when (UTC)", "source", "author", "brands", "sentiment", "text"):
+    zone = ZoneInfo(timezone)  # the zone --since/--until and the aggregates read, not UTC
+    for name in ("id", f"when ({timezone})", "source", "author", "brands", "sentiment", "text"):
         table.add_column(name, overflow="fold")
     for hit in page.items:
         table.add_row(
-            str(hit.id), hit.created_at.strftime("%Y-%m-%d %H:%M"), one_line(hit.source),
+            str(hit.id), hit.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), one_line(hit.source),
             one_line(hit.author_handle), one_line(",".join(hit.brands)), one_line(hit.sentiment_label),
             one_line(hit.text[:160]),
         )  # fmt: skip

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
             return
-        _print(report)
+        _print(report, settings.timezone)
         if cluster:
             from shenava.commands.cluster import print_cluster
 
@@ -48,12 +48,24 @@ def _t(value: object) -> str:
     return markup_literal(one_line(value))
 
 
-def _print(report: dict[str, Any]) -> None:
+def _local(iso: str | None, timezone: str) -> str:
+    """An ISO time from the report as the configured zone reads it (the JSON keeps UTC ISO)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not iso:
+        return "—"
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _print(report: dict[str, Any], timezone: str) -> None:
     from rich.table import Table
 
+    newest = report["newest_mention_at"]
     console.print(
         f"[bold]{report['mentions']}[/] mentions stored"
-        + (f", newest from {report['newest_mention_at']}" if report["newest_mention_at"] else "")
+        + (f", newest from {_local(newest, timezone)}" if newest else "")
+        + f" (times in {_t(timezone)})"
     )
     if report["by_source"]:
         console.print("by source: " + ", ".join(f"{_t(k)} {v}" for k, v in report["by_source"].items()))
@@ -77,7 +89,11 @@ def _print(report: dict[str, Any]) -> None:
                 error = f"[red]{error} (×{lst['consecutive_failures']})[/]"
         checkpoint = json.dumps(lst["checkpoint"], ensure_ascii=False) if lst["checkpoint"] else "—"
         table.add_row(
-            _t(lst["key"]), lst["last_run_at"] or "—", str(lst["items_total"]), _t(checkpoint), error
+            _t(lst["key"]),
+            _local(lst["last_run_at"], timezone),
+            str(lst["items_total"]),
+            _t(checkpoint),
+            error,
         )
     console.print(table if report["listeners"] else "no listener has run yet")
     if report["open_incidents"]:
@@ -90,7 +106,7 @@ def _print(report: dict[str, Any]) -> None:
                 _t(inc["brand"]),
                 _t(inc["touchpoint"] or "—"),
                 inc["severity"],
-                inc["opened_at"],
+                _local(inc["opened_at"], timezone),
                 f"{inc['peak_count']:g}",
                 _t(inc["assigned_to"] or "—"),
             )

@@ -6,12 +6,14 @@ import csv
 import io
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from shenava.cli import app
+from tests.archive.corpus import corpus
 
 runner = CliRunner()
 
@@ -83,6 +85,18 @@ def test_aggregates(config: Path, aggregate: str, check) -> None:
 def test_table_output(config: Path) -> None:
     out = run(config, "نوبانک", "--limit", "5")
     assert "2 mention(s)" in out and "instagram" in out
+
+
+def test_table_times_read_in_the_zone_since_and_until_use(config: Path) -> None:
+    # --since 1403-09-01 means Tehran's day, so the rows it returns are shown in Tehran time too
+    at = next(row["at"] for row in corpus() if row["ext"] == "a4")
+    args = ["search", "نوبانک", "--since", "1403-09-01", "--until", "1403-09-01", "--config", str(config)]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "1 mention(s)" in out and "Asia/Tehran" in out and "UTC" not in out
+    assert at.astimezone(ZoneInfo("Asia/Tehran")).strftime("%Y-%m-%d %H:%M") in out
+    assert at.strftime("%Y-%m-%d %H:%M") not in out
 
 
 @pytest.mark.parametrize(
