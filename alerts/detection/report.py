@@ -38,6 +38,12 @@ def reported_score(verdict: Verdict) -> float:
     return verdict.anomaly_score if verdict.alert else min(verdict.anomaly_score, BELOW_ALERT)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_detection(
     input_path: Path, output_path: Path, config: DetectorConfig | None = None
 ) -> DetectionSummary:
@@ -48,6 +54,7 @@ def write_detection(
     """
     output_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", dir=output_path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the result from an evaluator's account
     rows = incidents = 0
     try:
         with (

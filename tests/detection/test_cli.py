@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,19 @@ def test_output_contract(tmp_path: Path, rows: list[tuple[str, str]]) -> None:
     assert flagged == alerts
     assert float(table[alerts[0] + 1]["anomaly_score"]) > float(table[alerts[0] - 1]["anomaly_score"])
     assert "1 incident(s)" in output
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077], ids=["umask022", "umask077"])
+def test_output_file_mode_follows_the_umask(tmp_path: Path, rows: list[tuple[str, str]], umask: int) -> None:
+    # written through a temporary file, but readable like any file the user writes (an evaluator's
+    # account reads it), not mkstemp's 0600
+    previous = os.umask(umask)
+    try:
+        code, output, _ = detect(tmp_path, write_series(tmp_path / "in.csv", rows[:50]))
+    finally:
+        os.umask(previous)
+    assert code == 0, output
+    assert stat.S_IMODE((tmp_path / "out.csv").stat().st_mode) == 0o666 & ~umask
 
 
 @pytest.mark.parametrize("cut", [PER_DAY, BURST_AT, BURST_AT + 2, BURST_AT + 30])
