@@ -217,6 +217,33 @@ def test_inbox_is_rtl_with_persian_glyphs(browser, site, tmp_path: Path) -> None
         shutil.copy(shot, keep)
 
 
+@pytest.mark.parametrize(
+    ("page", "shows_the_long_token"),
+    [
+        ("/inbox", True),
+        ("/inbox/urgent/{hostile}", True),
+        ("/explore", True),
+        ("/inbox/incident/{incident}", False),
+        ("/dashboards", False),
+        ("/searches", False),
+    ],
+)
+def test_no_page_is_pushed_wider_than_the_window(
+    browser, site, page: str, shows_the_long_token: bool
+) -> None:
+    # the hostile mention carries a thousands-character token with no break: every page that shows
+    # it wraps it instead of giving the whole page a sideways scroll bar
+    base, ids = site
+    _log_in(browser, base)
+    _wait(browser, lambda d: d.current_url.endswith("/inbox"))
+    _open(browser, base + page.format(**ids), "content")
+    assert ("<script>" in browser.find_element("tag name", "main").text) == shows_the_long_token
+    wider = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert wider <= 0, (page, wider)
+
+
 def test_keyboard_only_reaches_and_performs_an_action(browser, site, engine: Engine) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
