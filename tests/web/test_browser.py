@@ -217,6 +217,7 @@ def test_inbox_is_rtl_with_persian_glyphs(browser, site, tmp_path: Path) -> None
         shutil.copy(shot, keep)
 
 
+@pytest.mark.parametrize("width", [1280, 400], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
     ("page", "shows_the_long_token"),
     [
@@ -226,22 +227,36 @@ def test_inbox_is_rtl_with_persian_glyphs(browser, site, tmp_path: Path) -> None
         ("/inbox/incident/{incident}", False),
         ("/dashboards", False),
         ("/searches", False),
+        ("/teams", False),
     ],
 )
 def test_no_page_is_pushed_wider_than_the_window(
-    browser, site, page: str, shows_the_long_token: bool
+    browser, site, page: str, shows_the_long_token: bool, width: int
 ) -> None:
-    # the hostile mention carries a thousands-character token with no break: every page that shows
-    # it wraps it instead of giving the whole page a sideways scroll bar
+    # the hostile mention carries a thousands-character token with no break, and support answers
+    # from phones: every page wraps (the queue's rows become cards) instead of scrolling sideways
     base, ids = site
     _log_in(browser, base)
     _wait(browser, lambda d: d.current_url.endswith("/inbox"))
-    _open(browser, base + page.format(**ids), "content")
-    assert ("<script>" in browser.find_element("tag name", "main").text) == shows_the_long_token
-    wider = browser.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert wider <= 0, (page, wider)
+    browser.set_window_size(width, 1000)
+    try:
+        _open(browser, base + page.format(**ids), "content")
+        assert ("<script>" in browser.find_element("tag name", "main").text) == shows_the_long_token
+        wider = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wider <= 0, (page, width, wider)
+        if page == "/inbox":  # every row's button is on screen, not past its edge
+            buttons = browser.find_elements("css selector", "table.queue button")
+            assert buttons
+            edges = browser.execute_script(
+                "const w = document.documentElement.clientWidth;"
+                " return arguments[0].map(b => b.getBoundingClientRect()).map(r => [r.left, r.right, w]);",
+                buttons,
+            )
+            assert all(left >= 0 and right <= client for left, right, client in edges), edges
+    finally:
+        browser.set_window_size(1280, 1000)
 
 
 def test_keyboard_only_reaches_and_performs_an_action(browser, site, engine: Engine) -> None:
