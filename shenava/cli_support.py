@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +39,13 @@ LogJsonOption = Annotated[
     bool, typer.Option("--log-json", envvar="SHENAVA_LOG_JSON", help="Write log lines as JSON objects.")
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Debug-level logging.")]
+
+
+def local_minute(moment: datetime, timezone: str) -> str:
+    """``moment`` to the minute as the configured zone reads it: the zone --since/--until use."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def print_error(message: object, label: str = "error") -> None:

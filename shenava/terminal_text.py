@@ -37,3 +37,8 @@ def markup_literal(text: object) -> str:
     from rich.markup import escape
 
     return escape(terminal_safe(text))
+
+
+def markup_cell(text: object) -> str:
+    """``one_line`` with rich markup escaped: stored text for a rich table cell or a one-line message."""
+    return markup_literal(one_line(text))

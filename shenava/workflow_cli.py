@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -18,6 +17,7 @@ from shenava.cli_support import (
     ConfigOption,
     console,
     load_settings_or_exit,
+    local_minute,
     print_error,
     storage_engine_or_exit,
 )
@@ -47,12 +47,6 @@ def _run(action: Callable[[], Any]) -> Any:
     except WorkflowError as exc:
         print_error(exc)
         raise typer.Exit(1) from None
-
-
-def _when(moment: datetime | None, timezone: str = "Asia/Tehran") -> str:
-    from zoneinfo import ZoneInfo
-
-    return "" if moment is None else moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def _print_one(kind: str, item: Any, as_json: bool) -> None:
@@ -115,7 +109,7 @@ def build_app(kind: str) -> typer.Typer:
                 level = i.severity if kind == "incident" else f"{i.urgency:.2f}"
                 # when it happened (mention time), not when detection found it: an import or a
                 # fast replay finds in minutes what happened over days
-                when = _when(workflow.happened_at(i), session.info["timezone"])
+                when = local_minute(workflow.happened_at(i), session.info["timezone"])
                 if (i.details or {}).get("backfilled"):
                     when += " (backfilled)"
                 cells = (str(i.id), i.brand, i.status, level, when, i.assigned_to or "")

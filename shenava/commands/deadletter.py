@@ -13,15 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from shenava.cli_support import ConfigOption, console, err_console, load_settings_or_exit
+from shenava.terminal_text import markup_cell
 
 if TYPE_CHECKING:
     from config.settings import Settings
-
-
-def _t(value: object) -> str:
-    from shenava.terminal_text import markup_literal, one_line
-
-    return markup_literal(one_line(value))
 
 
 def _dead_letter_or_exit(settings: Settings, dead_letter_id: int) -> dict[str, Any]:
@@ -68,11 +63,11 @@ def register(app: typer.Typer) -> None:
         for row in rows:
             table.add_row(
                 str(row["id"]),
-                _t(row["listener"]),
-                _t(f"{row['source']}/{row['external_id']}"[:80]),
+                markup_cell(row["listener"]),
+                markup_cell(f"{row['source']}/{row['external_id']}"[:80]),
                 str(row["attempts"]),
                 row["last_failed_at"].isoformat(timespec="seconds"),
-                _t(row["error"][:160]),
+                markup_cell(row["error"][:160]),
             )
         console.print(table)
 

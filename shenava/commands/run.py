@@ -15,6 +15,7 @@ from shenava.cli_support import (
     VerboseOption,
     console,
     load_settings_or_exit,
+    local_minute,
     setup_logging,
 )
 from shenava.terminal_text import markup_literal
@@ -158,17 +159,15 @@ class _Progress:
         self.said_finished: set[str] = set()
 
     def __call__(self, service: Service) -> None:
-        from zoneinfo import ZoneInfo
-
         pipeline = service.pipeline
         count = pipeline.store.count_mentions()
         alerts = service.stats.alerts
         if count != self.last_count or len(alerts) != self.shown_alerts:
             watermark = pipeline.watermark.value
-            at = watermark.astimezone(ZoneInfo(service.settings.timezone)) if watermark else None
+            at = local_minute(watermark, service.settings.timezone) if watermark else "—"
             console.print(
                 f"[cyan]{time.strftime('%H:%M:%S')}[/] stored {count} mentions "
-                f"(+{count - self.last_count}) · mention time {at.strftime('%Y-%m-%d %H:%M') if at else '—'}"
+                f"(+{count - self.last_count}) · mention time {at}"
                 f" · alert events {len(alerts)}"
             )
         self.last_count = count

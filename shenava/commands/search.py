@@ -13,6 +13,7 @@ from shenava.cli_support import (
     console,
     err_console,
     load_settings_or_exit,
+    local_minute,
     print_error,
     setup_logging,
 )
@@ -122,8 +123,6 @@ def _fail(message: str) -> None:
 
 
 def _table(session: Any, query: Any, timezone: str) -> None:
-    from zoneinfo import ZoneInfo
-
     from rich.table import Table
 
     from shenava.terminal_text import one_line
@@ -131,12 +130,11 @@ def _table(session: Any, query: Any, timezone: str) -> None:
 
     page = search_mentions(session, query)
     table = Table(title=f"{page.total} mention(s); showing {len(page.items)} from {query.offset + 1}")
-    zone = ZoneInfo(timezone)  # the zone --since/--until and the aggregates read, not UTC
     for name in ("id", f"when ({timezone})", "source", "author", "brands", "sentiment", "text"):
         table.add_column(name, overflow="fold")
     for hit in page.items:
         table.add_row(
-            str(hit.id), hit.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), one_line(hit.source),
+            str(hit.id), local_minute(hit.created_at, timezone), one_line(hit.source),
             one_line(hit.author_handle), one_line(",".join(hit.brands)), one_line(hit.sentiment_label),
             one_line(hit.text[:160]),
         )  # fmt: skip

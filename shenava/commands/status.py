@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from shenava.cli_support import ConfigOption, console, load_settings_or_exit, storage_engine_or_exit
+from shenava.cli_support import (
+    ConfigOption,
+    console,
+    load_settings_or_exit,
+    local_minute,
+    storage_engine_or_exit,
+)
+from shenava.terminal_text import markup_cell
 
 _ERROR_CHARS = 120
 
@@ -41,21 +48,11 @@ def register(app: typer.Typer) -> None:
             print_cluster(report["cluster"])
 
 
-def _t(value: object) -> str:
-    """Stored text for a table cell or line: control characters escaped, no rich markup."""
-    from shenava.terminal_text import markup_literal, one_line
-
-    return markup_literal(one_line(value))
-
-
 def _local(iso: str | None, timezone: str) -> str:
     """An ISO time from the report as the configured zone reads it (the JSON keeps UTC ISO)."""
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    if not iso:
-        return "—"
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    return local_minute(datetime.fromisoformat(iso), timezone) if iso else "—"
 
 
 def _print(report: dict[str, Any], timezone: str) -> None:
@@ -65,34 +62,38 @@ def _print(report: dict[str, Any], timezone: str) -> None:
     console.print(
         f"[bold]{report['mentions']}[/] mentions stored"
         + (f", newest from {_local(newest, timezone)}" if newest else "")
-        + f" (times in {_t(timezone)})"
+        + f" (times in {markup_cell(timezone)})"
     )
     if report["by_source"]:
-        console.print("by source: " + ", ".join(f"{_t(k)} {v}" for k, v in report["by_source"].items()))
+        console.print(
+            "by source: " + ", ".join(f"{markup_cell(k)} {v}" for k, v in report["by_source"].items())
+        )
     if report["by_sentiment"]:
         console.print(
-            "by sentiment: " + ", ".join(f"{_t(k)} {v}" for k, v in sorted(report["by_sentiment"].items()))
+            "by sentiment: "
+            + ", ".join(f"{markup_cell(k)} {v}" for k, v in sorted(report["by_sentiment"].items()))
         )
     if report["by_brand"]:
         table = Table("brand", "mentions", "negative", "neutral", "positive", title="brands")
         for brand, counts in report["by_brand"].items():
             table.add_row(
-                _t(brand), *(str(counts.get(k, 0)) for k in ("total", "negative", "neutral", "positive"))
+                markup_cell(brand),
+                *(str(counts.get(k, 0)) for k in ("total", "negative", "neutral", "positive")),
             )
         console.print(table)
     table = Table("listener", "last run", "items", "checkpoint", "last error", title="listeners")
     for lst in report["listeners"]:
         error = ""
         if lst["last_error_kind"]:
-            error = _t(f"{lst['last_error_kind']}: {(lst['last_error'] or '')[:_ERROR_CHARS]}")
+            error = markup_cell(f"{lst['last_error_kind']}: {(lst['last_error'] or '')[:_ERROR_CHARS]}")
             if lst["consecutive_failures"]:
                 error = f"[red]{error} (×{lst['consecutive_failures']})[/]"
         checkpoint = json.dumps(lst["checkpoint"], ensure_ascii=False) if lst["checkpoint"] else "—"
         table.add_row(
-            _t(lst["key"]),
+            markup_cell(lst["key"]),
             _local(lst["last_run_at"], timezone),
             str(lst["items_total"]),
-            _t(checkpoint),
+            markup_cell(checkpoint),
             error,
         )
     console.print(table if report["listeners"] else "no listener has run yet")
@@ -103,12 +104,12 @@ def _print(report: dict[str, Any], timezone: str) -> None:
         for inc in report["open_incidents"]:
             table.add_row(
                 str(inc["id"]),
-                _t(inc["brand"]),
-                _t(inc["touchpoint"] or "—"),
+                markup_cell(inc["brand"]),
+                markup_cell(inc["touchpoint"] or "—"),
                 inc["severity"],
                 _local(inc["opened_at"], timezone),
                 f"{inc['peak_count']:g}",
-                _t(inc["assigned_to"] or "—"),
+                markup_cell(inc["assigned_to"] or "—"),
             )
         console.print(table)
     else:

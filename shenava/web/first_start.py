@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from sqlalchemy import Engine
 
+from shenava.terminal_text import markup_literal
 from shenava.web.accounts import ensure_admin
 from storage.db import session_factory
 
@@ -24,10 +24,10 @@ def create_first_admin(engine: Engine, settings: Any, console: Console) -> str |
         session.commit()
     if password:
         console.print(
-            f"[bold]web app[/]: open {escape(url)}/login (started by `make run` or `shenava serve`)"
+            f"[bold]web app[/]: open {markup_literal(url)}/login (started by `make run` or `shenava serve`)"
         )
         console.print(f"  user [bold]admin[/], password [bold]{password}[/] — shown only now, write it down")
         console.print("  forgot it? `shenava users reset admin` prints a new one")
     else:
-        console.print(f"[green]✓[/] web app at {escape(url)} (accounts: `shenava users list`)")
+        console.print(f"[green]✓[/] web app at {markup_literal(url)} (accounts: `shenava users list`)")
     return password
