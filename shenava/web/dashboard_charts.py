@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from alerts.digest.chart_side import ChartSide
 from shenava.web.dashboards import Dashboard
 from shenava.web.explore_charts import Bar, chart_title, columns, drill_link, hbars, svg_root
 from shenava.web.formatting import Formatter
@@ -49,34 +50,37 @@ def charts(board: Dashboard, t: Callable[..., str], fmt: Formatter, name_of: Cal
     voice = board.digest.voice
     themes = board.digest.themes
     return {
-        "volume": columns(volume, t("dash.volume_trend"), fmt.number, swap=False),
-        "voice_trend": columns(voice_trend, t("dash.voice_trend"), percent, colours(board), swap=False),
+        "volume": columns(volume, t("dash.volume_trend"), fmt.number, swap=False, rtl=fmt.rtl),
+        "voice_trend": columns(
+            voice_trend, t("dash.voice_trend"), percent, colours(board), swap=False, rtl=fmt.rtl
+        ),
         "net": net_line(net, t("dash.net_trend"), fmt),
         "voice": hbars(
             [Bar(name_of(v.brand), round(v.share * 100), board.explore(brands=[v.brand]))
              for v in voice],
-            t("dash.voice"), percent, swap=False,
+            t("dash.voice"), percent, swap=False, rtl=fmt.rtl,
         ),
         "themes": hbars(
             [Bar(label_of("touchpoint", th.aspect), th.count,
                  board.explore("sentiment:negative", f"touchpoint:{th.aspect}")) for th in themes],
-            t("dash.themes"), fmt.number, colour="#d64545", swap=False,
+            t("dash.themes"), fmt.number, colour="#d64545", swap=False, rtl=fmt.rtl,
         ),
     }  # fmt: skip
 
 
 def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Formatter) -> Markup:
-    """Net sentiment (−100 % … +100 %) per bucket, first at the right; each point a link."""
+    """Net sentiment (−100 % … +100 %) per bucket, first where lines start; each point a link."""
     width, height, top_m, bottom_m, side = 560, 190, 22, 34, 30
+    flip = ChartSide(width, fmt.rtl)
     plot_h, plot_w = height - top_m - bottom_m, width - 2 * side
     mid = top_m + plot_h / 2
     slot = plot_w / max(1, len(points))
-    body = [chart_title(width - side, title),
+    body = [chart_title(width - side, title, flip),
             f'<line x1="{side}" y1="{mid:.1f}" x2="{width - side}" y2="{mid:.1f}" stroke="#9aa5b1" '
             'stroke-dasharray="3 3"/>']  # fmt: skip
     xy = []
     for i, (label, value, href) in enumerate(points):
-        x = width - side - i * slot - slot / 2
+        x = flip.x(width - side - i * slot - slot / 2)
         every = max(1, -(-len(points) // max(1, int(plot_w) // 70)))
         tick = (
             f'<text x="{x:.1f}" y="{height - bottom_m + 16}" font-size="10" text-anchor="middle" '

@@ -88,12 +88,12 @@ def _hourly_negative(session: Session, row: Incident, fmt: Formatter, title: str
         if row.touchpoint and row.touchpoint not in (aspects or []):
             continue
         counts[int((created_at - start).total_seconds() // 3600)] += 1
-    # oldest first: bar_chart draws the first point at the right edge (time runs right to left)
+    # oldest first: bar_chart draws the first point where the page's lines start (right in Persian)
     points = [
         (fmt.digits(fmt.local(start + timedelta(hours=h)).strftime("%H")), float(counts[h]))
         for h in range(hours)
     ]
-    return Markup(bar_chart(points, title, colour="#d64545"))
+    return Markup(bar_chart(points, title, colour="#d64545", language=fmt.language))
 
 
 def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:

@@ -138,8 +138,8 @@ def _volume(c: ChartContext) -> Markup:
     try:
         bars = volume_bars(c.session, c.query, c.bucket, c.fmt, lambda span: c.link("date", span))
     except QueryTooLarge:  # too many hours: say so in the chart's place, the other charts still draw
-        return notice(title, c.t("explore.too_many_buckets"))
-    return columns(bars, title, c.fmt.number)
+        return notice(title, c.t("explore.too_many_buckets"), rtl=c.fmt.rtl)
+    return columns(bars, title, c.fmt.number, rtl=c.fmt.rtl)
 
 
 def _sentiment(c: ChartContext) -> Markup:
@@ -147,7 +147,7 @@ def _sentiment(c: ChartContext) -> Markup:
     return hbars(
         [Bar(c.t(f"sentiment.{s}"), getattr(share, s), c.link("sentiment", s))
          for s in ("negative", "neutral", "positive")],
-        c.t("explore.chart.sentiment"), c.fmt.number,
+        c.t("explore.chart.sentiment"), c.fmt.number, rtl=c.fmt.rtl,
     )  # fmt: skip
 
 
@@ -155,7 +155,7 @@ def _touchpoints(c: ChartContext) -> Markup:
     return hbars(
         [Bar(c.label_of("touchpoint", a), n, c.link("touchpoint", a))
          for a, n in touchpoint_counts(c.session, c.query)[:10]],
-        c.t("explore.chart.touchpoints"), c.fmt.number,
+        c.t("explore.chart.touchpoints"), c.fmt.number, rtl=c.fmt.rtl,
     )  # fmt: skip
 
 
@@ -163,7 +163,7 @@ def _facet(name: str) -> Callable[[ChartContext], Markup]:
     def draw(c: ChartContext) -> Markup:
         return hbars(
             [Bar(v, n, c.link(name, v)) for v, n in facet_counts(c.session, c.query, name)],
-            c.t(f"explore.chart.{name}"), c.fmt.number,
+            c.t(f"explore.chart.{name}"), c.fmt.number, rtl=c.fmt.rtl,
         )  # fmt: skip
 
     return draw
@@ -174,7 +174,7 @@ def _authors(by: Literal["volume", "reach"]) -> Callable[[ChartContext], Markup]
         rows = top_authors(c.session, c.query, by)
         return hbars(
             [Bar("@" + h, n if by == "volume" else f, c.link("author", h)) for h, n, f in rows],
-            c.t(f"explore.chart.authors_{by}"), c.fmt.number,
+            c.t(f"explore.chart.authors_{by}"), c.fmt.number, rtl=c.fmt.rtl,
         )  # fmt: skip
 
     return draw
@@ -192,7 +192,7 @@ def _terms(c: ChartContext) -> Markup:
     top = [(w, n) for w, n in terms.most_common(40) if not names_a_brand(w, c.brand_words)][:10]
     return hbars(
         [Bar(w, n, link(narrowed(c.q, w), c.bucket)) for w, n in top],
-        c.t("explore.chart.terms"), c.fmt.number,
+        c.t("explore.chart.terms"), c.fmt.number, rtl=c.fmt.rtl,
     )  # fmt: skip
 
 

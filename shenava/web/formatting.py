@@ -24,6 +24,11 @@ class Formatter:
     language: str
     tz: str
 
+    @property
+    def rtl(self) -> bool:
+        """Persian reads right to left; English left to right (charts, layout)."""
+        return self.language == "fa"
+
     def digits(self, text: object) -> str:
         return to_persian_digits(str(text)) if self.language == "fa" else str(text)
 
