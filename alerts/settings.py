@@ -314,6 +314,11 @@ class DigestSettings(StrictModel):
     )
     examples: int = Field(default=2, ge=0, le=10, description="Example mentions quoted per complaint theme.")
     keyphrases: int = Field(default=8, ge=0, le=30, description="Complaint keyphrases listed per brand.")
+    language: Literal["fa", "en"] | None = Field(
+        default=None,
+        description="Language of the digest: fa (Persian, right to left) or en (English, left to right), "
+        "both with Jalali dates in the root time zone; empty: notifications.language.",
+    )
 
     @field_validator("time")
     @classmethod

@@ -9,22 +9,10 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from storage.search_dates import DayRange, day_range, parse_day, to_persian_digits, week_start
+from alerts.digest.words import DigestWords
+from storage.search_dates import DayRange, day_range, parse_day, week_start
 
 PeriodKind = Literal["daily", "weekly"]
-JALALI_MONTHS = (
-    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
-)  # fmt: skip
-WEEKDAYS_FA = (
-    "دوشنبه",
-    "سه‌شنبه",
-    "چهارشنبه",
-    "پنجشنبه",
-    "جمعه",
-    "شنبه",
-    "یکشنبه",
-)  # Monday first, as date.weekday()
 
 
 @dataclass(frozen=True)
@@ -69,23 +57,11 @@ class DigestPeriod:
         """How many days the trend charts show, ending with this period."""
         return 14 if self.kind == "daily" else 28
 
-    def label(self) -> str:
-        """``۱ آذر ۱۴۰۳`` or ``۱ تا ۷ آذر ۱۴۰۳`` (Persian digits, Jalali)."""
-        if self.kind == "daily":
-            return f"{WEEKDAYS_FA[self.first.weekday()]} {jalali_long(self.first)}"
-        return f"{jalali_long(self.first)} تا {jalali_long(self.last)}"
+    def label(self, language: str = "fa") -> str:
+        """``شنبه ۱ آذر ۱۴۰۳`` or ``۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳`` (Jalali; Persian digits, or Latin in
+        English)."""
+        return DigestWords(language, self.tz).period(self)
 
     def slug(self) -> str:
         """File-name part, e.g. ``daily-1403-09-01``."""
         return f"{self.kind}-{jdatetime.date.fromgregorian(date=self.first).strftime('%Y-%m-%d')}"
-
-
-def jalali_long(day: date) -> str:
-    j = jdatetime.date.fromgregorian(date=day)
-    return to_persian_digits(f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}")
-
-
-def jalali_short(day: date) -> str:
-    """``۹/۱`` month/day, for chart axes."""
-    j = jdatetime.date.fromgregorian(date=day)
-    return to_persian_digits(f"{j.month}/{j.day}")

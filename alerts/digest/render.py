@@ -1,4 +1,5 @@
-"""Digest → right-to-left Persian HTML (e-mail and standalone file) and a plain-text part.
+"""Digest → HTML (e-mail and standalone file) and a plain-text part, in the digest's language:
+Persian right to left by default, English left to right (``digest.language``).
 
 Jinja2 autoescapes everything; mention text additionally loses bidi controls (a hostile RLO
 would flip the page) and gets ``<bdi>`` around @handles, URLs and Latin runs so they keep
@@ -8,29 +9,18 @@ their own direction inside Persian sentences.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from functools import lru_cache
 from html import escape
-from zoneinfo import ZoneInfo
 
-import jdatetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from alerts.digest.charts import SENTIMENT_COLOURS, StackedPoint, line_chart, stacked_chart
 from alerts.digest.data import BrandDigest, Digest
-from alerts.digest.period import jalali_long, jalali_short
-from alerts.messages import Words
+from alerts.digest.words import DigestWords
+from alerts.messages import LANGUAGES
 from alerts.sla_report import SlaFigures
-from storage.search_dates import to_persian_digits
 
-ASPECTS_FA = {
-    "delivery": "ارسال و تحویل", "price": "قیمت", "support": "پشتیبانی", "quality": "کیفیت",
-    "app": "اپلیکیشن", "payment": "پرداخت", "staff": "کارکنان",
-}  # fmt: skip
-SEVERITY_FA = {"low": "کم", "medium": "متوسط", "high": "زیاد", "critical": "بحرانی"}
-STATUS_FA = {"open": "باز", "resolved": "حل‌شده", "acknowledged": "تأییدشده"}
-SENTIMENT_FA = {"negative": "منفی", "neutral": "خنثی", "positive": "مثبت"}
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 _LTR_RUN = re.compile(
     r"https?://\S+|www\.\S+"
@@ -39,37 +29,9 @@ _LTR_RUN = re.compile(
 MAX_EXCERPT = 280
 
 
-def fa_number(value: float | int, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}".replace(",", "٬")
-    return to_persian_digits(text)
-
-
-def fa_percent(value: float | None, *, signed: bool = False) -> str:
-    if value is None:
-        return "—"
-    text = f"{value * 100:+.0f}" if signed else f"{value * 100:.0f}"
-    return to_persian_digits(text) + "٪"
-
-
-def fa_signed(value: float) -> str:
-    return to_persian_digits(f"{value:+.2f}").replace(".", "٫")
-
-
 def _ltr(text: str) -> Markup:
     """A signed figure kept left-to-right, so its sign stays in front of it in a Persian line."""
     return Markup(f'<bdi dir="ltr">{escape(text)}</bdi>')
-
-
-def fa_duration(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    minutes = max(0, round(value.total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{to_persian_digits(hours)} ساعت و {to_persian_digits(minutes)} دقیقه"
-    if hours:
-        return f"{to_persian_digits(hours)} ساعت"
-    return f"{to_persian_digits(minutes)} دقیقه"
 
 
 def bidi_text(text: str | None, limit: int = MAX_EXCERPT) -> Markup:
@@ -88,19 +50,19 @@ def bidi_text(text: str | None, limit: int = MAX_EXCERPT) -> Markup:
     return Markup("".join(out))
 
 
+def _isolated(text: str | None) -> Markup:
+    """Mention text on an English page: a Persian run keeps its own direction inside the line."""
+    return Markup('<bdi dir="auto">') + bidi_text(text) + Markup("</bdi>")
+
+
 def bdi(text: str | None) -> Markup:
     """A handle, URL or any Latin value, isolated."""
     return Markup(f"<bdi>{escape(text or '')}</bdi>")
 
 
-def local_time(moment: datetime, tz: str) -> str:
-    local = moment.astimezone(ZoneInfo(tz))
-    j = jdatetime.datetime.fromgregorian(datetime=local.replace(tzinfo=None))
-    return to_persian_digits(f"{jalali_long(local.date())}، {j.strftime('%H:%M')}")
-
-
-@lru_cache(maxsize=1)
-def _env() -> Environment:
+@lru_cache(maxsize=len(LANGUAGES))
+def _env(language: str) -> Environment:
+    words = DigestWords(language)
     env = Environment(
         loader=PackageLoader("alerts.digest", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -108,38 +70,44 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        fa=fa_number, pct=lambda v, signed=False: _ltr(fa_percent(v, signed=signed)),
-        signed=lambda v: _ltr(fa_signed(v)), duration=fa_duration, mention=bidi_text, bdi=bdi,
-        aspect=lambda a: ASPECTS_FA.get(a, a), severity=lambda s: SEVERITY_FA.get(s, s),
-        status=lambda s: STATUS_FA.get(s, s), sentiment=lambda s: SENTIMENT_FA.get(s, s),
+        number=words.number, pct=lambda v, signed=False: _ltr(words.percent(v, signed=signed)),
+        signed=lambda v: _ltr(words.signed(v)), duration=words.duration, bdi=bdi,
+        mention=bidi_text if words.rtl else _isolated,
+        aspect=lambda a: words.label("touchpoint", a), severity=lambda s: words.label("severity", s),
+        status=lambda s: words.label("status", s), sentiment=lambda s: words.label("sentiment", s),
     )  # fmt: skip
     return env
 
 
-def _charts(brand: BrandDigest, name: str) -> dict[str, Markup]:
+def _charts(brand: BrandDigest, name: str, words: DigestWords) -> dict[str, Markup]:
     points = [
         StackedPoint(
-            jalali_short(p.day), {"negative": p.negative, "neutral": p.neutral, "positive": p.positive}
+            words.day_short(p.day), {"negative": p.negative, "neutral": p.neutral, "positive": p.positive}
         )
         for p in brand.trend
     ]
-    net = [
-        (jalali_short(p.day), (p.positive - p.negative) / p.total if p.total else None) for p in brand.trend
-    ]
+    # a day without mentions is a gap in the line, not a zero
+    net = [(words.day_short(p.day), _net(p.positive, p.negative, p.total)) for p in brand.trend]
+    volume = stacked_chart(
+        points, words.t("chart.volume", name=name), colours=SENTIMENT_COLOURS, language=words.language
+    )
     return {
-        "volume": Markup(stacked_chart(points, f"حجم روزانهٔ اشاره‌ها به {name}", colours=SENTIMENT_COLOURS)),
-        "net": Markup(line_chart(net, f"احساس خالص روزانهٔ {name}")),
+        "volume": Markup(volume),
+        "net": Markup(line_chart(net, words.t("chart.net", name=name), language=words.language)),
     }
 
 
-def subject(digest: Digest) -> str:
-    kind = "روزانه" if digest.period.kind == "daily" else "هفتگی"
-    return f"گزارش {kind} شنوا — {digest.period.label()}"
+def _net(positive: int, negative: int, total: int) -> float | None:
+    return (positive - negative) / total if total else None
 
 
-def sla_line(figures: SlaFigures | None) -> str:
+def subject(digest: Digest, language: str = "fa") -> str:
+    return DigestWords(language, digest.period.tz).subject(digest.period)
+
+
+def sla_line(figures: SlaFigures | None, language: str = "fa") -> str:
     """«۸۰٪ در مهلت (۴ از ۵)؛ ۱ مورد دیرتر از مهلت», or the words for none due (alerts.messages)."""
-    words = Words("fa")
+    words = DigestWords(language).alerts
     if figures is None or not figures.total:
         return words.t("sla.none")
     return words.t(
@@ -151,45 +119,50 @@ def sla_line(figures: SlaFigures | None) -> str:
     )
 
 
-def render_html(digest: Digest, display_names: dict[str, str] | None = None) -> str:
+def render_html(digest: Digest, display_names: dict[str, str] | None = None, language: str = "fa") -> str:
     """The complete HTML document (used both as the e-mail body and as the standalone file)."""
     names = display_names or {}
-    sections = [
-        {"d": b, "name": names.get(b.brand, b.brand), "charts": _charts(b, names.get(b.brand, b.brand))}
-        for b in digest.brands
-    ]
-    tz = digest.period.tz
-    return _env().get_template("digest.html").render(
-        title=subject(digest), period=digest.period, sections=sections, names=names,
-        generated=local_time(digest.generated_at, tz), when=lambda m: local_time(m, tz),
-        colours=SENTIMENT_COLOURS, sla_line=sla_line, sla_title=Words("fa").t("sla.digest_title"),
+    words = DigestWords(language, digest.period.tz)
+    sections = []
+    for b in digest.brands:
+        name = names.get(b.brand, b.brand)
+        sections.append({"d": b, "name": name, "charts": _charts(b, name, words)})
+    return _env(language).get_template("digest.html").render(
+        title=subject(digest, language), period=digest.period, sections=sections, names=names,
+        generated=words.moment(digest.generated_at), when=words.moment, w=words,
+        colours=SENTIMENT_COLOURS, sla_line=lambda f: sla_line(f, language),
+        sla_title=words.alerts.t("sla.digest_title"),
     )  # fmt: skip
 
 
-def render_text(digest: Digest, display_names: dict[str, str] | None = None) -> str:
+def render_text(digest: Digest, display_names: dict[str, str] | None = None, language: str = "fa") -> str:
     """The plain-text alternative: the same headline figures, no charts."""
     names = display_names or {}
-    lines = [subject(digest), ""]
+    words = DigestWords(language, digest.period.tz)
+    comma = words.alerts.join
+    lines = [subject(digest, language), ""]
     for b in digest.brands:
         name = names.get(b.brand, b.brand)
         lines += [
             f"■ {name}",
-            f"  حجم: {fa_number(b.current.total)} اشاره (تغییر {fa_percent(b.volume_change, signed=True)})",
-            f"  احساس خالص: {fa_signed(b.current.net)} (دورهٔ قبل {fa_signed(b.previous.net)})",
-            "  سهم صدا: "
-            + "، ".join(f"{names.get(v.brand, v.brand)} {fa_percent(v.share)}" for v in b.voice),
-        ]
+            "  " + words.counted("text.volume", b.current.total,
+                                 change=words.percent(b.volume_change, signed=True)),
+            "  " + words.t("text.net", now=words.signed(b.current.net), before=words.signed(b.previous.net)),
+            "  " + words.t("text.voice", shares=comma(
+                [f"{names.get(v.brand, v.brand)} {words.percent(v.share)}" for v in b.voice])),
+        ]  # fmt: skip
         if b.themes:
-            themes = [f"{ASPECTS_FA.get(t.aspect, t.aspect)} ({fa_number(t.count)})" for t in b.themes]
-            lines.append("  گلایه‌ها: " + "، ".join(themes))
+            themes = [f"{words.label('touchpoint', t.aspect)} ({words.number(t.count)})" for t in b.themes]
+            lines.append("  " + words.t("text.complaints", themes=comma(themes)))
         if b.keyphrases:
-            lines.append("  عبارت‌های پرتکرار: " + "، ".join(term for term, _ in b.keyphrases))
-        lines.append(f"  {Words('fa').t('sla.digest_title')}: {sla_line(b.sla)}")
+            lines.append("  " + words.t("text.keyphrases", terms=comma([term for term, _ in b.keyphrases])))
+        lines.append(f"  {words.alerts.t('sla.digest_title')}: {sla_line(b.sla, language)}")
         for i in b.incidents:
             lines.append(
-                f"  رخداد #{to_persian_digits(i.id)} ({SEVERITY_FA.get(i.severity, i.severity)}): "
-                f"زمان تا تأیید {fa_duration(i.tta)}، زمان تا حل {fa_duration(i.ttr)}"
-            )
+                "  " + words.t("text.incident", id=words.alerts.digits(i.id),
+                               severity=words.label("severity", i.severity),
+                               tta=words.duration(i.tta), ttr=words.duration(i.ttr))
+            )  # fmt: skip
         lines.append("")
-    lines.append(f"تهیه‌شده در {local_time(digest.generated_at, digest.period.tz)}")
+    lines.append(words.t("text.generated", when=words.moment(digest.generated_at)))
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from alerts.digest.data import Digest, build_digest
 from alerts.digest.period import DigestPeriod
 from alerts.digest.render import render_html, render_text, subject
+from alerts.messages import brand_display_names
 from alerts.settings import DigestSettings, NotificationsSettings
 from domain.brands import BrandSettings
 
@@ -49,11 +50,6 @@ class RenderedDigest:
     text: str
 
 
-def display_names(settings: Settings) -> dict[str, str]:
-    """Brand → the name people read (its first Persian alias, else the canonical name)."""
-    return {b.name: (b.aliases_fa[0] if b.aliases_fa else b.name) for b in settings.brands}
-
-
 def digest_brands(settings: Settings) -> tuple[list[str], list[str]]:
     """(brands with a section, competitors they are compared with)."""
     own = list(settings.digest.brands) or [b.name for b in settings.brands if not b.competitor]
@@ -69,8 +65,19 @@ def make_digest(settings: Settings, engine: Engine, period: DigestPeriod, *,
             session, period, brands, competitors, examples=settings.digest.examples,
             keyphrases=settings.digest.keyphrases, now=now or datetime.now(UTC), configured=settings.brands,
         )  # fmt: skip
-    names = display_names(settings)
-    return RenderedDigest(digest, subject(digest), render_html(digest, names), render_text(digest, names))
+    language = digest_language(settings)
+    names = brand_display_names(settings.brands, language)
+    return RenderedDigest(
+        digest,
+        subject(digest, language),
+        render_html(digest, names, language),
+        render_text(digest, names, language),
+    )
+
+
+def digest_language(settings: Settings) -> str:
+    """``digest.language``, else the language alert messages are written in."""
+    return settings.digest.language or settings.notifications.language
 
 
 def write_digest(rendered: RenderedDigest, path: str | Path) -> Path:

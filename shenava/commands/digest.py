@@ -34,9 +34,16 @@ def register(app: typer.Typer) -> None:
         send: Annotated[
             bool, typer.Option("--send", help="E-mail it through the configured channel.")
         ] = False,
+        language: Annotated[
+            str | None,
+            typer.Option(
+                "--language", "-l", help="fa or en, for this digest only; default: digest.language."
+            ),
+        ] = None,
         config: ConfigOption = None,
     ) -> None:
-        """Build the RTL Persian digest (Jalali dates, Asia/Tehran) for one day or week."""
+        """Build the digest for one day or week: Persian and right to left, or English by
+        digest.language (Jalali dates in the configured time zone either way)."""
         from datetime import UTC, datetime
 
         from alerts.digest import DigestNotConfigured, DigestPeriod, make_digest, send_digest, write_digest
@@ -49,6 +56,12 @@ def register(app: typer.Typer) -> None:
         if period not in ("daily", "weekly"):
             print_error(f"--period must be daily or weekly, not {period!r}")
             raise typer.Exit(2)
+        if language is not None:
+            if language not in ("fa", "en"):
+                print_error(f"--language must be fa or en, not {language!r}")
+                raise typer.Exit(2)
+            digest_settings = settings.digest.model_copy(update={"language": language})
+            settings = settings.model_copy(update={"digest": digest_settings})
         try:
             if date:
                 chosen = DigestPeriod.for_day(date, period, settings.timezone)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,26 @@ def test_digest_renders_rtl_without_broken_glyphs(
     keep = os.environ.get("SHENAVA_KEEP_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_english_digest_renders_left_to_right_and_so_do_its_charts(
+    browser, engine: Engine, digest_archive: dict[str, int], tmp_path: Path
+) -> None:
+    settings = digest_settings(language="en")
+    rendered = make_digest(settings, engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    browser.get(write_digest(rendered, tmp_path / "digest.html").as_uri())
+    seen = browser.execute_script(_MEASURE)
+    assert seen["direction"] == "ltr" and seen["lang"] == "en"
+    assert "Main complaints" in seen["text"] and "1 Azar 1403" in seen["text"]
+    # left-aligned: the title's text hugs its box's left edge
+    assert seen["textLeft"] - seen["boxLeft"] < 2 < seen["boxRight"] - seen["textRight"], seen
+    assert seen["word"] < seen["letters"] * 0.95, seen  # quoted Persian is still shaped
+    # the trend's days run left to right, oldest first, as an English reader reads time
+    days = browser.execute_script(
+        "const svg = document.querySelector('section.brand svg');"
+        " return [...svg.querySelectorAll('text')].slice(2)"
+        ".map(t => { const r = t.getBoundingClientRect(); return [t.textContent, r.left + r.width / 2]; });"
+    )
+    assert len(days) >= 3 and all(a[1] < b[1] for a, b in pairwise(days)), days
+    assert days[-1][0] == "9/1"  # the digest's own day last, at the right

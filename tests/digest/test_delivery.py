@@ -75,6 +75,20 @@ def test_digest_arrives_as_rtl_html_with_text_part(
     assert "سبزینو" in text and "احساس خالص" in text and "<svg" not in text
 
 
+def test_an_english_digest_arrives_in_english(
+    engine: Engine, digest_archive: dict[str, int], smtp: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    inbox, port = smtp
+    settings = _email_settings(port, tmp_path, language="en")
+    send_digest(settings, make_digest(settings, engine, DigestPeriod.for_day("1403-09-01"), now=NOW))
+    ((_, message),) = inbox.messages
+    assert message["Subject"] == "Shenava daily digest — Thursday 1 Azar 1403"
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert '<html dir="ltr" lang="en">' in html and "<h3>Main complaints</h3>" in html
+    assert "■ Sabzino" in text and "Net sentiment: -0.29" in text
+
+
 def test_scheduled_run_writes_the_file_then_sends(
     engine: Engine, digest_archive: dict[str, int], smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 
 from alerts.digest import DigestPeriod, make_digest
-from alerts.digest.render import bidi_text, fa_duration
+from alerts.digest.render import bidi_text
+from alerts.digest.words import DigestWords
 from config.settings import Settings
 from domain.brands import BrandSettings
 from storage.repository import MentionStore
@@ -63,7 +64,7 @@ def test_text_part_has_the_headline_figures(engine: Engine, digest_archive: dict
 
 def test_helpers() -> None:
     assert "<b>" not in str(bidi_text("<b>x</b>")) and str(bidi_text("سلام")) == "سلام"
-    assert fa_duration(None) == "—"
+    assert DigestWords().duration(None) == "—"
     long_text = bidi_text("ا" * 1000)
     assert len(str(long_text)) < 300
 

@@ -61,3 +61,9 @@ def test_cli_writes_the_digest_for_a_jalali_day(
     assert bad.exit_code == 2 and "not a valid date" in bad.output
     unsent = runner.invoke(app, ["digest", "-d", "1403-09-01", "-o", str(out), "--send", "-c", str(config)])
     assert unsent.exit_code == 1 and "no enabled e-mail channel" in unsent.output
+    in_english = ["digest", "-d", "1403-09-01", "-o", str(out), "--language", "en", "-c", str(config)]
+    english = runner.invoke(app, in_english)
+    assert english.exit_code == 0 and "Shenava daily digest — Thursday 1 Azar 1403" in english.output
+    assert '<html dir="ltr" lang="en">' in out.read_text(encoding="utf-8")
+    german = runner.invoke(app, ["digest", "-d", "1403-09-01", "-l", "de", "-c", str(config)])
+    assert german.exit_code == 2 and "--language must be fa or en, not 'de'" in german.output
