@@ -1,4 +1,5 @@
-"""The daily and weekly marketing digest: RTL Persian HTML with Jalali dates, sent by e-mail.
+"""The daily and weekly marketing digest: HTML with Jalali dates, sent by e-mail; Persian and right to
+left by default, English by `digest.language` (`alerts.digest.words`).
 
 ``make_digest`` builds and renders one; ``write_digest``/``send_digest`` deliver it;
 ``alerts.digest.schedule.register_digest_jobs`` schedules it.
