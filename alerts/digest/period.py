@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from alerts.digest.words import DigestWords
 from storage.search_dates import DayRange, day_range, parse_day, week_start
 
 PeriodKind = Literal["daily", "weekly"]
@@ -56,11 +55,6 @@ class DigestPeriod:
     def trend_days(self) -> int:
         """How many days the trend charts show, ending with this period."""
         return 14 if self.kind == "daily" else 28
-
-    def label(self, language: str = "fa") -> str:
-        """``شنبه ۱ آذر ۱۴۰۳`` or ``۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳`` (Jalali; Persian digits, or Latin in
-        English)."""
-        return DigestWords(language, self.tz).period(self)
 
     def slug(self) -> str:
         """File-name part, e.g. ``daily-1403-09-01``."""

@@ -128,7 +128,7 @@ def render_html(digest: Digest, display_names: dict[str, str] | None = None, lan
         name = names.get(b.brand, b.brand)
         sections.append({"d": b, "name": name, "charts": _charts(b, name, words)})
     return _env(language).get_template("digest.html").render(
-        title=subject(digest, language), period=digest.period, sections=sections, names=names,
+        title=words.subject(digest.period), period=digest.period, sections=sections, names=names,
         generated=words.moment(digest.generated_at), when=words.moment, w=words,
         colours=SENTIMENT_COLOURS, sla_line=lambda f: sla_line(f, language),
         sla_title=words.alerts.t("sla.digest_title"),
@@ -140,7 +140,7 @@ def render_text(digest: Digest, display_names: dict[str, str] | None = None, lan
     names = display_names or {}
     words = DigestWords(language, digest.period.tz)
     comma = words.alerts.join
-    lines = [subject(digest, language), ""]
+    lines = [words.subject(digest.period), ""]
     for b in digest.brands:
         name = names.get(b.brand, b.brand)
         lines += [

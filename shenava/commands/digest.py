@@ -57,8 +57,10 @@ def register(app: typer.Typer) -> None:
             print_error(f"--period must be daily or weekly, not {period!r}")
             raise typer.Exit(2)
         if language is not None:
-            if language not in ("fa", "en"):
-                print_error(f"--language must be fa or en, not {language!r}")
+            from alerts.messages import LANGUAGES
+
+            if language not in LANGUAGES:
+                print_error(f"--language must be {' or '.join(LANGUAGES)}, not {language!r}")
                 raise typer.Exit(2)
             digest_settings = settings.digest.model_copy(update={"language": language})
             settings = settings.model_copy(update={"digest": digest_settings})

@@ -57,13 +57,15 @@ def hbars(
     body = [chart_title(width - 4, title, side)]
     for i, bar in enumerate(bars):
         y = 22 + i * row
-        w = max((width - label_w - 40) * bar.value / top, 1)
+        w = (width - label_w - 40) * bar.value / top
         x = width - label_w - w
+        shown = max(w, 1)  # an empty bar is still a visible, clickable line
         count = escape(digits(bar.value))  # type: ignore[operator]
         inner = (
             f'<text x="{side.x(width - 4)}" y="{y + 14}" font-size="11" text-anchor="{side.anchor("end")}" '
             f'fill="#222">{escape(bar.label)}</text>'
-            f'<rect x="{side.x(x, w):.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" fill="{colour}">'
+            f'<rect x="{side.x(x, shown):.1f}" y="{y + 3}" width="{shown:.1f}" height="{row - 6}" '
+            f'fill="{colour}">'
             f"<title>{escape(bar.label)}: {count}</title></rect>"
             f'<text x="{side.x(x - 4):.1f}" y="{y + 14}" font-size="10" text-anchor="{side.anchor("end")}" '
             f'fill="#555">{count}</text>'

@@ -25,7 +25,7 @@ def test_periods_are_tehran_days_and_saturday_weeks() -> None:
     assert daily.range.start == datetime(2024, 11, 20, 20, 30, tzinfo=UTC)
     weekly = DigestPeriod.for_day("2024-11-21", "weekly")
     assert weekly.first == date(2024, 11, 16) and weekly.first.weekday() == 5  # Saturday
-    assert weekly.label() == "۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳"
+    assert DigestWords().period(weekly) == "۲۶ آبان ۱۴۰۳ تا ۲ آذر ۱۴۰۳"
     assert DigestPeriod.last_complete(NOW, "daily").first == date(2024, 11, 21)
     assert daily.slug() == "daily-1403-09-01"
 
