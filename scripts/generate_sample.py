@@ -368,7 +368,10 @@ FOLLOW_UPS = {
     ],
     "positive": ["ممنون، پیگیری کردید و حل شد 🙏", "مرسی، سفارش رسید", "ممنون از پیگیری سریع"],
 }
-OPENERS = ["", "", "", "واقعا ", "بابا ", "دیگه ", "سلام، ", "یعنی چی؟ ", "اه ", "خدایی "]
+# Openers carry a mood: praise never starts with an exasperated "یعنی چی؟" or "اه". Both lists
+# have the same length, so a choice draws the same random numbers whichever mood it serves.
+NEG_OPENERS = ["", "", "", "واقعا ", "بابا ", "دیگه ", "سلام، ", "یعنی چی؟ ", "اه ", "خدایی "]
+POS_OPENERS = ["", "", "", "واقعا ", "بابا ", "", "سلام، ", "وای ", "به به، ", "خدایی "]
 NEG_CLOSERS = ["", "", ".", "!", "!!!", "؟!", " واقعا که", " دیگه خسته شدم", " اصلا قابل قبول نیست"]
 POS_CLOSERS = ["", "", ".", "!", " ممنون", " دمتون گرم", " مرسی", " عالی"]
 UNRELATED = [
@@ -633,13 +636,14 @@ class Generator:
             if lang == "fa":
                 pool = (COMPLAINTS if mood == "negative" else PRAISE)[(domain, aspect)]
                 closers = NEG_CLOSERS if mood == "negative" else POS_CLOSERS
+                openers = NEG_OPENERS if mood == "negative" else POS_OPENERS
                 template = rng.choice(pool)
                 core = self.fill(template, brand)
                 ref = self.brand_ref(brand)
                 if "{b}" in template:
-                    text = rng.choice(OPENERS) + core + rng.choice(closers)
+                    text = rng.choice(openers) + core + rng.choice(closers)
                 elif rng.random() < 0.5:
-                    text = f"{rng.choice(OPENERS)}{ref} {core}{rng.choice(closers)}"
+                    text = f"{rng.choice(openers)}{ref} {core}{rng.choice(closers)}"
                 else:
                     text = f"{core}{rng.choice(closers)} {ref}"
                 text = self.vary(text, mood)
@@ -763,7 +767,7 @@ class Generator:
                     start=started.strftime("%H:%M"),
                     now=t.strftime("%H:%M"),
                 )
-                text = self.vary(rng.choice(OPENERS) + text + rng.choice(NEG_CLOSERS), "negative")
+                text = self.vary(rng.choice(NEG_OPENERS) + text + rng.choice(NEG_CLOSERS), "negative")
             else:
                 pool = OUTAGE_FINGLISH if lang == "finglish" else OUTAGE_ENGLISH
                 text = rng.choice(pool).format(b=self.brand_ref("sabzino", lang), h=rng.randint(2, 4))
