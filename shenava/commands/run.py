@@ -123,9 +123,15 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
         stop=stop,
     )
     code = service.run(until_idle=until_idle, max_seconds=max_seconds)
+    urgent, incident = alert_counts(service)
     console.print(
-        f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored, "
-        f"{len(service.stats.alerts)} alert event(s) this run"
+        f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored; this run alerted "
+        f"{urgent} urgent mention(s) and {incident} incident update(s)"
+        + (
+            f" ({pipeline.alerts.backfilled} of them about the past: recorded, not paged)"
+            if pipeline.alerts is not None and pipeline.alerts.backfilled
+            else ""
+        )
     )
     bad_lines = sum(len(getattr(lst, "bad_lines", ())) for lst in listeners)
     if bad_lines or pipeline.rejected_total:
@@ -150,6 +156,17 @@ def _with_replay_overrides(settings, replay: Path | None, speed: float | None): 
     return settings.model_copy(update={"sources": sources})
 
 
+def alert_counts(service: Service) -> tuple[int, int]:
+    """(urgent mentions, incident updates) alerted since start. Urgent mentions are alerted as their
+    batch is stored, and a detection pass may find one too (a question left unanswered past its
+    deadline); every other event a detection pass returns is an incident's."""
+    from alerts.events import UrgentMention
+
+    found_by_detection = sum(isinstance(event, UrgentMention) for event in service.stats.alerts)
+    urgent = service.pipeline.urgent_total + found_by_detection
+    return urgent, len(service.stats.alerts) - found_by_detection
+
+
 class _Progress:
     """Every few seconds, one console line saying what changed; quiet while nothing does."""
 
@@ -165,10 +182,11 @@ class _Progress:
         if count != self.last_count or len(alerts) != self.shown_alerts:
             watermark = pipeline.watermark.value
             at = local_minute(watermark, service.settings.timezone) if watermark else "—"
+            urgent, incident = alert_counts(service)
             console.print(
                 f"[cyan]{time.strftime('%H:%M:%S')}[/] stored {count} mentions "
                 f"(+{count - self.last_count}) · mention time {at}"
-                f" · alert events {len(alerts)}"
+                f" · alerts: {urgent} urgent, {incident} incident"
             )
         self.last_count = count
         for event in alerts[self.shown_alerts :]:

@@ -145,6 +145,8 @@ class Pipeline:
         self.watermark = Watermark()
         #: mentions dead-lettered since start (``run --until-idle`` and ``import`` exit 3 on any)
         self.rejected_total = 0
+        #: urgent single mentions alerted since start (the console's progress line counts them)
+        self.urgent_total = 0
         #: "event": detection follows the newest stored ``created_at`` (replays, imports);
         #: "wall": the wall clock (live sources, so quiet hours still close buckets)
         self.clock_mode = "event"
@@ -206,6 +208,7 @@ class Pipeline:
         with self.alerts_lock:
             events = check_urgent(self.alerts if alerts else None, saved.inserted_ids)
             saved_search_rules.on_stored(self.alerts if alerts else None, saved.inserted_ids)
+            self.urgent_total += len(events)
         t3 = time.perf_counter()
         report.inserted, report.duplicates = saved.inserted, saved.duplicates
         report.inserted_ids = list(saved.inserted_ids)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,13 @@ def test_init_then_run_until_idle_stores_scores_and_alerts(workspace: Workspace)
 
     # the console said what happened, and one log line per batch carried counts and timings
     assert "stored" in run.stdout and "ALERT" in run.stdout
+    # its count of alerts is what the channels got: urgent mentions too, not only incidents
+    kinds = Counter(e["kind"] for e in delivered)
+    said = re.search(r"this run alerted (\d+) urgent mention\(s\) and (\d+) incident update\(s\)", run.stdout)
+    assert said, run.stdout[-2000:]
+    incident_kinds = sum(n for kind, n in kinds.items() if kind.startswith("incident_"))
+    assert (int(said[1]), int(said[2])) == (kinds["urgent_mention"], incident_kinds), kinds
+    assert kinds["urgent_mention"] > 0 and incident_kinds > 0
     assert "fetched=" in output and "analyse_ms=" in output and "store_ms=" in output
 
     status = workspace.run("status", "--json")
