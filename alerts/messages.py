@@ -94,9 +94,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.started": ("آغاز: {when}", "Started: {when}"),
     "line.ended": ("پایان: {when}", "Ended: {when}"),
     "line.count": (
-        "{count} پیام منفی در {minutes} دقیقه؛ معمولاً {expected} ({ratio} برابر)",
-        "{count} negative mentions in {minutes} minutes; usually {expected} ({ratio}×)",
+        "{count} {what} در {minutes} دقیقه؛ معمولاً {expected} ({ratio} برابر)",
+        "{count} {what} in {minutes} minutes; usually {expected} ({ratio}×)",
     ),
+    # a usual count under one: the ratio is taken against one mention, so "0.6 (13×)" would not add up
+    "line.count_rare": (
+        "{count} {what} در {minutes} دقیقه؛ معمولاً کمتر از یکی ({expected})",
+        "{count} {what} in {minutes} minutes; usually fewer than one ({expected})",
+    ),
+    # {what} of the counts above: the series that alerted, the brand's or one touchpoint's own
+    "line.negative": ("پیام منفی", "negative mentions"),
+    "line.negative_about": ("پیام منفی دربارهٔ {touchpoint}", "negative mentions about {touchpoint}"),
     "line.share": (
         "سهم پیام‌های منفی برند: اکنون {now}، معمولاً {usual}",
         "Brand's negative share: now {now}, usually {usual}",
@@ -106,8 +114,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.touchpoint_item": ("{name} {observed} / {expected}", "{name} {observed} / {expected}"),
     "line.terms": ("واژه‌های رو به افزایش: {terms}", "Rising terms: {terms}"),
     "line.peak": (
-        "اوج: {peak} پیام منفی در یک بازه (معمولاً {expected})",
-        "Peak: {peak} negative mentions in one bucket (usually {expected})",
+        "اوج: {peak} {what} در یک بازه (معمولاً {expected})",
+        "Peak: {peak} {what} in one bucket (usually {expected})",
     ),
     "line.reasons": ("دلیل: {reasons}", "Why: {reasons}"),
     "line.source": ("منبع: {source}", "Source: {source}"),

@@ -32,6 +32,24 @@ def _figure(words: Words, value: object, places: int = 1) -> str:
     return words.number(number, places if number != int(number) else 0)
 
 
+def _negative(words: Words, exp: dict[str, Any]) -> str:
+    """What an incident's counts count: a touchpoint's own series opens incidents too, and its
+    counts must not read as the brand's (13 beside delivery's 17 would not add up)."""
+    touchpoint = exp.get("touchpoint")
+    if touchpoint:
+        return words.t("line.negative_about", touchpoint=words.label("touchpoint", touchpoint))
+    return words.t("line.negative")
+
+
+def _rare(exp: dict[str, Any]) -> bool:
+    """A usual count under one mention: the explanation's ``ratio`` is then taken against one
+    (``alerts.explain``), so it is not shown beside the smaller figure it would contradict."""
+    try:
+        return float(exp.get("expected", 0)) < 1.0
+    except (TypeError, ValueError):
+        return False
+
+
 def _window_minutes(exp: dict[str, Any]) -> int:
     window = exp.get("window") or {}
     try:
@@ -84,7 +102,9 @@ def summary_lines(event: dict[str, Any]) -> list[str]:
         if event.get("ended_at"):
             lines.append(words.t("line.ended", when=words.when(event.get("ended_at"))))
         peak, usual = event.get("peak_count", 0), event.get("expected", 0)
-        lines.append(words.t("line.peak", peak=_figure(words, peak), expected=_figure(words, usual)))
+        what = _negative(words, event.get("explanation") or {})
+        peak_line = words.t("line.peak", peak=_figure(words, peak), what=what, expected=_figure(words, usual))
+        lines.append(peak_line)
         names = [words.label("touchpoint", t) for t in event.get("touchpoints") or []]
         if names:
             lines.append(words.t("line.touchpoint_names", items=words.join(names)))
@@ -94,8 +114,9 @@ def summary_lines(event: dict[str, Any]) -> list[str]:
     if exp:
         lines.append(
             words.t(
-                "line.count",
+                "line.count" if not _rare(exp) else "line.count_rare",
                 count=_figure(words, exp.get("count", 0)),
+                what=_negative(words, exp),
                 minutes=words.digits(_window_minutes(exp)),
                 expected=_figure(words, exp.get("expected", 0)),
                 ratio=_figure(words, exp.get("ratio", 0)),

@@ -109,21 +109,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "correct.done": ("اصلاح‌شده", "Corrected"),
     # summaries
     "summary.incident": (
-        "{count} اشارهٔ منفی در برابر معمول {expected}",
-        "{count} negative mentions against a usual {expected}",
+        "{count} {what} در برابر معمول {expected}",
+        "{count} {what} against a usual {expected}",
     ),
+    # {what} an incident counts: the brand's negative mentions, or one touchpoint's own series
+    "summary.negative": ("اشارهٔ منفی", "negative mentions"),
+    "summary.negative_about": ("اشارهٔ منفی دربارهٔ {touchpoint}", "negative mentions about {touchpoint}"),
     "summary.urgent": ("اشارهٔ فوری از {author}", "Urgent mention by {author}"),
     # detail
     "detail.explanation": ("چرا هشدار داده شد", "Why this alerted"),
     "detail.count_vs_usual": (
-        "{count} اشارهٔ منفی در پنجره؛ معمولاً {expected} ({ratio} برابر)",
-        "{count} negative mentions in the window; usually {expected} ({ratio}×)",
+        "{count} {what} در پنجره؛ معمولاً {expected} ({ratio} برابر)",
+        "{count} {what} in the window; usually {expected} ({ratio}×)",
+    ),
+    # under one usual mention the ratio is taken against one (alerts.explain): not shown beside 0.6
+    "detail.count_vs_rare": (
+        "{count} {what} در پنجره؛ معمولاً کمتر از یکی ({expected})",
+        "{count} {what} in the window; usually fewer than one ({expected})",
     ),
     "detail.negative_share": (
         "سهم منفی اکنون {now}، معمولاً {usual}",
         "Negative share now {now}, usually {usual}",
     ),
-    "detail.touchpoints": ("نقاط تماس", "Touchpoints"),
+    "detail.touchpoints_counts": ("نقاط تماس (اکنون / معمول)", "Touchpoints (now / usual)"),
+    "detail.touchpoints_shares": ("نقاط تماس (سهم اکنون / معمول)", "Touchpoints (share now / usual)"),
     "detail.terms": ("واژه‌های رو به افزایش", "Rising terms"),
     "detail.chart": ("نمودار انفجار", "The burst"),
     "detail.chart_title": ("اشاره‌های منفی در هر ساعت", "Negative mentions per hour"),

@@ -83,6 +83,8 @@ class InboxItem:
     not_relevant: bool
     count: float = 0.0  # incident: negative mentions in the window; urgent: mentions in the thread
     expected: float = 0.0
+    #: incident: the touchpoint whose own series ``count`` and ``expected`` are of (None: the brand's)
+    series_touchpoint: str | None = None
     reasons: list[str] = field(default_factory=list)
     text: str | None = None  # urgent: the mention's text
     author: str | None = None
@@ -123,6 +125,7 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
         not_relevant=bool(details.get("not_relevant")),
         count=float(explanation.get("count", row.peak_count)),
         expected=float(explanation.get("expected", row.baseline)),
+        series_touchpoint=explanation.get("touchpoint", row.touchpoint),
         resolved_at=row.resolved_at,
         assigned_team=row.assigned_team,
         happened_at=row.opened_at,

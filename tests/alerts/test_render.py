@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
+from alerts.events import IncidentResolved
 from alerts.render import TELEGRAM_LIMIT, render_email, render_slack, render_telegram_html, render_text
 from alerts.text import clean_text
-from tests.alerts.events_fixtures import HOSTILE, incident_event, urgent_event
+from tests.alerts.events_fixtures import AT, HOSTILE, incident_event, urgent_event
 
 
 class _Tags(HTMLParser):
@@ -92,3 +93,35 @@ def test_resolved_incident_reports_peak_not_quotes() -> None:
     event["kind"] = "incident_resolved"
     text = render_text(event)
     assert "۳۲" in text and "https://x.com" not in text
+
+
+def test_a_usual_count_under_one_is_not_shown_beside_a_ratio_it_contradicts() -> None:
+    # explain takes the ratio against at least one mention: "usually 0.6 (13×)" would not add up
+    rare = incident_event(
+        explanation={**incident_event()["explanation"], "count": 13, "expected": 0.6, "ratio": 13.0}
+    )
+    persian = render_text(rare)
+    assert "۱۳ پیام منفی" in persian and "معمولاً کمتر از یکی (۰٫۶)" in persian and "برابر" not in persian
+    english = render_text({**rare, "language": "en"})
+    assert "usually fewer than one (0.6)" in english and "×" not in english
+    # at one or more the ratio is count / usual and is shown
+    usual = render_text({**incident_event(), "language": "en"})
+    assert "34 negative mentions" in usual and "usually 2.3 (14.8×)" in usual, usual
+
+
+def test_a_touchpoint_incident_says_whose_counts_it_gives() -> None:
+    # support's own series opened it: "13 negative mentions" beside "delivery 17 / 0.5" read as the
+    # brand's total and did not add up
+    explanation = {**incident_event()["explanation"], "touchpoint": "support", "count": 13, "expected": 2.0}
+    opened = render_text({**incident_event(explanation=explanation), "language": "en"})
+    assert "13 negative mentions about support in" in opened, opened
+    assert "۱۳ پیام منفی دربارهٔ پشتیبانی در" in render_text(incident_event(explanation=explanation))
+    values = {
+        k: v for k, v in incident_event(explanation=explanation).items() if k not in ("kind", "key", "title")
+    }
+    over = IncidentResolved(**{**values, "at": AT, "peak_count": 20, "expected": 0.2}).to_json()
+    assert "Peak: 20 negative mentions about support in one bucket (usually 0.2)" in render_text(
+        {**over, "language": "en"}
+    )
+    brand_wide = render_text({**incident_event(), "language": "en"})  # no touchpoint: the brand's own
+    assert "34 negative mentions in 15 minutes" in brand_wide, brand_wide

@@ -116,12 +116,45 @@ def test_detail_page_explains_the_incident(web: TestClient, ids: dict[str, int])
     page = web.get(f"/inbox/incident/{ids['incident']}")
     assert page.status_code == 200
     text = page.text
-    assert "۳۰ اشارهٔ منفی در پنجره؛ معمولاً ۴٫۵" in text and "۸۰٪" in text and "۳۰٪" in text
+    # the incident's own series is delivery's: its counts say so
+    assert "۳۰ اشارهٔ منفی دربارهٔ ارسال و تحویل در پنجره؛ معمولاً ۴٫۵" in text
+    assert "۸۰٪" in text and "۳۰٪" in text
     assert "<svg" in text and "<rect" in text  # the burst, drawn on the server
     assert 'href="https://example.com/n1"' in text and "javascript:alert" not in text
     assert "<b>bold" not in text and "bold" in text  # a term is text, never markup
     assert web.get("/inbox/incident/999999").status_code == 404
     assert web.get("/inbox/other/1").status_code in (404, 422)
+
+
+def test_detail_page_figures_add_up(web: TestClient, ids: dict[str, int], engine: Engine) -> None:
+    # seen on the bundled sample: support's own series opened the incident, and the page read
+    # "13 negative mentions in the window; usually 0.6 (13×)" beside "delivery: 17". The counts are
+    # support's (now said so), the ratio is taken against at least one mention (so not shown beside
+    # 0.6), and each touchpoint shows its count against its own usual, as the alert does
+    log_in(web, "sara")
+    url = f"/inbox/incident/{ids['incident']}"
+    assert "سهم اکنون / معمول" in web.get(url).text  # an older explanation: shares, named as such
+    with Session(engine) as session, session.begin():
+        incident = session.get(Incident, ids["incident"])
+        incident.touchpoint = "support"
+        explanation = dict(
+            incident.details["explanation"], touchpoint="support", count=13, expected=0.6, ratio=13.0
+        )
+        explanation["touchpoints"] = [
+            {"touchpoint": "delivery", "observed": 17, "expected": 0.5, "excess": 16.5, "now_share": 0.6},
+            {"touchpoint": "support", "observed": 13, "expected": 0.3, "excess": 12.7, "now_share": 0.45},
+            {"touchpoint": "payment", "observed": 2, "expected": 1.3, "excess": 0.7, "now_share": 0.1},
+        ]
+        incident.details = {**incident.details, "explanation": explanation}
+    text = web.get(url).text
+    assert "۱۳ اشارهٔ منفی دربارهٔ پشتیبانی در پنجره؛ معمولاً کمتر از یکی (۰٫۶)" in text and "برابر" not in text
+    figures = re.search(r'<ul class="tags" id="touchpoint-figures">(.*?)</ul>', text, re.S)
+    assert figures and "نقاط تماس (اکنون / معمول)" in text
+    assert "ارسال و تحویل: ۱۷ / ۰٫۵" in figures[1] and "پشتیبانی: ۱۳ / ۰٫۳" in figures[1], figures[1]
+    assert "پرداخت: ۲ / ۱٫۳" in figures[1]
+    # the queue's row says whose counts they are too
+    row = re.search(rf'data-key="incident:{ids["incident"]}".*?</tr>', web.get("/inbox").text, re.S)
+    assert row and "۱۳ اشارهٔ منفی دربارهٔ پشتیبانی در برابر معمول ۰٫۶" in row[0], row
 
 
 def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:

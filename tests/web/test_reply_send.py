@@ -4,6 +4,7 @@ request), the stand-in file without credentials, retries and failures shown, nev
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -127,6 +128,8 @@ def test_without_credentials_the_standin_file_gets_it_and_the_page_says_so(
         csrf = log_in(web, "sara")
         page = web.get(f"/inbox/urgent/{ids['x']}").text
         assert "اعتبارنامهٔ X تنظیم نشده؛ پاسخ به جای ارسال در فایل" in page and "replies.jsonl" in page
+        route = re.search(r'<p class="meta" id="reply-route">(.*?)</p>', page, re.S)
+        assert route and re.search(r"\. <a href=", route[1]), route  # the sentence, a space, the link
         web.post(f"/inbox/urgent/{ids['x']}/send_reply", data={"csrf_token": csrf, "text": TEXT})
     [line] = (tmp_path / "replies.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["in_reply_to"] == TWEET_ID and json.loads(line)["text"] == TEXT
