@@ -227,6 +227,7 @@ def test_inbox_is_rtl_with_persian_glyphs(browser, site, tmp_path: Path) -> None
         ("/inbox/incident/{incident}", False),
         ("/dashboards", False),
         ("/searches", False),
+        ("/searches/new", False),
         ("/teams", False),
     ],
 )
@@ -236,11 +237,12 @@ def test_no_page_is_pushed_wider_than_the_window(
     # the hostile mention carries a thousands-character token with no break, and support answers
     # from phones: every page wraps (the queue's rows become cards) instead of scrolling sideways
     base, ids = site
-    _log_in(browser, base)
+    form = page == "/searches/new"  # an analyst's form, with a size="60" field
+    _log_in(browser, base, "ali" if form else "sara")
     _wait(browser, lambda d: d.current_url.endswith("/inbox"))
     browser.set_window_size(width, 1000)
     try:
-        _open(browser, base + page.format(**ids), "content")
+        _open(browser, base + page.format(**ids), "search-query" if form else "content")
         assert ("<script>" in browser.find_element("tag name", "main").text) == shows_the_long_token
         wider = browser.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"

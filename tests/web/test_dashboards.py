@@ -178,6 +178,12 @@ def test_an_empty_period_points_at_the_newest_mentions(analyst: TestClient) -> N
     assert 'id="dashboard-latest"' not in with_data  # a mention of a few minutes ago: not empty
     empty = analyst.get("/dashboards", params={"brand": "nobank", "days": 7}).text
     assert int(kpi(empty, "volume")) == 0
+    # no mention has no sentiment: a dash, not a 0% that reads as neutral
+    for name in ("net", "negative"):
+        card = re.search(
+            rf'data-kpi="{name}".*?<strong[^>]*>(.*?)</strong>\s*<span class="meta">(.*?)</span>', empty, re.S
+        )
+        assert card and card[1] == "—" and card[2].endswith("—"), (name, card and card.groups())
     notice = re.search(r'id="dashboard-latest">(.*?)</p>', empty, re.S)
     assert notice and "تازه‌ترین اشاره در ۱۴۰۳/" in notice.group(1)
     href = html.unescape(re.search(r'href="(/dashboards\?[^"]+)"', notice.group(1)).group(1))
