@@ -100,6 +100,8 @@ class AlertEngine:
         self.page_age = PageAgeLimit(timedelta(minutes=settings.alerts.backfill_page_max_age_minutes))
         #: events recorded but not delivered (backfilled) since this engine started
         self.backfilled = 0
+        #: urgent alerts folded into an open incident since this engine started (in the inbox, not paged)
+        self.folded = 0
         #: incident events an urgent check's detection raised (already queued for delivery);
         #: the next ``detect`` returns them first. Bounded: a worker that only checks never drains it.
         self._early: deque[AlertEvent] = deque(maxlen=10_000)
@@ -168,7 +170,9 @@ class AlertEngine:
         return deliver
 
     def _fold(self, session: Session, events: Sequence[AlertEvent]) -> list[AlertEvent]:
-        return fold_urgent(session, events, self.alerts.urgent.fold_into_incident)
+        kept = fold_urgent(session, events, self.alerts.urgent.fold_into_incident)
+        self.folded += len(events) - len(kept)  # only urgent alerts are ever folded
+        return kept
 
     def route_in(self, session: Session, event: AlertEvent, now: datetime) -> None:
         """Queue one event in the outbox for every channel its routing names, after quiet hours."""

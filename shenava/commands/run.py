@@ -23,6 +23,7 @@ from shenava.terminal_text import markup_literal
 if TYPE_CHECKING:
     import threading
 
+    from alerts.engine import AlertEngine
     from config.settings import Settings
     from shenava.service.scheduler import Service
 
@@ -126,12 +127,7 @@ def _serve(settings: Settings, stop: threading.Event, *, until_idle: bool, max_s
     urgent, incident = alert_counts(service)
     console.print(
         f"[bold]stopped[/]: {pipeline.store.count_mentions()} mentions stored; this run alerted "
-        f"{urgent} urgent mention(s) and {incident} incident update(s)"
-        + (
-            f" ({pipeline.alerts.backfilled} of them about the past: recorded, not paged)"
-            if pipeline.alerts is not None and pipeline.alerts.backfilled
-            else ""
-        )
+        f"{urgent} urgent mention(s) and {incident} incident update(s){_held_back(pipeline.alerts)}"
     )
     bad_lines = sum(len(getattr(lst, "bad_lines", ())) for lst in listeners)
     if bad_lines or pipeline.rejected_total:
@@ -165,6 +161,19 @@ def alert_counts(service: Service) -> tuple[int, int]:
     found_by_detection = sum(isinstance(event, UrgentMention) for event in service.stats.alerts)
     urgent = service.pipeline.urgent_total + found_by_detection
     return urgent, len(service.stats.alerts) - found_by_detection
+
+
+def _held_back(engine: AlertEngine | None) -> str:
+    """What the inbox holds beyond the pages: urgent mentions an open incident already covered, and
+    alerts about the past a catch-up only recorded."""
+    if engine is None:
+        return ""
+    said = []
+    if engine.folded:
+        said.append(f"{engine.folded} more urgent mention(s) went into an open incident, not paged")
+    if engine.backfilled:
+        said.append(f"{engine.backfilled} of these about the past: recorded, not paged")
+    return f" ({'; '.join(said)})" if said else ""
 
 
 class _Progress:

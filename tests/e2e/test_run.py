@@ -53,6 +53,15 @@ def test_init_then_run_until_idle_stores_scores_and_alerts(workspace: Workspace)
     incident_kinds = sum(n for kind, n in kinds.items() if kind.startswith("incident_"))
     assert (int(said[1]), int(said[2])) == (kinds["urgent_mention"], incident_kinds), kinds
     assert kinds["urgent_mention"] > 0 and incident_kinds > 0
+    # and the urgent mentions the outage's incident covered are counted apart: with the pages they
+    # make up the inbox's urgent rows
+    folded = re.search(r"(\d+) more urgent mention\(s\) went into an open incident, not paged", run.stdout)
+    assert folded, run.stdout[-2000:]
+    [(rows, folded_rows)] = workspace.query(
+        "SELECT count(*), sum(CASE WHEN details LIKE '%folded_into_incident%' THEN 1 ELSE 0 END)"
+        " FROM urgent_alerts"
+    )
+    assert int(folded[1]) == folded_rows > 0 and rows == int(said[1]) + folded_rows, (rows, folded_rows)
     assert "fetched=" in output and "analyse_ms=" in output and "store_ms=" in output
 
     status = workspace.run("status", "--json")
