@@ -90,7 +90,8 @@ class Theme:
 @dataclass(frozen=True)
 class IncidentRow:
     id: int
-    touchpoint: str | None
+    #: the touchpoints the incident names (its alert's and the inbox's), else its series' own
+    touchpoints: list[str]
     severity: str
     status: str
     opened_at: datetime
@@ -137,6 +138,14 @@ def _query(period: DigestPeriod, **filters: object) -> MentionQuery:
     return MentionQuery(since=r.start, until=r.end, tz=period.tz, **filters)
 
 
+def _named_touchpoints(incident: Incident) -> list[str]:
+    """What the alert and the inbox name: the touchpoints whose excess explains the burst. The
+    series that opened it (``Incident.touchpoint``) may be another: support's own series opened
+    the sample's delivery outage, whose alert names delivery first."""
+    named = (incident.details or {}).get("touchpoints")
+    return list(named) if named else ([incident.touchpoint] if incident.touchpoint else [])
+
+
 def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[IncidentRow]:
     r = period.range
     rows = session.execute(
@@ -155,7 +164,8 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
     # incident, and a resolve by the detector (the spike faded) is not a human response
     return [
         IncidentRow(
-            id=i.id, touchpoint=i.touchpoint, severity=i.severity, status=i.status, opened_at=i.opened_at,
+            id=i.id, touchpoints=_named_touchpoints(i), severity=i.severity, status=i.status,
+            opened_at=i.opened_at,
             peak=i.peak_count, acknowledged_by=i.acknowledged_by,
             tta=(i.acknowledged_at - raised_at(i)) if i.acknowledged_at else None,
             ttr=(i.resolved_at - raised_at(i)) if i.resolved_at and i.resolved_by not in (None, DETECTOR)

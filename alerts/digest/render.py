@@ -74,6 +74,7 @@ def _env(language: str) -> Environment:
         signed=lambda v: _ltr(words.signed(v)), duration=words.duration, bdi=bdi,
         mention=bidi_text if words.rtl else _isolated,
         aspect=lambda a: words.label("touchpoint", a), severity=lambda s: words.label("severity", s),
+        aspects=lambda codes: words.alerts.join([words.label("touchpoint", c) for c in codes]),
         status=lambda s: words.label("status", s), sentiment=lambda s: words.label("sentiment", s),
     )  # fmt: skip
     return env

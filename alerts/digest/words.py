@@ -53,7 +53,7 @@ DIGEST_MESSAGES: dict[str, tuple[str, str]] = {
     "praise.none": ("تعریفی ثبت نشده است.", "No praise."),
     "incidents": ("رخدادها", "Incidents"),
     "column.started": ("زمان شروع", "Started"),
-    "column.topic": ("موضوع", "Touchpoint"),
+    "column.topic": ("موضوع", "Touchpoints"),
     "column.severity": ("شدت", "Severity"),
     "column.status": ("وضعیت", "Status"),
     "column.tta": ("زمان تا تأیید", "Time to acknowledge"),

@@ -271,6 +271,8 @@ def save_incidents(engine: Engine) -> list[int]:
                     opened_at=opened + timedelta(hours=3),
                     updated_at=opened + timedelta(hours=3),
                     peak_count=4,
+                    # support's series opened it; its alert names delivery first (as on make run's sample)
+                    details={"touchpoints": ["delivery", "support"]},
                 ),
             ]
         )

@@ -45,6 +45,7 @@ def test_the_english_digest_reads_left_to_right_in_english(
     for heading in ("Main complaints", "Most praised", "Incidents", "Share of voice against competitors"):
         assert f"<h3>{heading}</h3>" in html, heading
     assert "12 min" in html and "2 h 5 min" in html  # TTA / TTR of the incident
+    assert "<td>delivery, support</td>" in html and "<th>Touchpoints</th>" in html
     assert "1 Azar 1403, 09:30" in html  # when it started, in Tehran time
     assert re.search(r"<h2>(<bdi[^>]*>)+Sabzino</bdi>", html)  # the Latin alias names the brand
     # Persian appears only where people wrote it (quotes, terms, aliases), never in the digest's words

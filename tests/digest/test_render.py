@@ -43,6 +43,8 @@ def test_daily_digest_figures(engine: Engine, digest_archive: dict[str, int]) ->
     first, second = sabzino.incidents
     assert (first.tta.total_seconds(), first.ttr.total_seconds()) == (12 * 60, 125 * 60)
     assert second.tta is None and second.status == "open"
+    # the touchpoints the incident's alert named, not only the series that opened it
+    assert (first.touchpoints, second.touchpoints) == (["delivery"], ["delivery", "support"])
 
 
 def test_html_is_rtl_jalali_and_escaped(engine: Engine, digest_archive: dict[str, int]) -> None:
@@ -54,6 +56,7 @@ def test_html_is_rtl_jalali_and_escaped(engine: Engine, digest_archive: dict[str
     assert '<bdi dir="ltr">@sabzino_support</bdi>' in html
     assert '<bdi dir="ltr">https://sabzino.ir/o?a=1&amp;b=2</bdi>' in html
     assert "۱۲ دقیقه" in html and "۲ ساعت و ۵ دقیقه" in html  # TTA / TTR of the incident
+    assert "<td>ارسال و تحویل، پشتیبانی</td>" in html  # the support-series incident names both
 
 
 def test_text_part_has_the_headline_figures(engine: Engine, digest_archive: dict[str, int]) -> None:
