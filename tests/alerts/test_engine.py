@@ -162,8 +162,17 @@ def test_escalation_pages_once_more_with_the_new_severity(sqlite_engine: Engine,
     assert opened.incident_id == grew.incident_id
     assert severity_rank(grew.severity) > severity_rank(opened.severity)
     assert 400 <= grew.explanation["bucket"]["count"] <= 402  # the burst and the background complaints
+    # The brand's own series opened it, and it took its first named touchpoint as Incident.touchpoint.
+    # Grown, it is still explained brand-wide: before, the escalation counted only that touchpoint's
+    # mentions (440, support had 441) against the brand's baseline, and said they were the brand's.
+    for event in (opened, grew):
+        explanation = event.explanation
+        assert explanation["touchpoint"] is None
+        assert explanation["count"] >= max(t["observed"] for t in explanation["touchpoints"])
     with Session(sqlite_engine) as session:
-        assert session.get(Incident, opened.incident_id).peak_count >= 400  # type: ignore[union-attr]
+        incident = session.get(Incident, opened.incident_id)
+        assert incident.peak_count >= 400  # type: ignore[union-attr]
+        assert incident.detector_key == "alerts:neg:sabzino" and incident.touchpoint is not None  # type: ignore[union-attr]
         keys = set(session.scalars(select(Delivery.dedup_key)))
     assert f"incident:{opened.incident_id}:grew:{grew.severity}->file" in keys
 
