@@ -78,6 +78,15 @@ def mention_times(item: Incident) -> dict[str, str | None]:
     }
 
 
+def incident_touchpoints(item: Incident) -> list[str]:
+    """The touchpoints an incident names, the largest excess first: what its alerts, the inbox, the
+    digest and the API say. ``Incident.touchpoint`` alone may be another: the touchpoint series that
+    opened it, or a brand-wide incident's first named touchpoint when it opened (support's own series
+    opened the sample's delivery outage, whose alerts name delivery first)."""
+    named = (item.details or {}).get("touchpoints")
+    return list(named) if named else ([item.touchpoint] if item.touchpoint else [])
+
+
 def list_items(
     session: Session, kind: Kind, *, status: str | None = None, brand: str | None = None, limit: int = 50
 ) -> list[Any]:
@@ -122,6 +131,7 @@ def to_json(kind: Kind, item: Any) -> dict[str, Any]:
         view.update(
             severity=item.severity,
             touchpoint=item.touchpoint,
+            touchpoints=incident_touchpoints(item),
             peak_count=item.peak_count,
             baseline=item.baseline,
             **mention_times(item),

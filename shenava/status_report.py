@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from alerts.workflow import incident_touchpoints
 from shenava.service.health import listener_health
 from storage.deadletters import DeadLetter
 from storage.models import Incident, Mention, MentionBrand, UrgentAlert
@@ -64,6 +65,7 @@ def collect_status(engine: Engine) -> dict[str, Any]:
                 "id": inc.id,
                 "brand": inc.brand,
                 "touchpoint": inc.touchpoint,
+                "touchpoints": incident_touchpoints(inc),
                 "severity": inc.severity,
                 "opened_at": _iso(inc.opened_at),
                 "peak_count": inc.peak_count,

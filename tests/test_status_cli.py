@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -31,7 +32,8 @@ def test_status_shows_times_in_the_configured_zone(
     engine = create_engine_from_url(url)
     MentionStore(engine).save_batch([mention(1, WRITTEN, "سفارشم از سبزینو نرسید")], None)
     with Session(engine) as session, session.begin():
-        stored_incident(session, raised=OPENED)
+        incident = stored_incident(session, raised=OPENED)
+        incident.details = {**incident.details, "touchpoints": ["delivery", "support"]}
     engine.dispose()
     config = yaml.safe_load((ROOT / "config" / "shenava.yaml").read_text(encoding="utf-8"))
     config["storage"] = {"url": url}
@@ -45,3 +47,6 @@ def test_status_shows_times_in_the_configured_zone(
     assert f"newest from {WRITTEN.astimezone(local):%Y-%m-%d %H:%M} (times in {zone})" in result.stdout
     assert f"{OPENED.astimezone(local):%Y-%m-%d %H:%M}" in result.stdout  # the open incident
     assert "+00:00" not in result.stdout
+    assert "delivery, support" in result.stdout  # the touchpoints its alerts named
+    report = CliRunner().invoke(app, ["status", "--json", "--config", str(path)])
+    assert json.loads(report.stdout)["open_incidents"][0]["touchpoints"] == ["delivery", "support"]

@@ -24,7 +24,7 @@ from alerts.digest.period import DigestPeriod
 from alerts.incidents.state import read_state
 from alerts.sla_report import SlaFigures, sla_report
 from alerts.text import gist
-from alerts.workflow import DETECTOR, raised_at
+from alerts.workflow import DETECTOR, incident_touchpoints, raised_at
 from domain.brands import BrandSettings
 from storage.aggregates import (
     SentimentShare,
@@ -138,14 +138,6 @@ def _query(period: DigestPeriod, **filters: object) -> MentionQuery:
     return MentionQuery(since=r.start, until=r.end, tz=period.tz, **filters)
 
 
-def _named_touchpoints(incident: Incident) -> list[str]:
-    """What the alert and the inbox name: the touchpoints whose excess explains the burst. The
-    series that opened it (``Incident.touchpoint``) may be another: support's own series opened
-    the sample's delivery outage, whose alert names delivery first."""
-    named = (incident.details or {}).get("touchpoints")
-    return list(named) if named else ([incident.touchpoint] if incident.touchpoint else [])
-
-
 def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[IncidentRow]:
     r = period.range
     rows = session.execute(
@@ -164,7 +156,7 @@ def _incidents(session: Session, brand: str, period: DigestPeriod) -> list[Incid
     # incident, and a resolve by the detector (the spike faded) is not a human response
     return [
         IncidentRow(
-            id=i.id, touchpoints=_named_touchpoints(i), severity=i.severity, status=i.status,
+            id=i.id, touchpoints=incident_touchpoints(i), severity=i.severity, status=i.status,
             opened_at=i.opened_at,
             peak=i.peak_count, acknowledged_by=i.acknowledged_by,
             tta=(i.acknowledged_at - raised_at(i)) if i.acknowledged_at else None,

@@ -20,7 +20,14 @@ class IncidentOut(BaseModel):
 
     id: int
     brand: str
-    touchpoint: str | None
+    touchpoint: str | None = Field(
+        description="The touchpoint series that opened it, or a brand-wide incident's first named touchpoint."
+    )
+    touchpoints: list[str] = Field(
+        default_factory=list,
+        description="The touchpoints whose excess over their own usual count explains the burst, the largest "
+        "first: what its alerts, the inbox and the digest name.",
+    )
     kind: str
     status: str
     severity: str
@@ -50,11 +57,12 @@ class IncidentOut(BaseModel):
         details = getattr(data, "details", None)
         if details is None:
             return data
-        from alerts.workflow import mention_times
+        from alerts.workflow import incident_touchpoints, mention_times
 
         times = mention_times(data)
         fields = {name: getattr(data, name) for name in cls.model_fields if hasattr(data, name)}
         return {**fields, "peak_at": times["peak_at"], "ended_at": times["ended_at"],
+                "touchpoints": incident_touchpoints(data),
                 "backfilled": bool(details.get("backfilled"))}  # fmt: skip
 
 

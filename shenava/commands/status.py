@@ -99,13 +99,13 @@ def _print(report: dict[str, Any], timezone: str) -> None:
     console.print(table if report["listeners"] else "no listener has run yet")
     if report["open_incidents"]:
         table = Table(
-            "#", "brand", "touchpoint", "severity", "opened", "peak", "assigned", title="open incidents"
+            "#", "brand", "touchpoints", "severity", "opened", "peak", "assigned", title="open incidents"
         )
         for inc in report["open_incidents"]:
             table.add_row(
                 str(inc["id"]),
                 markup_cell(inc["brand"]),
-                markup_cell(inc["touchpoint"] or "—"),
+                markup_cell(", ".join(inc["touchpoints"]) or "—"),
                 inc["severity"],
                 _local(inc["opened_at"], timezone),
                 f"{inc['peak_count']:g}",

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import sla_view
-from alerts.workflow import ACTIVE_STATUSES, raised_at, snoozed_until
+from alerts.workflow import ACTIVE_STATUSES, incident_touchpoints, raised_at, snoozed_until
 from shenava.web import queue_replies
 from shenava.web.formatting import MAX_LIST_TEXT
 from storage.models import Incident, Mention, UrgentAlert
@@ -108,7 +108,7 @@ class InboxItem:
 def _incident(row: Incident, now: datetime) -> InboxItem:
     details = row.details or {}
     explanation = details.get("explanation") or {}
-    touchpoints = list(details.get("touchpoints") or ([row.touchpoint] if row.touchpoint else []))
+    touchpoints = incident_touchpoints(row)
     sources = sorted({m.get("source") for m in explanation.get("mentions", []) if m.get("source")})
     return InboxItem(
         kind="incident",

@@ -90,7 +90,9 @@ def test_cli_incidents_and_urgent(
     monkeypatch.delenv("SHENAVA_DATABASE_URL", raising=False)  # it would override the file's storage.url
     ids = MentionStore(engine).save_batch([mention(1, T0, "کلاهبرداری")], None).inserted_ids
     with Session(engine) as session, session.begin():
-        incident_id = _incident(session, minutes_ago=30).id
+        incident = _incident(session, minutes_ago=30)
+        incident.details = {**incident.details, "touchpoints": ["delivery", "support"]}  # as named
+        incident_id = incident.id
         urgent = UrgentAlert(
             mention_id=ids[0],
             brand="sabzino",
@@ -120,6 +122,7 @@ def test_cli_incidents_and_urgent(
     assert json.loads(run("incidents", "list", "--json")) == []
     shown = json.loads(run("incidents", "show", str(incident_id)))
     assert shown["status"] == "resolved" and shown["assigned_to"] == "reza"
+    assert shown["touchpoints"] == ["delivery", "support"]  # what its alerts and the inbox named
     report = json.loads(run("incidents", "report", "--json"))
     assert report[0]["brand"] == "sabzino" and report[0]["tta_median_s"] >= 30 * 60
     assert "sabzino" in run("incidents", "report")

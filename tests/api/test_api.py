@@ -88,6 +88,10 @@ def test_incident_workflow(client: TestClient) -> None:
     resolved, open_one = client.incidents
     listed = client.get("/api/v1/incidents", params={"status": "active"}, headers=headers("analyst")).json()
     assert [i["id"] for i in listed] == [open_one]
+    # the touchpoints it names (its alerts', the inbox's), beside the series that opened it
+    assert (listed[0]["touchpoint"], listed[0]["touchpoints"]) == ("support", ["delivery", "support"])
+    old_one = client.get(f"/api/v1/incidents/{resolved}", headers=headers("analyst")).json()
+    assert old_one["touchpoints"] == ["delivery"]  # none named: its series' own
     ack = client.post(f"/api/v1/incidents/{open_one}/acknowledge", headers=headers("support")).json()
     assert ack["status"] == "acknowledged" and ack["acknowledged_by"] == "sam"
     assigned = client.post(
