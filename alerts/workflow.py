@@ -21,6 +21,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.series import series_key
 from storage.models import Incident, UrgentAlert
 from storage.team_store import TeamError, get_team
 
@@ -85,6 +86,15 @@ def incident_touchpoints(item: Incident) -> list[str]:
     opened the sample's delivery outage, whose alerts name delivery first)."""
     named = (item.details or {}).get("touchpoints")
     return list(named) if named else ([item.touchpoint] if item.touchpoint else [])
+
+
+def series_touchpoint(item: Incident) -> str | None:
+    """The touchpoint of the series that opened the incident (None: the brand's own series), which
+    its counts, explanation and burst chart are of. Not ``Incident.touchpoint`` alone: a brand-wide
+    incident takes its first named touchpoint as that."""
+    if item.detector_key == series_key(item.brand, None):
+        return None
+    return item.touchpoint
 
 
 def list_items(

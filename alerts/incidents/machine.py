@@ -19,24 +19,14 @@ from alerts.events import AlertEvent, IncidentGrew, IncidentOpened, IncidentReso
 from alerts.explain import explain_spike
 from alerts.incidents.lookup import SPIKE, latest_incident
 from alerts.incidents.state import IncidentState, read_state, with_state
-from alerts.series import series_key
 from alerts.series_detectors import WatchedSeries
 from alerts.settings import AlertsSettings
 from alerts.severity import Severity, from_detector, severity_rank
-from alerts.workflow import DETECTOR
+from alerts.workflow import DETECTOR, series_touchpoint
 from storage.models import Incident
 
 #: one series' bucket: the series, its count and the detector's verdict
 Judged = tuple[WatchedSeries, int, Verdict]
-
-
-def series_touchpoint(incident: Incident) -> str | None:
-    """The touchpoint of the series that opened ``incident`` (None: the brand's own series). Not
-    ``Incident.touchpoint``: a brand-wide incident takes its first named touchpoint as that, and its
-    explanation must still count the brand's mentions against the brand's baseline when it grows."""
-    if incident.detector_key == series_key(incident.brand, None):
-        return None
-    return incident.touchpoint
 
 
 @dataclass(frozen=True)

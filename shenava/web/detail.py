@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
-from alerts.workflow import WorkflowError, get_item, raised_at
+from alerts.workflow import WorkflowError, get_item, raised_at, series_touchpoint
 from shenava.replies.senders import channel_for
 from shenava.replies.suggest import Suggestion
 from shenava.web.formatting import Formatter
@@ -84,8 +85,10 @@ def _hourly_negative(session: Session, row: Incident, fmt: Formatter, title: str
     )
     hours = int((end - start).total_seconds() // 3600) + 1
     counts = [0] * hours
+    # the series that opened it: a brand-wide incident's Incident.touchpoint is only its first named one
+    touchpoint = series_touchpoint(row)
     for created_at, aspects in session.execute(query):
-        if row.touchpoint and row.touchpoint not in (aspects or []):
+        if touchpoint and touchpoint not in (aspects or []):
             continue
         counts[int((created_at - start).total_seconds() // 3600)] += 1
     # oldest first: bar_chart draws the first point where the page's lines start (right in Persian)
@@ -117,8 +120,11 @@ def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:
     return lines
 
 
-def load(session: Session, kind: str, item_id: int, fmt: Formatter, chart_title: str) -> Detail:
-    """Raises ``WorkflowError`` when the item does not exist."""
+def load(
+    session: Session, kind: str, item_id: int, fmt: Formatter, chart_title: Callable[[str | None], str]
+) -> Detail:
+    """Raises ``WorkflowError`` when the item does not exist. ``chart_title(touchpoint)`` titles the
+    burst chart of an incident's series (None: the brand's)."""
     row = get_item(session, kind, item_id)  # type: ignore[arg-type]
     now = datetime.now(UTC)
     if isinstance(row, Incident):
@@ -130,7 +136,7 @@ def load(session: Session, kind: str, item_id: int, fmt: Formatter, chart_title:
         return Detail(
             _incident(row, now),
             explanation,
-            _hourly_negative(session, row, fmt, chart_title),
+            _hourly_negative(session, row, fmt, chart_title(series_touchpoint(row))),
             mentions,
             _history(session, f"incident:{item_id}", row),
         )

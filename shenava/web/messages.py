@@ -75,6 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.kind": ("نوع", "Kind"),
     "field.raised": ("زمان ثبت", "Raised"),
     "field.happened": ("زمان رخداد", "Happened"),
+    # an incident's mention times beside "Happened" (its first bucket): the peak, and the burst's end
+    "field.peaked": ("زمان اوج", "Peaked"),
+    "field.ended": ("پایان انفجار", "Burst ended"),
     "field.team": ("تیم", "Team"),
     "field.sla": ("مهلت پاسخ", "Response deadline"),
     "field.age": ("سن", "Age"),
@@ -136,6 +139,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.terms": ("واژه‌های رو به افزایش", "Rising terms"),
     "detail.chart": ("نمودار انفجار", "The burst"),
     "detail.chart_title": ("اشاره‌های منفی در هر ساعت", "Negative mentions per hour"),
+    "detail.chart_title_about": (
+        "اشاره‌های منفی دربارهٔ {touchpoint} در هر ساعت",
+        "Negative mentions about {touchpoint} per hour",
+    ),
     "detail.mentions": ("اشاره‌های نمونه", "Representative mentions"),
     "detail.mention": ("اشاره", "Mention"),
     "detail.open_link": ("باز کردن در منبع", "Open at the source"),

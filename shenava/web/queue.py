@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import sla_view
+from alerts.incidents.state import read_state
 from alerts.workflow import ACTIVE_STATUSES, incident_touchpoints, raised_at, snoozed_until
 from shenava.web import queue_replies
 from shenava.web.formatting import MAX_LIST_TEXT
@@ -92,6 +93,8 @@ class InboxItem:
     resolved_at: datetime | None = None
     assigned_team: str | None = None
     happened_at: datetime | None = None  # mention time: the urgent mention written, the burst's bucket
+    peak_at: datetime | None = None  # incident: mention time of its peak bucket
+    ended_at: datetime | None = None  # incident: mention time its burst ended (the detector's resolution)
     reply_status: str | None = None  # the newest reply through the outbox (queue_replies.annotate)
     sla_deadline: datetime | None = None  # its SLA record's deadline (alerts.sla_view.annotate)
     sla_state: str | None = None  # running | overdue | late | met | void (None: no record yet)
@@ -109,6 +112,7 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
     details = row.details or {}
     explanation = details.get("explanation") or {}
     touchpoints = incident_touchpoints(row)
+    state = read_state(details)
     sources = sorted({m.get("source") for m in explanation.get("mentions", []) if m.get("source")})
     return InboxItem(
         kind="incident",
@@ -129,6 +133,8 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
         resolved_at=row.resolved_at,
         assigned_team=row.assigned_team,
         happened_at=row.opened_at,
+        peak_at=state.peak_at,
+        ended_at=state.burst_end,
     )
 
 

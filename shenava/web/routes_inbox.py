@@ -20,7 +20,7 @@ from shenava.web import actions, detail, queue
 from shenava.web.deps import AnyUser, Db, PostedForm, SupportUser
 from shenava.web.errors import Conflict, NotFound
 from shenava.web.formatting import Formatter
-from shenava.web.messages import translator
+from shenava.web.messages import label, translator
 from shenava.web.security import client_ip
 from shenava.web.sessions import current
 from shenava.web.templating import render
@@ -87,11 +87,16 @@ async def inbox_events(request: Request) -> Response:
 @router.get("/inbox/{kind}/{item_id}")
 def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login: AnyUser) -> Response:
     web = request.app.state.web
-    t = translator(web.settings.language)
+    language = web.settings.language
+    t = translator(language)
+
+    def chart_title(touchpoint: str | None) -> str:  # the burst chart of the incident's own series
+        if touchpoint is None:
+            return t("detail.chart_title")
+        return t("detail.chart_title_about", touchpoint=label(language, "touchpoint", touchpoint))
+
     try:
-        item = detail.load(
-            session, kind, item_id, Formatter(web.settings.language, web.tz), t("detail.chart_title")
-        )
+        item = detail.load(session, kind, item_id, Formatter(web.settings.language, web.tz), chart_title)
     except WorkflowError:
         raise NotFound() from None
     _enrich(session, item.mentions)

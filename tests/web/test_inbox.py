@@ -4,17 +4,20 @@ detail page, actions through alerts.workflow with their audit rows, CSRF and rol
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from shenava.web.formatting import Formatter
 from storage.accounts import AuditEntry
 from storage.models import Incident, UrgentAlert
 from storage.repository import MentionStore
+from tests.archive.corpus import _m, save_corpus
 from tests.web.conftest import log_in
-from tests.web.inbox_data import fill_inbox
+from tests.web.inbox_data import NOW, fill_inbox
 
 
 @pytest.fixture
@@ -155,6 +158,45 @@ def test_detail_page_figures_add_up(web: TestClient, ids: dict[str, int], engine
     # the queue's row says whose counts they are too
     row = re.search(rf'data-key="incident:{ids["incident"]}".*?</tr>', web.get("/inbox").text, re.S)
     assert row and "۱۳ اشارهٔ منفی دربارهٔ پشتیبانی در برابر معمول ۰٫۶" in row[0], row
+
+
+def _axis_top(page: str) -> int:
+    """The burst chart's axis maximum: its busiest hour's count."""
+    chart = re.search(r'<section class="card" id="chart">(.*?)</svg>', page, re.S)
+    assert chart, "no burst chart"
+    top = re.search(r'fill="#666">([۰-۹0-9]+)</text>', chart[1])
+    assert top, chart[1][:500]
+    return int(top[1].translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")))
+
+
+def test_incident_page_follows_its_own_series(
+    web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
+) -> None:
+    # A brand-wide incident takes its first named touchpoint as Incident.touchpoint: its burst chart
+    # counted only that touchpoint and was titled as the brand's. The chart is of the series that
+    # opened it, and says which; the page gives the burst's peak and end in mention time too.
+    busy = NOW - timedelta(minutes=100)
+    save_corpus(store, [_m(f"p{i}", f"سبزینو پولم برنگشت {i}", busy, ["sabzino"], "negative",
+                           aspects=("payment",), author=f"payer{i}") for i in range(20)])  # fmt: skip
+    log_in(web, "sara")
+    url = f"/inbox/incident/{ids['incident']}"
+    peak, end = NOW - timedelta(minutes=95), NOW - timedelta(minutes=10)
+    with Session(engine) as session, session.begin():
+        incident = session.get(Incident, ids["incident"])
+        incident.detector_key = "alerts:neg:sabzino"  # the brand's own series; touchpoint stays delivery
+        incident.details = {**incident.details, "peak_at": peak.isoformat(), "burst_end": end.isoformat()}
+    page = web.get(url).text
+    assert "اشاره‌های منفی در هر ساعت" in page and "دربارهٔ ارسال و تحویل در هر ساعت" not in page
+    assert _axis_top(page) >= 20  # the payment complaints count: it is the brand's series
+    when = Formatter("fa", "Asia/Tehran").when
+    assert (
+        f'<dd id="item-peaked">{when(peak)}</dd>' in page and f'<dd id="item-ended">{when(end)}</dd>' in page
+    )
+    with Session(engine) as session, session.begin():
+        session.get(Incident, ids["incident"]).detector_key = "alerts:neg:sabzino:delivery"  # type: ignore[union-attr]
+    page = web.get(url).text
+    assert "اشاره‌های منفی دربارهٔ ارسال و تحویل در هر ساعت" in page
+    assert _axis_top(page) <= 12  # a delivery complaint every 5 minutes, no more
 
 
 def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:
