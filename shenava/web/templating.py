@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 from shenava import __version__
 from shenava.web.formatting import Formatter, isolated, mention_text, safe_link
 from shenava.web.messages import MESSAGES, label, translator
+from shenava.web.text_direction import text_direction
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +30,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        mention=mention_text, bdi=isolated, safe_link=safe_link, fromiso=datetime.fromisoformat
+        mention=mention_text,
+        bdi=isolated,
+        safe_link=safe_link,
+        fromiso=datetime.fromisoformat,
+        text_dir=text_direction,
     )
     env.globals.update(version=__version__, messages=MESSAGES)
     return env

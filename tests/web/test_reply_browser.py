@@ -41,8 +41,11 @@ def test_send_a_suggested_reply_to_x_and_correct_sentiment(
     base, ids, x = x_site
     _log_in(browser, base)
     _wait(browser, lambda d: d.current_url.endswith("/inbox"))  # the login's POST is done
-    text = _open(browser, f"{base}/inbox/urgent/{ids['x']}", "reply-text-1").get_attribute("value")
-    assert text and "@reza" in text
+    box = _open(browser, f"{base}/inbox/urgent/{ids['x']}", "reply-text-1")
+    text = box.get_attribute("value")
+    assert text and text.startswith("@reza")
+    # a Persian reply opens right to left although its first letters are the customer's Latin handle
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", box) == "rtl"
     browser.find_element(By.ID, "send-reply-1").click()
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#outbox [data-status="reply_sent"]'))
     [request] = x.received
