@@ -159,9 +159,11 @@ def render_text(digest: Digest, display_names: dict[str, str] | None = None, lan
             lines.append("  " + words.t("text.keyphrases", terms=comma([term for term, _ in b.keyphrases])))
         lines.append(f"  {words.alerts.t('sla.digest_title')}: {sla_line(b.sla, language)}")
         for i in b.incidents:
+            about_what = comma([words.label("touchpoint", t) for t in i.touchpoints])
+            about = words.t("text.incident_about", touchpoints=about_what) if about_what else ""
             lines.append(
                 "  " + words.t("text.incident", id=words.alerts.digits(i.id),
-                               severity=words.label("severity", i.severity),
+                               severity=words.label("severity", i.severity), about=about,
                                tta=words.duration(i.tta), ttr=words.duration(i.ttr))
             )  # fmt: skip
         lines.append("")

@@ -75,9 +75,11 @@ DIGEST_MESSAGES: dict[str, tuple[str, str]] = {
     "text.complaints": ("گلایه‌ها: {themes}", "Complaints: {themes}"),
     "text.keyphrases": ("عبارت‌های پرتکرار: {terms}", "Frequent phrases: {terms}"),
     "text.incident": (
-        "رخداد #{id} ({severity}): زمان تا تأیید {tta}، زمان تا حل {ttr}",
-        "Incident #{id} ({severity}): time to acknowledge {tta}, time to resolve {ttr}",
+        "رخداد #{id} ({severity}){about}: زمان تا تأیید {tta}، زمان تا حل {ttr}",
+        "Incident #{id} ({severity}){about}: time to acknowledge {tta}, time to resolve {ttr}",
     ),
+    # {about} above: the touchpoints the incident named, as the HTML part's table gives them
+    "text.incident_about": (" دربارهٔ {touchpoints}", " about {touchpoints}"),
     "text.generated": ("تهیه‌شده در {when}", "Made on {when}"),
 }
 

@@ -68,6 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # fields
     "field.brand": ("برند", "Brand"),
     "field.touchpoint": ("نقطهٔ تماس", "Touchpoint"),
+    "field.touchpoints": ("نقاط تماس", "Touchpoints"),  # an incident names one or more
     "field.source": ("منبع", "Source"),
     "field.status": ("وضعیت", "Status"),
     "field.assignee": ("مسئول", "Assignee"),

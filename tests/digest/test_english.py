@@ -55,7 +55,7 @@ def test_the_english_digest_reads_left_to_right_in_english(
     )
     assert not _PERSIAN_DIGITS.search(html) and not _PERSIAN_DIGITS.search(text)
     assert "Volume: 7 mentions (change +600%)" in text and "Volume: 1 mention (change —)" in text
-    assert "Incident #1 (high): time to acknowledge 12 min, time to resolve 2 h 5 min" in text
+    assert "Incident #1 (high) about delivery: time to acknowledge 12 min, time to resolve 2 h 5 min" in text
     assert set(_PERSIAN_WORD.findall(text)) <= _words_people_wrote()
     # the hostile quote stays text, isolated so its Persian keeps its own direction in the line
     assert "<img" not in html and '<blockquote><bdi dir="auto">&lt;' in html and "\u202e" not in html

@@ -63,6 +63,9 @@ def test_text_part_has_the_headline_figures(engine: Engine, digest_archive: dict
     text = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW).text
     assert "گزارش روزانه شنوا" in text and "سبزینو" in text and "۷ اشاره" in text
     assert "<" not in text.replace("<img", "")  # no markup besides the quoted hostile text, none at all here
+    # each incident says what it was about, as the HTML part's table does
+    assert "رخداد #۲ (بحرانی) دربارهٔ ارسال و تحویل، پشتیبانی: زمان تا تأیید" in text, text
+    assert "رخداد #۱ (زیاد) دربارهٔ ارسال و تحویل: زمان تا تأیید" in text
 
 
 def test_helpers() -> None:

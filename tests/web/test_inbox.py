@@ -122,6 +122,7 @@ def test_detail_page_explains_the_incident(web: TestClient, ids: dict[str, int])
     # the incident's own series is delivery's: its counts say so
     assert "۳۰ اشارهٔ منفی دربارهٔ ارسال و تحویل در پنجره؛ معمولاً ۴٫۵" in text
     assert "۸۰٪" in text and "۳۰٪" in text
+    assert '<dt>نقاط تماس</dt><dd><span class="tag">ارسال و تحویل</span></dd>' in text
     assert "<svg" in text and "<rect" in text  # the burst, drawn on the server
     assert 'href="https://example.com/n1"' in text and "javascript:alert" not in text
     assert "<b>bold" not in text and "bold" in text  # a term is text, never markup
