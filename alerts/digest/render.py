@@ -74,7 +74,7 @@ def _env(language: str) -> Environment:
         signed=lambda v: _ltr(words.signed(v)), duration=words.duration, bdi=bdi,
         mention=bidi_text if words.rtl else _isolated,
         aspect=lambda a: words.label("touchpoint", a), severity=lambda s: words.label("severity", s),
-        aspects=lambda codes: words.alerts.join([words.label("touchpoint", c) for c in codes]),
+        aspects=words.touchpoints,
         status=lambda s: words.label("status", s), sentiment=lambda s: words.label("sentiment", s),
     )  # fmt: skip
     return env
@@ -159,8 +159,11 @@ def render_text(digest: Digest, display_names: dict[str, str] | None = None, lan
             lines.append("  " + words.t("text.keyphrases", terms=comma([term for term, _ in b.keyphrases])))
         lines.append(f"  {words.alerts.t('sla.digest_title')}: {sla_line(b.sla, language)}")
         for i in b.incidents:
-            about_what = comma([words.label("touchpoint", t) for t in i.touchpoints])
-            about = words.t("text.incident_about", touchpoints=about_what) if about_what else ""
+            about = (
+                words.t("text.incident_about", touchpoints=words.touchpoints(i.touchpoints))
+                if i.touchpoints
+                else ""
+            )
             lines.append(
                 "  " + words.t("text.incident", id=words.alerts.digits(i.id),
                                severity=words.label("severity", i.severity), about=about,

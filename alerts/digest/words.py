@@ -123,6 +123,10 @@ class DigestWords:
         one = f"{key}.one"
         return self.t(one if n == 1 and one in DIGEST_MESSAGES else key, count=self.number(n), **values)
 
+    def touchpoints(self, codes: list[str]) -> str:
+        """Touchpoint codes in words, as one list (an incident's, in the table and the text part)."""
+        return self.alerts.join([self.label("touchpoint", code) for code in codes])
+
     def label(self, group: str, code: str | None) -> str:
         """A status or sentiment code in words; touchpoints and severities as alerts name them."""
         if group in ("touchpoint", "severity"):
