@@ -229,10 +229,12 @@ class Words:
             text = text.replace(",", "٬").replace(".", "٫")
         return self.digits(text)
 
-    def percent(self, value: float | None) -> str:
+    def percent(self, value: float | None, *, signed: bool = False) -> str:
+        """``۸۵٪`` or ``85%``; ``signed`` keeps the sign of a change (``+۱۲٪``)."""
         if value is None:
             return "—"
-        return self.digits(f"{100 * value:.0f}") + ("٪" if self.language == "fa" else "%")
+        text = f"{100 * value:+.0f}" if signed else f"{100 * value:.0f}"
+        return self.digits(text) + ("٪" if self.language == "fa" else "%")
 
     def join(self, items: Sequence[str]) -> str:
         return self.t("list.separator").join(items)

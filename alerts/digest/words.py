@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -101,7 +102,7 @@ class DigestWords:
         if self.language not in LANGUAGES:
             raise ValueError(f"digest language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
 
-    @property
+    @cached_property  # every label, number and date goes through it: built once, not per call
     def alerts(self) -> Words:
         """The alert catalogue in the same language (touchpoints, severities, the SLA line)."""
         return Words(self.language, self.timezone)
@@ -138,10 +139,7 @@ class DigestWords:
         return self.alerts.number(value)
 
     def percent(self, value: float | None, *, signed: bool = False) -> str:
-        if value is None:
-            return "—"
-        text = f"{value * 100:+.0f}" if signed else f"{value * 100:.0f}"
-        return self.alerts.digits(text) + ("٪" if self.rtl else "%")
+        return self.alerts.percent(value, signed=signed)
 
     def signed(self, value: float) -> str:
         """Net sentiment in [-1, 1], always with its sign: ``+۰٫۲۵`` or ``+0.25``."""
