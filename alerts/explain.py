@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from alerts.attribution import named_touchpoints, rank_touchpoints
 from alerts.brand_terms import names_a_brand
+from alerts.own_accounts import by_customers
 from alerts.text import clean_text, gist
 from storage.models import Mention, MentionBrand
 
@@ -44,6 +45,7 @@ def _negative_mentions(
     end: datetime,
     limit: int | None = None,
     newest_first: bool = False,
+    own: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     query = (
         select(Mention)
@@ -53,6 +55,7 @@ def _negative_mentions(
             MentionBrand.created_at >= start,
             MentionBrand.created_at < end,
             Mention.sentiment_label == "negative",
+            by_customers(own),
         )
         .order_by(Mention.created_at.desc() if newest_first else Mention.created_at)
     )
@@ -61,13 +64,20 @@ def _negative_mentions(
     return list(session.scalars(query))
 
 
-def _brand_counts(session: Session, brand: str, start: datetime, end: datetime) -> tuple[int, int]:
-    """(all mentions, negative mentions) of ``brand`` in [start, end)."""
+def _brand_counts(
+    session: Session, brand: str, start: datetime, end: datetime, own: frozenset[str]
+) -> tuple[int, int]:
+    """(all mentions, negative mentions) of ``brand`` in [start, end), not by the ``own`` handles."""
     row = session.execute(
         select(func.count(), func.count().filter(Mention.sentiment_label == "negative"))
         .select_from(MentionBrand)
         .join(Mention, Mention.id == MentionBrand.mention_id)
-        .where(MentionBrand.brand == brand, MentionBrand.created_at >= start, MentionBrand.created_at < end)
+        .where(
+            MentionBrand.brand == brand,
+            MentionBrand.created_at >= start,
+            MentionBrand.created_at < end,
+            by_customers(own),
+        )
     ).one()
     return int(row[0]), int(row[1])
 
@@ -127,18 +137,20 @@ def explain_spike(
     representatives: int = 4,
     expected_by_touchpoint: dict[str, float] | None = None,
     brand_words: frozenset[str] = frozenset(),
+    own_handles: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The explanation of a spike of negative mentions of ``brand`` in [window_start, window_end).
 
     ``expected_by_touchpoint``: each touchpoint's expected count for the window, from its own
     series; a touchpoint without one is expected at its usual share of ``expected``.
-    ``brand_words`` (``alerts.brand_terms.brand_words``) never appear among the terms.
+    ``brand_words`` (``alerts.brand_terms.brand_words``) never appear among the terms; posts by
+    ``own_handles`` (``alerts.own_accounts``) are not counted, quoted or mined for terms.
     """
     baseline_start = window_start - timedelta(hours=baseline_hours)
-    now_all = _negative_mentions(session, brand, window_start, window_end)
+    now_all = _negative_mentions(session, brand, window_start, window_end, own=own_handles)
     now = [m for m in now_all if touchpoint is None or touchpoint in (m.aspects or [])] or now_all
     base = _negative_mentions(
-        session, brand, baseline_start, window_start, BASELINE_SAMPLE, newest_first=True
+        session, brand, baseline_start, window_start, BASELINE_SAMPLE, newest_first=True, own=own_handles
     )
 
     terms = _log_odds_terms(
@@ -152,8 +164,8 @@ def explain_spike(
         per_touchpoint.setdefault(aspect, shares.get(aspect, 0.0) * float(expected))
     touchpoints = rank_touchpoints(now_aspects, per_touchpoint, total_now=len(now_all), baseline_share=shares)
 
-    total_now, negative_now = _brand_counts(session, brand, window_start, window_end)
-    total_base, negative_base = _brand_counts(session, brand, baseline_start, window_start)
+    total_now, negative_now = _brand_counts(session, brand, window_start, window_end, own_handles)
+    total_base, negative_base = _brand_counts(session, brand, baseline_start, window_start, own_handles)
     buckets = max(1.0, (window_end - window_start).total_seconds() / 60)
     return {
         "window": {"start": window_start.isoformat(), "end": window_end.isoformat()},

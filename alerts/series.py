@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.own_accounts import by_customers
 from storage.models import Mention, MentionBrand
 
 SERIES_PREFIX = "alerts:neg:"
@@ -49,9 +50,15 @@ class BucketGrid:
 
 
 def count_negative(
-    session: Session, grid: BucketGrid, brands: list[str], start: datetime, end: datetime
+    session: Session,
+    grid: BucketGrid,
+    brands: list[str],
+    start: datetime,
+    end: datetime,
+    own: frozenset[str] = frozenset(),
 ) -> dict[tuple[str, datetime], int]:
-    """Negative mentions per (series key, bucket start) in [start, end)."""
+    """Negative mentions per (series key, bucket start) in [start, end), leaving out the posts of
+    the ``own`` handles (``alerts.own_accounts``)."""
     counts: dict[tuple[str, datetime], int] = defaultdict(int)
     rows = session.execute(
         select(MentionBrand.brand, MentionBrand.created_at, Mention.aspects)
@@ -61,6 +68,7 @@ def count_negative(
             MentionBrand.created_at >= start,
             MentionBrand.created_at < end,
             Mention.sentiment_label == "negative",
+            by_customers(own),
         )
     )
     for brand, created_at, aspects in rows:

@@ -24,6 +24,7 @@ from alerts.brand_terms import brand_words
 from alerts.events import AlertEvent
 from alerts.incidents.lookup import active_incident
 from alerts.incidents.machine import IncidentMachine, Judged
+from alerts.own_accounts import own_handles
 from alerts.series import BucketGrid, count_negative
 from alerts.series_detectors import SeriesDetectors, WatchedSeries
 from alerts.settings import AlertsSettings
@@ -91,7 +92,8 @@ class SpikePass:
             alerts.detection, alerts.bucket_minutes, timezone, {b.name: b.sensitivity for b in brands}
         )
         # every brand's names, competitors' too: a burst is never "about" a brand name
-        self.machine = IncidentMachine(alerts, self.grid.width, brand_words(brands))
+        self.own = own_handles(brands)  # the brands' own posts are not customers complaining
+        self.machine = IncidentMachine(alerts, self.grid.width, brand_words(brands), self.own)
         self.brands = [b.name for b in brands if alerts.watch_competitors or not b.competitor]
         self.touchpoints: list[str | None] = [None]
         if alerts.touchpoint_series:
@@ -111,7 +113,7 @@ class SpikePass:
         if not series:
             return []
         start = min(s.start for s in series if s.start is not None)
-        counts = count_negative(session, self.grid, sorted({s.brand for s in series}), start, end)
+        counts = count_negative(session, self.grid, sorted({s.brand for s in series}), start, end, self.own)
         by_brand: dict[str, list[WatchedSeries]] = defaultdict(list)
         for s in series:
             by_brand[s.brand].append(s)

@@ -20,7 +20,13 @@ class BrandSettings(StrictModel):
     aliases_finglish: list[str] = Field(
         default_factory=list, description="Persian written in Latin letters, e.g. dijikala."
     )
-    handles: list[str] = Field(default_factory=list, description="Account handles without @ (X, Instagram).")
+    handles: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The brand's own account handles without @ (X, Instagram): their posts join the brand's "
+            "conversations and answer its urgent alerts, but spike detection does not count them."
+        ),
+    )
     hashtags: list[str] = Field(default_factory=list, description="Hashtags without #, e.g. دیجی_کالا.")
     exclude: list[str] = Field(
         default_factory=list, description="Terms that mark a match as unrelated (e.g. a namesake)."

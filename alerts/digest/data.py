@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from alerts.brand_terms import brand_words, names_a_brand
 from alerts.digest.period import DigestPeriod
 from alerts.incidents.state import read_state
+from alerts.own_accounts import handle_key, own_handles
 from alerts.sla_report import SlaFigures, sla_report
 from alerts.text import gist
 from alerts.workflow import DETECTOR, incident_touchpoints, raised_at
@@ -54,8 +55,7 @@ class OwnVoice:
 
     @classmethod
     def of(cls, brands: Sequence[BrandSettings]) -> OwnVoice:
-        handles = {h.lstrip("@").casefold() for b in brands for h in b.handles}
-        return cls(frozenset(h for h in handles if h), brand_words(brands))
+        return cls(own_handles(brands), brand_words(brands))
 
     def read_limit(self, n: int) -> int:
         """How many rows to read for ``n`` examples: more, as some may be the brands' own posts or repeats."""
@@ -67,7 +67,7 @@ class OwnVoice:
         shown: list[MentionHit] = []
         said: set[str] = set()
         for hit in hits:
-            if (hit.author_handle or "").lstrip("@").casefold() in self.handles:
+            if handle_key(hit.author_handle) in self.handles:
                 continue
             key = gist(hit.text)
             if key in said:

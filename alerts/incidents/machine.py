@@ -35,6 +35,8 @@ class IncidentMachine:
     bucket: timedelta
     #: words that only name a watched brand or competitor (``alerts.brand_terms``): never "rising terms"
     brand_words: frozenset[str] = frozenset()
+    #: the brands' own handles (``alerts.own_accounts``): their posts are left out of the explanation
+    own_handles: frozenset[str] = frozenset()
 
     def apply(
         self,
@@ -229,6 +231,7 @@ class IncidentMachine:
             representatives=self.alerts.representative_mentions,
             expected_by_touchpoint=expected,
             brand_words=self.brand_words,
+            own_handles=self.own_handles,
         )
         explanation["bucket"] = {
             "count": int(incident.current_count),

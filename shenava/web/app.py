@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from alerts.brand_terms import brand_words
 from alerts.messages import brand_display_names
+from alerts.own_accounts import own_handles
 from config.web import WebSettings
 from shenava.web.errors import Conflict, NotFound
 from shenava.web.live import ChangeWatcher
@@ -33,6 +34,8 @@ class WebState:
     reply_senders: dict[str, Any] = field(default_factory=dict)  # source → sender (API or stand-in)
     #: every word naming a configured brand (names, aliases, handles, hashtags), kept out of top terms
     brand_words: frozenset[str] = frozenset()
+    #: the configured brands' own handles: an incident's chart counts customers, as its detector did
+    own_handles: frozenset[str] = frozenset()
 
 
 def mount_web(app: FastAPI, settings: Any) -> None:
@@ -49,6 +52,7 @@ def mount_web(app: FastAPI, settings: Any) -> None:
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
         reply_senders=_reply_senders(settings, web_settings),
         brand_words=brand_words(getattr(settings, "brands", [])),
+        own_handles=own_handles(getattr(settings, "brands", [])),
     )
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
+from alerts.own_accounts import by_customers
 from alerts.workflow import WorkflowError, get_item, raised_at, series_touchpoint
 from shenava.replies.senders import channel_for
 from shenava.replies.suggest import Suggestion
@@ -62,7 +63,9 @@ def _mention_view(m: Mention) -> dict[str, Any]:
     }
 
 
-def _hourly_negative(session: Session, row: Incident, fmt: Formatter, title: str) -> Markup:
+def _hourly_negative(
+    session: Session, row: Incident, fmt: Formatter, title: str, own: frozenset[str]
+) -> Markup:
     peak = (
         datetime.fromisoformat(row.details["peak_at"])
         if (row.details or {}).get("peak_at")
@@ -81,6 +84,7 @@ def _hourly_negative(session: Session, row: Incident, fmt: Formatter, title: str
             MentionBrand.created_at >= start,
             MentionBrand.created_at < end,
             Mention.sentiment_label == "negative",
+            by_customers(own),  # what the detector counted: the brands' own replies are not the burst
         )
     )
     hours = int((end - start).total_seconds() // 3600) + 1
@@ -121,10 +125,16 @@ def _history(session: Session, target: str, row: Any) -> list[HistoryLine]:
 
 
 def load(
-    session: Session, kind: str, item_id: int, fmt: Formatter, chart_title: Callable[[str | None], str]
+    session: Session,
+    kind: str,
+    item_id: int,
+    fmt: Formatter,
+    chart_title: Callable[[str | None], str],
+    own: frozenset[str] = frozenset(),
 ) -> Detail:
     """Raises ``WorkflowError`` when the item does not exist. ``chart_title(touchpoint)`` titles the
-    burst chart of an incident's series (None: the brand's)."""
+    burst chart of an incident's series (None: the brand's); posts by the ``own`` handles
+    (``alerts.own_accounts``) are not counted in it."""
     row = get_item(session, kind, item_id)  # type: ignore[arg-type]
     now = datetime.now(UTC)
     if isinstance(row, Incident):
@@ -136,7 +146,7 @@ def load(
         return Detail(
             _incident(row, now),
             explanation,
-            _hourly_negative(session, row, fmt, chart_title(series_touchpoint(row))),
+            _hourly_negative(session, row, fmt, chart_title(series_touchpoint(row)), own),
             mentions,
             _history(session, f"incident:{item_id}", row),
         )

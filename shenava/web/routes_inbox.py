@@ -96,7 +96,7 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
         return t("detail.chart_title_about", touchpoint=label(language, "touchpoint", touchpoint))
 
     try:
-        item = detail.load(session, kind, item_id, Formatter(language, web.tz), chart_title)
+        item = detail.load(session, kind, item_id, Formatter(language, web.tz), chart_title, web.own_handles)
     except WorkflowError:
         raise NotFound() from None
     _enrich(session, item.mentions)

@@ -110,13 +110,19 @@ def seed_burst(
     per_bucket: int = 30,
     first_id: int = 100_000,
     brand: str = "sabzino",
+    text: str = BURST,
+    handle: str | None = None,
 ) -> int:
+    """``per_bucket`` negative delivery mentions in each of ``buckets`` 5-minute buckets, each by its
+    own author unless ``handle`` posts them all."""
     items = []
     n = first_id
     for bucket in range(buckets):
         for k in range(per_bucket):
             at = start + timedelta(minutes=5 * bucket, seconds=5 + k * 290 / per_bucket)
-            items.append(mention(n, at, f"{BURST} {k}", brand=brand, aspects=("delivery", "support")))
+            items.append(
+                mention(n, at, f"{text} {k}", brand=brand, aspects=("delivery", "support"), handle=handle)
+            )
             n += 1
     store.save_batch(items, None)
     return n

@@ -219,3 +219,63 @@ def test_burst_opening_under_the_floor_pages_once_it_passes(sqlite_engine: Engin
         (incident,) = session.scalars(select(Incident)).all()
         assert incident.opened_at.replace(tzinfo=surge.tzinfo) == surge
         assert incident.peak_count >= 25
+
+
+#: what support posts to each customer during a delivery outage: negative, about delivery and support
+APOLOGY = "سلام، پوزش بابت تاخیر ارسال. لطفا شماره سفارش رو دایرکت کنید تا پیگیری کنیم"
+
+
+def test_the_brands_own_apologies_are_not_a_burst(engine: Engine, settings: Settings) -> None:
+    # Posts by a brand's handle are tagged with the brand (they join its conversation). Support
+    # apologising to one customer after another is a run of negative delivery mentions, but it is
+    # the brand talking: alone it opens nothing (the handle's case differs from the config's).
+    store = MentionStore(engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE, text=APOLOGY, handle="Sabzino_Support")
+    assert AlertEngine(settings, engine).detect(END) == []
+
+
+def test_an_incident_counts_and_quotes_customers_not_the_brands_replies(
+    engine: Engine, settings: Settings
+) -> None:
+    store = MentionStore(engine)
+    seed_background(store, days=3.0)
+    seed_burst(store, SPIKE)  # 30 customers a bucket
+    seed_burst(store, SPIKE, text=APOLOGY, handle="sabzino_support", first_id=200_000)  # and 30 replies
+    events = AlertEngine(settings, engine).detect(END)
+    opened = next(e for e in events if e.kind == INCIDENT_OPENED)
+    explanation = opened.explanation
+    assert explanation["bucket"]["count"] <= 33, explanation["bucket"]  # 30, plus the background's few
+    assert explanation["count"] <= 3 * 33, explanation["count"]
+    assert all(m["author"] != "sabzino_support" for m in explanation["mentions"])
+    assert not any("پوزش" in t["term"] or "دایرکت" in t["term"] for t in explanation["terms"])
+    with Session(engine) as session:
+        (incident,) = session.scalars(select(Incident)).all()
+        assert incident.peak_count <= 33
+
+
+def test_replies_after_the_burst_do_not_hold_its_incident_open(
+    sqlite_engine: Engine, tmp_path: Path, settings: Settings
+) -> None:
+    # Support answers the backlog for five hours after the customers stop: the burst ends (in
+    # mention time) when it would have without a single reply. Counted, the replies held it open
+    # 4.5 hours longer.
+    def burst_end(engine: Engine, replies: bool) -> str | None:
+        store = MentionStore(engine)
+        seed_background(store, days=3.0)
+        seed_burst(store, SPIKE)
+        if replies:
+            seed_burst(store, SPIKE + timedelta(minutes=30), buckets=60, per_bucket=12, text=APOLOGY,
+                       handle="sabzino_support", first_id=200_000)  # fmt: skip
+        AlertEngine(settings, engine).detect(END)
+        with Session(engine) as session:
+            (incident,) = session.scalars(select(Incident)).all()
+            return (incident.details or {}).get("burst_end")
+
+    quiet = create_engine_from_url(f"sqlite:///{tmp_path / 'quiet.db'}")
+    init_db(quiet)
+    try:
+        alone = burst_end(quiet, replies=False)
+        assert alone is not None and burst_end(sqlite_engine, replies=True) == alone
+    finally:
+        quiet.dispose()

@@ -23,7 +23,10 @@ ROLES = {"sara": "support", "ali": "analyst", "root": "admin"}
 
 def web_settings(**web: object) -> Settings:
     return Settings(
-        brands=[BrandSettings(name="sabzino", aliases_fa=["سبزینو"]), BrandSettings(name="nobank")],
+        brands=[
+            BrandSettings(name="sabzino", aliases_fa=["سبزینو"], handles=["sabzino_support"]),
+            BrandSettings(name="nobank"),
+        ],
         web={"live_poll_seconds": 0.2, **web},
     )
 

@@ -200,6 +200,20 @@ def test_incident_page_follows_its_own_series(
     assert _axis_top(page) <= 12  # a delivery complaint every 5 minutes, no more
 
 
+def test_incident_chart_counts_customers_not_the_brands_replies(
+    web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
+) -> None:
+    # The detector leaves the brand's own posts out of its series (alerts.own_accounts); the chart
+    # beside its figures does too, or support's apologies would draw a burst the alert never counted.
+    busy = NOW - timedelta(minutes=100)
+    save_corpus(store, [_m(f"r{i}", f"پوزش بابت تاخیر ارسال {i}", busy, ["sabzino"], "negative",
+                           aspects=("delivery",), author="sabzino_support") for i in range(20)])  # fmt: skip
+    with Session(engine) as session, session.begin():
+        session.get(Incident, ids["incident"]).detector_key = "alerts:neg:sabzino:delivery"  # type: ignore[union-attr]
+    log_in(web, "sara")
+    assert _axis_top(web.get(f"/inbox/incident/{ids['incident']}").text) <= 12
+
+
 def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:
     log_in(web, "sara")
     for url in ("/inbox", f"/inbox/urgent/{ids['hostile']}"):
