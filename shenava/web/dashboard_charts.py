@@ -78,7 +78,7 @@ def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Forma
     body = [chart_title(width - side, title, flip),
             f'<line x1="{side}" y1="{mid:.1f}" x2="{width - side}" y2="{mid:.1f}" stroke="#9aa5b1" '
             'stroke-dasharray="3 3"/>']  # fmt: skip
-    xy = []
+    runs: list[list[str]] = [[]]  # the line's pieces: a bucket without a mention breaks it
     for i, (label, value, href) in enumerate(points):
         x = flip.x(width - side - i * slot - slot / 2)
         every = max(1, -(-len(points) // max(1, int(plot_w) // 70)))
@@ -90,9 +90,11 @@ def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Forma
         )
         if value is None:  # no mention in the bucket: no point, a gap in the line
             body.append(tick)
+            if runs[-1]:
+                runs.append([])
             continue
         y = mid - value * plot_h / 2
-        xy.append(f"{x:.1f},{y:.1f}")
+        runs[-1].append(f"{x:.1f},{y:.1f}")
         shown = f"{label}: {fmt.percent(value)}"
         inner = (
             f'<rect x="{x - slot / 2:.1f}" y="{top_m}" width="{slot:.1f}" height="{plot_h}" fill="#fff" '
@@ -100,6 +102,8 @@ def net_line(points: list[tuple[str, float | None, str]], title: str, fmt: Forma
             f'fill="{"#2f9e44" if value >= 0 else "#d64545"}"><title>{escape(shown)}</title></circle>{tick}'
         )
         body.append(drill_link(href, inner, shown, swap=False))
-    if len(xy) > 1:
-        body.insert(2, f'<polyline points="{" ".join(xy)}" fill="none" stroke="#1c7ed6" stroke-width="1.5"/>')
+    for run in (r for r in reversed(runs) if len(r) > 1):  # under the points, which stay clickable
+        body.insert(
+            2, f'<polyline points="{" ".join(run)}" fill="none" stroke="#1c7ed6" stroke-width="1.5"/>'
+        )
     return svg_root(width, height, title, body)

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from shenava.api import create_app
 from shenava.api.auth import ApiKeyRing
+from shenava.web.dashboard_charts import net_line
+from shenava.web.formatting import Formatter
 from storage.models import Mention, MentionBrand
 from storage.repository import MentionStore
 from storage.search_dates import day_range, parse_day
@@ -119,6 +121,26 @@ def test_every_figure_drills_into_explore(analyst: TestClient) -> None:
     days = links(figure.group(1), r'<a href="(/explore\?q=[^"]+)"')
     assert len(days) == 14
     assert sum(results(analyst.get(h).text) for h in days) == int(kpi(text, "volume"))
+
+
+def test_a_day_without_mentions_breaks_the_net_sentiment_line() -> None:
+    # as the digest's line does: a line joining the days either side would draw a trend through a
+    # day that had no sentiment at all
+    points = [
+        ("a", 0.5, "/x?a"),
+        ("b", 0.2, "/x?b"),
+        ("c", None, "/x?c"),
+        ("d", -0.2, "/x?d"),
+        ("e", 0.1, "/x?e"),
+    ]
+    svg = net_line(points, "net", Formatter("fa", "Asia/Tehran"))
+    lines = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert sorted(len(line.split()) for line in lines) == [2, 2], lines
+    assert svg.count("<circle") == 4 and 'href="/x?c"' not in svg  # the empty day: a tick, no point
+    alone = net_line(
+        [("a", 0.5, "/x?a"), ("b", None, "/x?b"), ("c", 0.1, "/x?c")], "net", Formatter("en", "UTC")
+    )
+    assert "<polyline" not in alone and alone.count("<circle") == 2
 
 
 def test_presets_are_live_and_long_periods_go_weekly(analyst: TestClient) -> None:
