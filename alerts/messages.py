@@ -169,6 +169,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{paged} هشدار تازه فرستاده می‌شود؛ {backfilled} مورد قدیمی‌تر از {minutes} دقیقه فقط ثبت شد",
         "{paged} fresh alert(s) are sent; {backfilled} older than {minutes} minutes only recorded",
     ),
+    "import.incident": (
+        "رخداد #{id} {brand} ({severity}){about}: از {start}{end}",
+        "incident #{id} {brand} ({severity}){about}: from {start}{end}",
+    ),
+    "import.incident_about": (" دربارهٔ {touchpoints}", " about {touchpoints}"),
+    "import.incident_end": (" تا {end}", " to {end}"),
+    "import.more_incidents": ("و {n} رخداد دیگر", "and {n} more incident(s)"),
+    "import.incident_details": (
+        "جزئیات: shenava incidents show {id} یا صفحهٔ /inbox/incident/{id} در وب",
+        "details: shenava incidents show {id} or /inbox/incident/{id} in the web app",
+    ),
     "import.not_judged": (
         "تشخیص افزایش ناگهانی از {when} به بعد را بررسی کرد؛ پیام‌های پیش از آن فقط بایگانی شدند",
         "Spike detection judged mentions from {when} on; earlier ones were archived only",

@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from alerts.messages import Words
+        from alerts.messages import Words, brand_display_names
         from listeners.importer import import_file
         from shenava.import_detection import ImportDetection
         from shenava.service.pipeline import Pipeline
@@ -113,7 +113,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         with console.status("detecting…"):
             findings = detection.finish()
-        for line in findings.lines(Words(settings.notifications.language, settings.timezone)):
+        language = settings.notifications.language
+        names = brand_display_names(settings.brands, language)
+        for line in findings.lines(Words(language, settings.timezone), names):
             console.print(line, markup=False, highlight=False)
         if report.errors or pipeline.rejected_total:
             raise typer.Exit(LINES_REJECTED)

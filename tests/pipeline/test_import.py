@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import yaml
@@ -154,3 +155,91 @@ def test_import_records_what_it_finds_and_pages_only_what_is_fresh(tmp_path: Pat
     )
     assert result.exit_code == 0, result.output
     assert "0 incident(s) and 2 urgent mention(s) found in the imported data" in result.output
+
+
+def _burst_file(path: Path) -> Path:
+    """Two days of a brand's ordinary mentions, then 40 complaints in 20 minutes at noon (Tehran)."""
+    import csv
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2026, 10, 3, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+    rows = []
+    for step in range(2 * 24 * 3):  # one every 20 minutes, one in three a mild complaint
+        text = "پیک سبزینو یکم دیر اومد" if step % 3 == 0 else "سبزینو سفارش امروز به موقع رسید، ممنون"
+        rows.append((f"{text} {step}", (start + timedelta(minutes=20 * step)).isoformat(), "x", f"b{step}"))
+    burst = start + timedelta(days=2, hours=12)
+    for k in range(40):
+        at = (burst + timedelta(seconds=30 * k)).isoformat()
+        rows.append((f"سبزینو سفارشم دو ساعته نرسیده، افتضاحه {k}", at, "x", f"c{k}"))
+    for step in range(30):  # calm again
+        at = (burst + timedelta(minutes=30 + 20 * step)).isoformat()
+        rows.append((f"سبزینو سفارش امروز به موقع رسید، ممنون {step}", at, "x", f"d{step}"))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "created_at", "source", "id"])
+        writer.writerows(sorted(rows, key=lambda r: r[1]))
+    return path
+
+
+def test_import_names_each_incident_it_found_and_where_to_read_it(tmp_path: Path) -> None:
+    """An imported burst has usually ended, so its incident is not among the active ones: the CLI
+    names it, with the mention times it opened and ended, and says where its details are."""
+    from sqlalchemy import create_engine
+
+    from alerts.messages import Words
+    from shenava.cli import app
+    from storage.models import Incident
+
+    result = CliRunner().invoke(
+        app, ["import", str(_burst_file(tmp_path / "burst.csv")), "--config", str(_config(tmp_path))]
+    )
+    assert result.exit_code == 0, result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'shenava.db'}")
+    with engine.connect() as conn:
+        (incident,) = conn.execute(select(Incident.id, Incident.opened_at, Incident.details)).all()
+    engine.dispose()
+    words = Words("fa", "Asia/Tehran")
+    line = next(
+        line for line in result.output.splitlines() if line.startswith(f"رخداد #{words.digits(incident.id)} ")
+    )
+    assert "سبزینو" in line and "دربارهٔ ارسال و تحویل" in line, line
+    opened, ended = (
+        words.when(incident.opened_at.replace(tzinfo=UTC)),
+        words.when(incident.details["burst_end"]),
+    )
+    assert opened == "۱۳ مهر ۱۴۰۵، ساعت ۱۲:۰۰ (به وقت تهران)"  # the burst's start, in mention time
+    assert f"از {opened} تا {ended}" in line, line
+    assert f"shenava incidents show {incident.id} یا صفحهٔ /inbox/incident/{incident.id}" in result.output
+
+
+def test_import_summary_lists_ten_incidents_then_counts_the_rest() -> None:
+    from datetime import datetime, timedelta
+
+    from alerts.messages import Words
+    from shenava.import_detection import SHOW_INCIDENTS, FoundIncident, ImportFindings
+
+    start = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+    found = tuple(
+        FoundIncident(
+            i + 1,
+            "sabzino",
+            "high",
+            ["delivery", "support"] if i == 0 else [],
+            start + timedelta(days=i),
+            None,
+        )
+        for i in range(SHOW_INCIDENTS + 2)
+    )
+    findings = ImportFindings(len(found), 0, 0, 0, None, 60, found)
+    lines = findings.lines(Words("en", "Asia/Tehran"), {"sabzino": "Sabzino"})
+    assert lines[0] == f"{SHOW_INCIDENTS + 2} incident(s) and 0 urgent mention(s) found in the imported data"
+    assert (
+        lines[1]
+        == "incident #1 Sabzino (high) about delivery, support: from 13 Mehr 1405, 12:30 (Tehran time)"
+    )
+    assert lines[2].startswith("incident #2 Sabzino (high): from 14 Mehr 1405")  # nothing named: no "about"
+    assert lines[1 + SHOW_INCIDENTS] == "and 2 more incident(s)"
+    assert lines[-1] == "details: shenava incidents show 1 or /inbox/incident/1 in the web app"
+    assert ImportFindings(0, 0, 0, 0, None, 60).lines(Words("en")) == [
+        "0 incident(s) and 0 urgent mention(s) found in the imported data"
+    ]
