@@ -46,7 +46,6 @@ class Detail:
     replies: list[Suggestion] = field(default_factory=list)
     sentiment: str = "negative"
     sent_replies: list[Any] = field(default_factory=list)  # outbox rows, newest first
-    incident_reply: str = ""  # the suggested start of a reply to an incident's mention
 
 
 def _mention_view(m: Mention) -> dict[str, Any]:

@@ -104,20 +104,24 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     if kind == "urgent":
         mention = workflow.get_item(session, "urgent", item_id).mention
         reply_channel = channel_for(mention.source, mention.external_id) if mention else None
-    if item.item.kind == "incident" and item.mentions:  # one suggestion to start each mention's reply
-        first = item.mentions[0]
-        found = suggest(
-            cached_templates(web.settings.reply_templates or None),
-            text=first["text"] or "",
-            touchpoints=item.item.touchpoints,
-            sentiment=item.sentiment,
-            brand=item.item.brand,
-            brand_name=web.brand_names.get(item.item.brand, item.item.brand),
-            handle=first["author"],
-            agent=login.user.display_name,
-            tone=web.settings.reply_tone.get(item.item.brand, "formal"),
-        )
-        item.incident_reply = found[0].text if found else ""
+    if item.item.kind == "incident":
+        # each answerable mention's reply starts from its own suggestion: its author, its order
+        # number, its touchpoints (one shared draft would greet every customer by the first's handle)
+        for m in item.mentions:
+            if not m.get("channel"):
+                continue
+            found = suggest(
+                cached_templates(web.settings.reply_templates or None),
+                text=str(m.get("text") or ""),
+                touchpoints=list(m.get("touchpoints") or m.get("aspects") or item.item.touchpoints),
+                sentiment=item.sentiment,
+                brand=item.item.brand,
+                brand_name=web.brand_names.get(item.item.brand, item.item.brand),
+                handle=str(m.get("author") or "") or None,
+                agent=login.user.display_name,
+                tone=web.settings.reply_tone.get(item.item.brand, "formal"),
+            )
+            m["reply"] = found[0].text if found else ""
     if item.item.kind == "urgent" and item.item.text:
         item.replies = suggest(
             cached_templates(web.settings.reply_templates or None),

@@ -214,6 +214,39 @@ def test_incident_chart_counts_customers_not_the_brands_replies(
     assert _axis_top(web.get(f"/inbox/incident/{ids['incident']}").text) <= 12
 
 
+def test_each_incident_mention_is_answered_to_its_own_author(
+    web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
+) -> None:
+    # The page suggested one reply, for the first mention, and put it in every mention's box:
+    # answering the second customer greeted the first one by handle.
+    at = NOW - timedelta(hours=2)
+    customers = {
+        "1900000000000000001": ("first_customer", "سبزینو سفارشم دو ساعته نرسیده"),
+        "1900000000000000002": ("second_customer", "پیک سبزینو هنوز نیومده، غذا سرد شد"),
+    }
+    saved = save_corpus(store, [
+        _m(ext, text, at, ["sabzino"], "negative", aspects=("delivery",), author=who)
+        for ext, (who, text) in customers.items()
+    ])  # fmt: skip
+    shown = [
+        {"id": saved[ext], "source": "x", "text": text, "url": f"https://x.com/{who}/status/{ext}",
+         "author": who, "followers": 10, "created_at": at.isoformat(), "aspects": ["delivery"]}
+        for ext, (who, text) in customers.items()
+    ]  # fmt: skip
+    with Session(engine) as session, session.begin():
+        incident = session.get(Incident, ids["incident"])
+        explanation = {**incident.details["explanation"], "mentions": shown}  # type: ignore[union-attr]
+        incident.details = {**incident.details, "explanation": explanation}  # type: ignore[union-attr]
+    log_in(web, "sara")
+    page = web.get(f"/inbox/incident/{ids['incident']}").text
+    boxes = dict(re.findall(r'<textarea id="mention-reply-(\d+)"[^>]*>([^<]*)</textarea>', page))
+    assert set(boxes) == {str(saved[ext]) for ext in customers}, boxes
+    for ext, (who, _) in customers.items():
+        reply = boxes[str(saved[ext])]
+        assert reply.startswith(f"@{who} "), reply
+        assert all(other not in reply for other, _ in customers.values() if other != who), reply
+
+
 def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:
     log_in(web, "sara")
     for url in ("/inbox", f"/inbox/urgent/{ids['hostile']}"):
