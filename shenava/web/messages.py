@@ -64,6 +64,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox.reply": ("پاسخ: {status}", "Reply: {status}"),
     "inbox.unassigned": ("بدون مسئول", "Unassigned"),
     "inbox.snoozed_until": ("به تعویق تا {when}", "Snoozed until {when}"),
+    "inbox.backfilled": ("از داده‌های گذشته", "From past data"),
     "inbox.updated": ("صندوق به‌روز شد", "Inbox updated"),
     # fields
     "field.brand": ("برند", "Brand"),
@@ -153,6 +154,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.followers": ("{count} دنبال‌کننده", "{count} followers"),
     "detail.thread": ("{count} اشاره در این گفت‌وگو", "{count} mentions in this conversation"),
     "detail.not_relevant": ("نامرتبط علامت خورده است", "Marked not relevant"),
+    "detail.backfilled": (
+        "از داده‌های گذشته ثبت شد (ورود فایل یا جبران وقفهٔ سرویس)؛ برای آن به کسی هشدار داده نشد",
+        "Recorded from past data (an import or a catch-up after a pause); nobody was paged for it",
+    ),
     # actions
     "action.acknowledge": ("دیدم", "Acknowledge"),
     "action.assign": ("واگذاری", "Assign"),

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import sla_view
+from alerts.backfill import BACKFILLED
 from alerts.incidents.state import read_state
 from alerts.workflow import ACTIVE_STATUSES, incident_touchpoints, raised_at, snoozed_until
 from shenava.web import queue_replies
@@ -98,6 +99,8 @@ class InboxItem:
     reply_status: str | None = None  # the newest reply through the outbox (queue_replies.annotate)
     sla_deadline: datetime | None = None  # its SLA record's deadline (alerts.sla_view.annotate)
     sla_state: str | None = None  # running | overdue | late | met | void (None: no record yet)
+    #: recorded from past data (an import, a catch-up) and paged to nobody (``alerts.backfill``)
+    backfilled: bool = False
 
     @property
     def key(self) -> str:
@@ -135,6 +138,7 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
         happened_at=row.opened_at,
         peak_at=state.peak_at,
         ended_at=state.burst_end,
+        backfilled=bool(details.get(BACKFILLED)),
     )
 
 
@@ -163,6 +167,7 @@ def _urgent(row: UrgentAlert, now: datetime) -> InboxItem:
         resolved_at=row.resolved_at,
         assigned_team=row.assigned_team,
         happened_at=m.created_at if m else row.created_at,
+        backfilled=bool(details.get(BACKFILLED)),
     )
 
 
@@ -215,6 +220,7 @@ def _urgent_columns(r: Any, now: datetime) -> InboxItem:
         resolved_at=r.resolved_at,
         assigned_team=r.assigned_team,
         happened_at=r.mention_at or r.created_at,
+        backfilled=bool(details.get(BACKFILLED)),
     )
 
 

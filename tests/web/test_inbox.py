@@ -247,6 +247,26 @@ def test_each_incident_mention_is_answered_to_its_own_author(
         assert all(other not in reply for other, _ in customers.values() if other != who), reply
 
 
+def test_an_item_recorded_from_past_data_says_so(
+    web: TestClient, ids: dict[str, int], engine: Engine
+) -> None:
+    # An import records last month's urgent mentions and incidents without paging anyone; the CLI
+    # and the API said so (backfilled), the inbox showed them as if support had been paged today.
+    with Session(engine) as session, session.begin():
+        alert = session.get(UrgentAlert, ids["question"])
+        alert.details = {**alert.details, "backfilled": True}  # type: ignore[union-attr]
+    log_in(web, "sara")
+    queue = web.get("/inbox").text
+    old = re.search(rf'data-key="urgent:{ids["question"]}".*?</tr>', queue, re.S)
+    fresh = re.search(rf'data-key="incident:{ids["incident"]}".*?</tr>', queue, re.S)
+    assert old and fresh
+    assert '<span class="tag backfilled"' in old[0] and "از داده‌های گذشته" in old[0], old[0]
+    assert "backfilled" not in fresh[0]
+    page = web.get(f"/inbox/urgent/{ids['question']}").text
+    assert 'id="item-backfilled"' in page and "برای آن به کسی هشدار داده نشد" in page
+    assert 'id="item-backfilled"' not in web.get(f"/inbox/incident/{ids['incident']}").text
+
+
 def test_hostile_mention_is_inert_and_bounded(web: TestClient, ids: dict[str, int]) -> None:
     log_in(web, "sara")
     for url in ("/inbox", f"/inbox/urgent/{ids['hostile']}"):
