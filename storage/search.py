@@ -132,8 +132,11 @@ def iter_mentions(
     if limit is not None:
         stmt = stmt.limit(limit)
     result = session.execute(stmt.execution_options(yield_per=chunk))
-    for row in result.scalars():
-        yield MentionHit.from_row(row)
+    try:
+        for row in result.scalars():
+            yield MentionHit.from_row(row)
+    finally:  # a reader that stops early (closing the generator) releases the cursor now
+        result.close()
 
 
 def newest_texts(session: Session, query: MentionQuery, limit: int) -> list[str]:

@@ -12,7 +12,8 @@ they are counted, not examples of what customers say.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -38,12 +39,14 @@ from storage.aggregates import (
 )
 from storage.models import Incident
 from storage.query import MentionHit, MentionQuery
-from storage.search import iter_mentions, search_mentions
+from storage.search import iter_mentions
 
 #: mentions read per side for keyphrases: enough for stable counts, bounded for big archives
 KEYPHRASE_SAMPLE = 2000
-#: extra rows read for examples, so that leaving out the brands' own posts and repeats still fills the list
-OWN_POSTS_SLACK = 50
+#: rows read at most for one list of examples. By reach the brands' own accounts come first (tens of
+#: thousands of followers, every support reply and advert), so the customers' best can lie behind
+#: hundreds of them: the sample's top 60 positive mentions of sabzino by reach are all its own.
+EXAMPLES_READ_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,18 @@ class OwnVoice:
     def of(cls, brands: Sequence[BrandSettings]) -> OwnVoice:
         return cls(own_handles(brands), brand_words(brands))
 
-    def read_limit(self, n: int) -> int:
-        """How many rows to read for ``n`` examples: more, as some may be the brands' own posts or repeats."""
-        return n + OWN_POSTS_SLACK
+    def examples(self, session: Session, query: MentionQuery, n: int) -> list[MentionHit]:
+        """The ``n`` first customers' mentions in ``query``'s order, read as a stream until found."""
+        with closing(iter_mentions(session, query, limit=EXAMPLES_READ_LIMIT, chunk=200)) as hits:
+            return self.customers(hits, n)
 
-    def customers(self, hits: Sequence[MentionHit], n: int) -> list[MentionHit]:
+    def customers(self, hits: Iterable[MentionHit], n: int) -> list[MentionHit]:
         """The first ``n`` hits not posted by a brand's own account, each saying something the ones
         before it did not: a headline that several outlets (or retweets) carry is quoted once."""
         shown: list[MentionHit] = []
         said: set[str] = set()
+        if n <= 0:
+            return shown
         for hit in hits:
             if handle_key(hit.author_handle) in self.handles:
                 continue
@@ -180,11 +186,9 @@ def _themes(session: Session, brand: str, period: DigestPeriod, examples: int, o
         before = sentiment_share(
             session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
         ).negative
-        limit = own.read_limit(max(1, examples))
-        found = search_mentions(
-            session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach", "limit": limit})
+        shown = own.examples(
+            session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach"}), examples
         )
-        shown = own.customers(found.items, examples)
         themes.append(Theme(aspect, count, before, shown))
     return themes
 
@@ -216,8 +220,7 @@ def _keyphrases(
 def _praise(
     session: Session, brand: str, period: DigestPeriod, own: OwnVoice, top: int = 3
 ) -> list[MentionHit]:
-    query = _query(period, brands=[brand], sentiments=["positive"], sort="reach", limit=own.read_limit(top))
-    return own.customers(search_mentions(session, query).items, top)
+    return own.examples(session, _query(period, brands=[brand], sentiments=["positive"], sort="reach"), top)
 
 
 def build_digest(

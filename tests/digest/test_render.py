@@ -116,6 +116,34 @@ def test_the_brands_own_posts_are_not_quoted_and_their_names_are_not_keyphrases(
     assert not any("سبزینو" in term or "sabzino" in term for term in terms), terms
 
 
+def test_customers_are_quoted_however_many_posts_the_brand_made(
+    engine: Engine, digest_archive: dict[str, int], store: MentionStore
+) -> None:
+    """A busy day for the brand's accounts: 60 apologies and 60 adverts, each reaching more people
+    than any customer. The examples were read 50 rows ahead of the few wanted, all of them the
+    brand's own, so the praise and the delivery complaints were quoted with nobody (the bundled
+    sample's dashboard said there was no praise at all)."""
+    day = corpus()[0]["at"]
+    save_corpus(store, [
+        corpus()[0] | {"ext": f"apology-{i}", "author": "sabzino_support", "followers": 10**7,
+                       "text": f"پوزش بابت تاخیر ارسال، سفارش {i} پیگیری شد", "at": day}
+        for i in range(60)
+    ] + [
+        corpus()[2] | {"ext": f"ad-{i}", "author": "sabzino", "sentiment": "positive", "followers": 10**7,
+                       "text": f"میوه تازه با ارسال رایگان از سبزینو {i}", "at": day}
+        for i in range(60)
+    ])  # fmt: skip
+    settings = digest_settings()
+    settings.brands[0] = BrandSettings(
+        name="sabzino", aliases_fa=["سبزینو"], handles=["sabzino", "sabzino_support"]
+    )
+    digest = make_digest(settings, engine, DigestPeriod.for_day("1403-09-01"), now=NOW).digest
+    brand = next(b for b in digest.brands if b.brand == "sabzino")
+    delivery = next(t for t in brand.themes if t.aspect == "delivery")
+    for quoted in (delivery.examples, brand.praise):
+        assert quoted and all(q.author_handle not in ("sabzino", "sabzino_support") for q in quoted), quoted
+
+
 def test_one_headline_carried_by_several_outlets_is_quoted_once(
     engine: Engine, digest_archive: dict[str, int], store: MentionStore
 ) -> None:
