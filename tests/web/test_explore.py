@@ -37,6 +37,9 @@ def test_boolean_query_results_marked_and_charts_drill_down(analyst: TestClient)
     assert page.status_code == 200
     assert len(result_ids(page.text)) == 3  # a1, b1, c1
     assert "<mark>دیر</mark>" in page.text and "<mark>کلاهبرداری</mark>" in page.text
+    # each hit names its brand as people read it, as the inbox does, not by its configuration code
+    brands = re.findall(r'<span class="brand" data-brand="(\w+)"><bdi>([^<]*)</bdi></span>', page.text)
+    assert brands and set(brands) == {("sabzino", "سبزینو")}, brands
     for chart in ("volume", "sentiment", "touchpoints", "terms", "authors_volume", "authors_reach", "source"):
         assert f'data-chart="{chart}"' in page.text, chart
     # every bar is a link adding its filter; follow the "positive"-free sentiment bar: negative
