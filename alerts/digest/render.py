@@ -71,7 +71,9 @@ def _env(language: str) -> Environment:
     )
     env.filters.update(
         number=words.number, pct=lambda v, signed=False: _ltr(words.percent(v, signed=signed)),
-        signed=lambda v: _ltr(words.signed(v)), duration=words.duration, bdi=bdi,
+        signed=lambda v: _ltr(words.signed(v)),
+        points=lambda v: Markup(words.points(v, _ltr)),  # the number alone left to right
+        duration=words.duration, bdi=bdi,
         mention=bidi_text if words.rtl else _isolated,
         aspect=lambda a: words.label("touchpoint", a), severity=lambda s: words.label("severity", s),
         aspects=words.touchpoints,

@@ -8,6 +8,7 @@ English digest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -32,6 +33,7 @@ DIGEST_MESSAGES: dict[str, tuple[str, str]] = {
     "kpi.mentions.one": ("اشاره", "mention"),
     "kpi.net": ("احساس خالص", "net sentiment"),
     "kpi.vs_previous": ("نسبت به دورهٔ قبل", "vs the previous period"),
+    "unit.points": ("{n} واحد درصد", "{n} pts"),
     "kpi.negative": ("منفی", "negative"),
     "trend": ("روند", "Trend"),
     "chart.volume": ("حجم روزانهٔ اشاره‌ها به {name}", "Daily mentions of {name}"),
@@ -142,9 +144,15 @@ class DigestWords:
         return self.alerts.percent(value, signed=signed)
 
     def signed(self, value: float) -> str:
-        """Net sentiment in [-1, 1], always with its sign: ``+۰٫۲۵`` or ``+0.25``."""
-        text = f"{value:+.2f}"
-        return self.alerts.digits(text.replace(".", "٫") if self.rtl else text)
+        """Net sentiment in [-1, 1] as a percent with its sign (``+۲۵٪``, ``-61%``), as the dashboard and
+        explore write it: the same figure on each surface marketing reads."""
+        return self.alerts.percent(value, signed=True)
+
+    def points(self, value: float, wrap: Callable[[str], str] = str) -> str:
+        """A change of net sentiment, in percentage points (``-۴۹ واحد درصد``, ``-49 pts``): a
+        difference of two percents, not a relative change like the volume's. ``wrap`` marks up the
+        signed number alone (kept left to right in a Persian line)."""
+        return self.t("unit.points", n=wrap(self.alerts.digits(f"{100 * value:+.0f}")))
 
     def duration(self, value: timedelta | None) -> str:
         if value is None:

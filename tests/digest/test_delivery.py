@@ -86,7 +86,7 @@ def test_an_english_digest_arrives_in_english(
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
     assert '<html dir="ltr" lang="en">' in html and "<h3>Main complaints</h3>" in html
-    assert "■ Sabzino" in text and "Net sentiment: -0.29" in text
+    assert "■ Sabzino" in text and "Net sentiment: -29%" in text
 
 
 def test_scheduled_run_writes_the_file_then_sends(

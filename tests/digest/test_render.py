@@ -59,6 +59,25 @@ def test_html_is_rtl_jalali_and_escaped(engine: Engine, digest_archive: dict[str
     assert "<td>ارسال و تحویل، پشتیبانی</td>" in html  # the support-series incident names both
 
 
+def test_net_sentiment_is_a_percent_as_on_the_dashboard(
+    engine: Engine, digest_archive: dict[str, int]
+) -> None:
+    # The digest wrote net sentiment as a fraction (-0.61) beside the dashboard's -61% for the same
+    # day; its change is in percentage points, not a relative change like the volume's.
+    period = DigestPeriod.for_day("1403-09-01")
+    for language, points in (("fa", "واحد درصد"), ("en", "pts")):
+        rendered = make_digest(digest_settings(language=language), engine, period, now=NOW)
+        sabzino = next(b for b in rendered.digest.brands if b.brand == "sabzino")
+        words = DigestWords(language)
+        now = words.percent(sabzino.current.net, signed=True)
+        before = words.percent(sabzino.previous.net, signed=True)
+        assert now.endswith("٪" if language == "fa" else "%") and now[0] in "+-", now
+        assert f'<span class="kpi"><bdi dir="ltr">{now}</bdi></span>' in rendered.html
+        change = words.alerts.digits(f"{round(100 * sabzino.net_change):+d}")
+        assert f'<bdi dir="ltr">{change}</bdi> {points}</span>' in rendered.html
+        assert words.t("text.net", now=now, before=before) in rendered.text
+
+
 def test_text_part_has_the_headline_figures(engine: Engine, digest_archive: dict[str, int]) -> None:
     text = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW).text
     assert "گزارش روزانه شنوا" in text and "سبزینو" in text and "۷ اشاره" in text
