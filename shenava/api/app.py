@@ -46,6 +46,8 @@ def create_app(
         description="Persian-first social listening: archive search, aggregates and the support workflow. "
         "Send your key in the X-API-Key header. Dates: Jalali (1403-09-01) or ISO; days are Asia/Tehran.",
         version="1",
+        docs_url=None,  # served from local files below (shenava.api.docs), not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -62,9 +64,11 @@ def create_app(
     app.include_router(routes_deadletters.router)
     app.include_router(routes_sla.router)
     app.include_router(routes_saved_searches.router)
+    from shenava.api.docs import mount_docs
     from shenava.web.app import mount_web  # the pages (support inbox) share the app, its database and port
 
     mount_web(app, settings)
+    mount_docs(app)
 
     @app.get(
         "/health",

@@ -2,8 +2,8 @@
 
 The Content-Security-Policy allows scripts, styles, fonts and images only from this server, and no
 inline script or style at all: even if some text escaped the templates' autoescaping, a browser
-would not run it. The API's interactive docs (/docs, /redoc) load Swagger UI their own way and get
-only the framing and sniffing headers.
+would not run it. The API's interactive docs (/docs) set their own policy (``shenava.api.docs``:
+Swagger UI's inline start-up script, still nothing from another host).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-_DOCS = ("/docs", "/redoc", "/openapi.json")
+_DOCS = ("/docs", "/openapi.json")
 
 
 async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -153,7 +154,18 @@ def test_listeners_health_metrics_and_docs(client: TestClient) -> None:
     assert 'shenava_http_requests_total{method="GET",route="/api/v1/mentions",status="200"}' in metrics
     assert "shenava_mentions_stored 14.0" in metrics and "shenava_incidents_active 1.0" in metrics
     assert "/api/v1/incidents/{item_id}/resolve" in client.get("/openapi.json").text
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "default-src 'none'" in docs.headers["content-security-policy"]
+    # Swagger UI from this server's own files: no CDN, nothing fetched from another host
+    assert re.findall(r'(?:src|href)="([^"]+)"', docs.text) == [
+        "/static/vendor/swagger-ui/swagger-ui.css",
+        "/static/vendor/swagger-ui/favicon-32x32.png",
+        "/static/vendor/swagger-ui/swagger-ui-bundle.js",
+    ], docs.text
+    assert "http" not in docs.text  # no absolute URL anywhere in the page
+    bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    assert client.get("/redoc").status_code == 404  # ReDoc has no local copy: off, not half-working
 
 
 @pytest.mark.parametrize(
