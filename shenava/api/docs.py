@@ -30,6 +30,8 @@ def mount_docs(app: FastAPI) -> None:
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+            # Swagger UI would otherwise ask validator.swagger.io about a spec served from another host
+            swagger_ui_parameters={"validatorUrl": None},
         )
         page.headers["Content-Security-Policy"] = DOCS_CSP
         return page

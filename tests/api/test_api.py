@@ -163,6 +163,7 @@ def test_listeners_health_metrics_and_docs(client: TestClient) -> None:
         "/static/vendor/swagger-ui/swagger-ui-bundle.js",
     ], docs.text
     assert "http" not in docs.text  # no absolute URL anywhere in the page
+    assert '"validatorUrl": null' in docs.text  # and no badge fetched from validator.swagger.io
     bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert bundle.status_code == 200 and len(bundle.content) > 100_000
     assert client.get("/redoc").status_code == 404  # ReDoc has no local copy: off, not half-working
