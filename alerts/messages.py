@@ -24,13 +24,13 @@ _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # what happened (the first line, subject and chat header)
-    "kind.incident_opened": ("افزایش ناگهانی پیام‌های منفی", "Spike of negative mentions"),
+    "kind.incident_opened": ("افزایش ناگهانی اشاره‌های منفی", "Spike of negative mentions"),
     "kind.incident_grew": ("تشدید رخداد", "Incident escalated"),
     "kind.incident_resolved": ("پایان رخداد", "Incident over"),
-    "kind.urgent_mention": ("پیام فوری", "Urgent mention"),
+    "kind.urgent_mention": ("اشارهٔ فوری", "Urgent mention"),
     "kind.delivery_failed": ("ارسال هشدار ناموفق ماند", "Alert delivery failed"),
     "title.incident_opened": (
-        "رخداد {id}: افزایش ناگهانی پیام‌های منفی دربارهٔ {brand} (شدت {severity})",
+        "رخداد {id}: افزایش ناگهانی اشاره‌های منفی دربارهٔ {brand} (شدت {severity})",
         "Incident {id}: spike of negative mentions about {brand} ({severity})",
     ),
     "title.incident_grew": (
@@ -41,7 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "رخداد {id} دربارهٔ {brand} پایان یافت",
         "Incident {id} about {brand} is over",
     ),
-    "title.urgent_mention": ("پیام فوری دربارهٔ {brand}: {reasons}", "Urgent mention of {brand}: {reasons}"),
+    "title.urgent_mention": ("اشارهٔ فوری دربارهٔ {brand}: {reasons}", "Urgent mention of {brand}: {reasons}"),
     "title.delivery_failed": (
         "ارسال هشدار به کانال «{channel}» ناموفق ماند",
         "Delivering an alert to channel “{channel}” failed",
@@ -54,7 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The response deadline of incident {id} about {brand} passed; nobody acknowledged it",
     ),
     "title.sla_urgent_breached": (
-        "مهلت پاسخ به پیام فوری دربارهٔ {brand} گذشت و هنوز پاسخی داده نشده",
+        "مهلت پاسخ به اشارهٔ فوری دربارهٔ {brand} گذشت و هنوز پاسخی داده نشده",
         "The response deadline of an urgent mention of {brand} passed; it is still unanswered",
     ),
     # SLA in the inbox and the digest (alerts.sla_view, alerts.digest)
@@ -103,10 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} {what} in {minutes} minutes; usually fewer than one ({expected})",
     ),
     # {what} of the counts above: the series that alerted, the brand's or one touchpoint's own
-    "line.negative": ("پیام منفی", "negative mentions"),
-    "line.negative_about": ("پیام منفی دربارهٔ {touchpoint}", "negative mentions about {touchpoint}"),
+    "line.negative": ("اشارهٔ منفی", "negative mentions"),
+    "line.negative_about": ("اشارهٔ منفی دربارهٔ {touchpoint}", "negative mentions about {touchpoint}"),
     "line.share": (
-        "سهم پیام‌های منفی برند: اکنون {now}، معمولاً {usual}",
+        "سهم اشاره‌های منفی برند: اکنون {now}، معمولاً {usual}",
         "Brand's negative share: now {now}, usually {usual}",
     ),
     "line.touchpoints": ("نقاط تماس (اکنون / معمول): {items}", "Touchpoints (now / usual): {items}"),
@@ -120,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.reasons": ("دلیل: {reasons}", "Why: {reasons}"),
     "line.source": ("منبع: {source}", "Source: {source}"),
     "line.followers": ("{count} دنبال‌کننده", "{count} followers"),
-    "line.folded": ("{count} پیام فوری دیگر در همین رخداد", "{count} more urgent mentions in this incident"),
+    "line.folded": ("{count} اشارهٔ فوری دیگر در همین رخداد", "{count} more urgent mentions in this incident"),
     "line.channel_error": ("خطا: {error}", "Error: {error}"),
     "line.link": ("در صندوق پشتیبانی: {link}", "In the support inbox: {link}"),
     "line.open_inbox": ("باز کردن در صندوق پشتیبانی", "Open in the support inbox"),
@@ -162,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "zone.Asia/Tehran": ("به وقت تهران", "Tehran time"),
     # what `shenava import` detected (the CLI prints it)
     "import.detected": (
-        "{incidents} رخداد و {urgent} پیام فوری در داده‌های واردشده پیدا شد",
+        "{incidents} رخداد و {urgent} اشارهٔ فوری در داده‌های واردشده پیدا شد",
         "{incidents} incident(s) and {urgent} urgent mention(s) found in the imported data",
     ),
     "import.paged": (
@@ -181,7 +181,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "details: shenava incidents show {id} or /inbox/incident/{id} in the web app",
     ),
     "import.not_judged": (
-        "تشخیص افزایش ناگهانی از {when} به بعد را بررسی کرد؛ پیام‌های پیش از آن فقط بایگانی شدند",
+        "تشخیص افزایش ناگهانی از {when} به بعد را بررسی کرد؛ اشاره‌های پیش از آن فقط بایگانی شدند",
         "Spike detection judged mentions from {when} on; earlier ones were archived only",
     ),
 }

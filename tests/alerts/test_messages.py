@@ -169,3 +169,26 @@ def test_the_catalogue_is_complete_in_both_languages() -> None:
         ("touchpoint", AlertsSettings().touchpoints),
     ):
         assert all(f"{group}.{code}" in MESSAGES for code in codes)
+
+
+def test_a_mention_is_one_word_in_persian_on_every_surface() -> None:
+    """The web pages and the digest call a mention «اشاره»; the alerts and the import summary said
+    «پیام» (a message), so support read «پیام فوری» on Telegram and «اشارهٔ فوری» in the inbox."""
+    from alerts.digest.words import DIGEST_MESSAGES
+    from shenava.web.messages import MESSAGES as WEB_MESSAGES
+    from shenava.web.messages_analytics import MESSAGES as ANALYTICS_MESSAGES
+
+    catalogues = {
+        "alerts": MESSAGES,
+        "web": WEB_MESSAGES,
+        "analytics": ANALYTICS_MESSAGES,
+        "digest": DIGEST_MESSAGES,
+    }
+    mixed = [
+        (name, key, fa)
+        for name, catalogue in catalogues.items()
+        for key, (fa, en) in catalogue.items()
+        if re.search(r"\bmentions?\b", en, re.IGNORECASE) and "پیام" in fa
+    ]
+    assert not mixed, mixed
+    assert MESSAGES["kind.urgent_mention"][0] == WEB_MESSAGES["kind.urgent"][0]

@@ -101,7 +101,7 @@ def test_a_usual_count_under_one_is_not_shown_beside_a_ratio_it_contradicts() ->
         explanation={**incident_event()["explanation"], "count": 13, "expected": 0.6, "ratio": 13.0}
     )
     persian = render_text(rare)
-    assert "۱۳ پیام منفی" in persian and "معمولاً کمتر از یکی (۰٫۶)" in persian and "برابر" not in persian
+    assert "۱۳ اشارهٔ منفی" in persian and "معمولاً کمتر از یکی (۰٫۶)" in persian and "برابر" not in persian
     english = render_text({**rare, "language": "en"})
     assert "usually fewer than one (0.6)" in english and "×" not in english
     # at one or more the ratio is count / usual and is shown
@@ -115,7 +115,7 @@ def test_a_touchpoint_incident_says_whose_counts_it_gives() -> None:
     explanation = {**incident_event()["explanation"], "touchpoint": "support", "count": 13, "expected": 2.0}
     opened = render_text({**incident_event(explanation=explanation), "language": "en"})
     assert "13 negative mentions about support in" in opened, opened
-    assert "۱۳ پیام منفی دربارهٔ پشتیبانی در" in render_text(incident_event(explanation=explanation))
+    assert "۱۳ اشارهٔ منفی دربارهٔ پشتیبانی در" in render_text(incident_event(explanation=explanation))
     values = {
         k: v for k, v in incident_event(explanation=explanation).items() if k not in ("kind", "key", "title")
     }

@@ -247,7 +247,7 @@ def test_a_concurrent_second_tracker_adds_no_second_delivery(engine: Engine, set
         assert session.scalar(select(func.count()).select_from(Delivery)) == 1
     [row] = deliveries(engine)
     assert row.payload["link"].endswith(f"/inbox/urgent/{urgent}")
-    assert "پیام فوری" in row.payload["title"]
+    assert "اشارهٔ فوری" in row.payload["title"]
 
 
 def test_brands_without_an_escalation_route_record_the_breach_only(
