@@ -20,12 +20,14 @@ from storage.models import Mention
 
 def own_handles(brands: Iterable[BrandSettings]) -> frozenset[str]:
     """Every configured brand's handles (competitors' too: their adverts are not customers either),
-    without ``@``, case folded."""
+    as ``handle_key`` writes them."""
     return frozenset(key for b in brands for h in b.handles if (key := handle_key(h)))
 
 
 def handle_key(handle: str | None) -> str:
-    return (handle or "").lstrip("@").casefold()
+    """A handle without ``@``, lower case: how handles are compared here, in the urgent rules and in
+    SQL (``by_customers``'s ``lower``)."""
+    return (handle or "").lstrip("@").lower()
 
 
 def by_customers(handles: frozenset[str]) -> ColumnElement[bool]:

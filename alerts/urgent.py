@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alerts.events import UrgentMention
+from alerts.own_accounts import handle_key
 from alerts.settings import UrgencySettings
 from alerts.text import clean_text
 from alerts.workflow import OPEN, acknowledge, record_reply
@@ -42,7 +43,7 @@ class UrgentDetector:
     def __init__(self, rules: UrgencySettings, brands: Sequence[BrandSettings]) -> None:
         self.rules = rules
         self.own = {b.name: b for b in brands if not b.competitor}
-        self.handles = {name: {h.lower().lstrip("@") for h in b.handles} for name, b in self.own.items()}
+        self.handles = {name: {handle_key(h) for h in b.handles} for name, b in self.own.items()}
 
     def reasons(self, m: Mention) -> list[str]:
         reasons = []
@@ -59,7 +60,7 @@ class UrgentDetector:
         return reasons
 
     def _is_brand_author(self, m: Mention, brand: str) -> bool:
-        return (m.author_handle or "").lower().lstrip("@") in self.handles.get(brand, set())
+        return handle_key(m.author_handle) in self.handles.get(brand, set())
 
     def check(self, session: Session, mention_ids: list[int], now: datetime) -> list[UrgentMention]:
         """Urgent alerts for newly stored mentions, in id order (in the caller's transaction)."""
@@ -215,4 +216,4 @@ class UrgentDetector:
             )
         )
         handles = self.handles.get(brand, set())
-        return any((h or "").lower().lstrip("@") in handles for h in replies)
+        return any(handle_key(h) in handles for h in replies)

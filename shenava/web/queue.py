@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alerts import sla_view
-from alerts.backfill import BACKFILLED
+from alerts.backfill import BACKFILLED, is_backfilled
 from alerts.incidents.state import read_state
 from alerts.workflow import ACTIVE_STATUSES, incident_touchpoints, raised_at, snoozed_until
 from shenava.web import queue_replies
@@ -138,7 +138,7 @@ def _incident(row: Incident, now: datetime) -> InboxItem:
         happened_at=row.opened_at,
         peak_at=state.peak_at,
         ended_at=state.burst_end,
-        backfilled=bool(details.get(BACKFILLED)),
+        backfilled=is_backfilled(row),
     )
 
 
@@ -167,7 +167,7 @@ def _urgent(row: UrgentAlert, now: datetime) -> InboxItem:
         resolved_at=row.resolved_at,
         assigned_team=row.assigned_team,
         happened_at=m.created_at if m else row.created_at,
-        backfilled=bool(details.get(BACKFILLED)),
+        backfilled=is_backfilled(row),
     )
 
 

@@ -14,7 +14,7 @@ from alerts import sla_view, workflow
 from alerts.workflow import WorkflowError
 from shenava.replies import outbox as reply_outbox
 from shenava.replies.senders import LocalReplySender, channel_for
-from shenava.replies.suggest import suggest
+from shenava.replies.suggest import Suggestion, suggest
 from shenava.replies.templates import cached_templates
 from shenava.web import actions, detail, queue
 from shenava.web.deps import AnyUser, Db, PostedForm, SupportUser
@@ -104,36 +104,33 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     if kind == "urgent":
         mention = workflow.get_item(session, "urgent", item_id).mention
         reply_channel = channel_for(mention.source, mention.external_id) if mention else None
+    brand = item.item.brand
+
+    def replies_for(text: str, touchpoints: list[str], handle: str | None) -> list[Suggestion]:
+        """Suggested replies to one mention, signed by this agent in the brand's tone."""
+        return suggest(
+            cached_templates(web.settings.reply_templates or None),
+            text=text,
+            touchpoints=touchpoints,
+            sentiment=item.sentiment,
+            brand=brand,
+            brand_name=web.brand_names.get(brand, brand),
+            handle=handle,
+            agent=login.user.display_name,
+            tone=web.settings.reply_tone.get(brand, "formal"),
+        )
+
     if item.item.kind == "incident":
         # each answerable mention's reply starts from its own suggestion: its author, its order
         # number, its touchpoints (one shared draft would greet every customer by the first's handle)
         for m in item.mentions:
             if not m.get("channel"):
                 continue
-            found = suggest(
-                cached_templates(web.settings.reply_templates or None),
-                text=str(m.get("text") or ""),
-                touchpoints=list(m.get("touchpoints") or m.get("aspects") or item.item.touchpoints),
-                sentiment=item.sentiment,
-                brand=item.item.brand,
-                brand_name=web.brand_names.get(item.item.brand, item.item.brand),
-                handle=str(m.get("author") or "") or None,
-                agent=login.user.display_name,
-                tone=web.settings.reply_tone.get(item.item.brand, "formal"),
-            )
+            touchpoints = list(m.get("touchpoints") or m.get("aspects") or item.item.touchpoints)
+            found = replies_for(str(m.get("text") or ""), touchpoints, str(m.get("author") or "") or None)
             m["reply"] = found[0].text if found else ""
     if item.item.kind == "urgent" and item.item.text:
-        item.replies = suggest(
-            cached_templates(web.settings.reply_templates or None),
-            text=item.item.text,
-            touchpoints=item.item.touchpoints,
-            sentiment=item.sentiment,
-            brand=item.item.brand,
-            brand_name=web.brand_names.get(item.item.brand, item.item.brand),
-            handle=item.item.author,
-            agent=login.user.display_name,
-            tone=web.settings.reply_tone.get(item.item.brand, "formal"),
-        )
+        item.replies = replies_for(item.item.text, item.item.touchpoints, item.item.author)
     item.sent_replies = reply_outbox.for_item(session, kind, item_id)
     sla = sla_view.clock(request.app.state.settings, web.settings.language)
     if sla is not None:
