@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.digest.charts import bar_chart
-from alerts.own_accounts import by_customers
+from alerts.series import BucketGrid, count_negative, series_key
 from alerts.workflow import WorkflowError, get_item, raised_at, series_touchpoint
 from shenava.replies.senders import channel_for
 from shenava.replies.suggest import Suggestion
 from shenava.web.formatting import Formatter
 from shenava.web.queue import InboxItem, _incident, _urgent
 from storage import audit
-from storage.models import Incident, Mention, MentionBrand, UrgentAlert
+from storage.models import Incident, Mention, UrgentAlert
 
 CHART_HOURS_BEFORE = 12
 CHART_HOURS_AFTER = 6
@@ -70,34 +70,21 @@ def _hourly_negative(
         if (row.details or {}).get("peak_at")
         else row.opened_at
     )
-    start = (row.opened_at - timedelta(hours=CHART_HOURS_BEFORE)).replace(minute=0, second=0, microsecond=0)
+    # local hours, as each bar is labelled: Tehran's hours start at :30 past a UTC hour
+    grid = BucketGrid.of(60, fmt.tz)
+    start = grid.start(row.opened_at - timedelta(hours=CHART_HOURS_BEFORE))
     end = min(
-        max(peak, row.opened_at) + timedelta(hours=CHART_HOURS_AFTER),
+        grid.next_start(max(peak, row.opened_at) + timedelta(hours=CHART_HOURS_AFTER)),
         start + timedelta(hours=CHART_MAX_HOURS),
     )
-    query = (
-        select(Mention.created_at, Mention.aspects)
-        .join(MentionBrand, MentionBrand.mention_id == Mention.id)
-        .where(
-            MentionBrand.brand == row.brand,
-            MentionBrand.created_at >= start,
-            MentionBrand.created_at < end,
-            Mention.sentiment_label == "negative",
-            by_customers(own),  # what the detector counted: the brands' own replies are not the burst
-        )
-    )
-    hours = int((end - start).total_seconds() // 3600) + 1
-    counts = [0] * hours
-    # the series that opened it: a brand-wide incident's Incident.touchpoint is only its first named one
-    touchpoint = series_touchpoint(row)
-    for created_at, aspects in session.execute(query):
-        if touchpoint and touchpoint not in (aspects or []):
-            continue
-        counts[int((created_at - start).total_seconds() // 3600)] += 1
+    # the detector's own count (brands' replies left out), of the series that opened it: a
+    # brand-wide incident's Incident.touchpoint is only its first named one
+    counts = count_negative(session, grid, [row.brand], start, end, own)
+    key = series_key(row.brand, series_touchpoint(row))
+    hours = [start + timedelta(hours=h) for h in range(int((end - start) / timedelta(hours=1)))]
     # oldest first: bar_chart draws the first point where the page's lines start (right in Persian)
     points = [
-        (fmt.digits(fmt.local(start + timedelta(hours=h)).strftime("%H")), float(counts[h]))
-        for h in range(hours)
+        (fmt.digits(fmt.local(hour).strftime("%H")), float(counts.get((key, hour), 0))) for hour in hours
     ]
     return Markup(bar_chart(points, title, colour="#d64545", language=fmt.language))
 

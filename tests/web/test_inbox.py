@@ -214,6 +214,25 @@ def test_incident_chart_counts_customers_not_the_brands_replies(
     assert _axis_top(web.get(f"/inbox/incident/{ids['incident']}").text) <= 12
 
 
+def test_incident_chart_bars_are_the_local_hours_they_are_labelled(
+    web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
+) -> None:
+    # The chart counted on UTC hours, which start at :30 in Tehran, while each bar carried the
+    # local hour: complaints at 16:10 and 16:50 Tehran time fell in the bars labelled 15 and 16.
+    fmt = Formatter("fa", "Asia/Tehran")
+    hour = fmt.local(NOW - timedelta(hours=6)).replace(minute=0, second=0)
+    at = [hour + timedelta(minutes=10)] * 7 + [hour + timedelta(minutes=50)] * 5
+    save_corpus(store, [_m(f"h{i}", f"سبزینو پولم برنگشت {i}", t, ["sabzino"], "negative",
+                           aspects=("payment",), author=f"payer{i}") for i, t in enumerate(at)])  # fmt: skip
+    with Session(engine) as session, session.begin():
+        session.get(Incident, ids["incident"]).detector_key = "alerts:neg:sabzino"  # type: ignore[union-attr]
+    log_in(web, "sara")
+    page = web.get(f"/inbox/incident/{ids['incident']}").text
+    bars = dict(re.findall(r"<title>([۰-۹]+): ([۰-۹]+)</title>", page))
+    assert bars.get(fmt.digits(f"{hour.hour:02d}")) == fmt.digits("12"), bars
+    assert fmt.digits(f"{(hour - timedelta(hours=1)).hour:02d}") not in bars, bars  # nothing an hour before
+
+
 def test_each_incident_mention_is_answered_to_its_own_author(
     web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
 ) -> None:
