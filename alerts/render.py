@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from alerts.messages import Words, event_title
@@ -57,6 +57,16 @@ def _window_minutes(exp: dict[str, Any]) -> int:
         return max(1, int(span.total_seconds() // 60))
     except (KeyError, TypeError, ValueError):
         return int((exp.get("bucket") or {}).get("minutes") or 0) or 15
+
+
+def _escalated_at(exp: dict[str, Any]) -> datetime | None:
+    """The start of the bucket whose count raised an incident's severity: the last bucket of its
+    explanation's window (``alerts.incidents.machine``)."""
+    try:
+        end = datetime.fromisoformat((exp.get("window") or {})["end"])
+        return end - timedelta(minutes=int((exp.get("bucket") or {})["minutes"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _touchpoint_items(words: Words, touchpoints: list[dict[str, Any]]) -> list[str]:
@@ -109,8 +119,15 @@ def summary_lines(event: dict[str, Any]) -> list[str]:
         if names:
             lines.append(words.t("line.touchpoint_names", items=words.join(names)))
         return lines
-    lines.append(words.t("line.when", when=words.when(event.get("at"))))
     exp = event.get("explanation") or {}
+    if kind == "incident_grew":
+        # ``at`` is when the incident opened; the counts below are of the bucket that raised it
+        lines.append(words.t("line.started", when=words.when(event.get("at"))))
+        grew_at = _escalated_at(exp)
+        if grew_at is not None:
+            lines.append(words.t("line.escalated", when=words.when(grew_at)))
+    else:
+        lines.append(words.t("line.when", when=words.when(event.get("at"))))
     if exp:
         lines.append(
             words.t(

@@ -160,6 +160,22 @@ def test_english_by_setting(event: AlertEvent) -> None:
         assert Words("en").label("reason", event.reasons[0]) in payload["title"]
 
 
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_an_escalation_says_when_it_opened_and_when_it_grew(language: str) -> None:
+    # An escalation's one time line gave the incident's opening (13:30) beside the counts of the
+    # bucket that raised it two hours later: support read "When: 13:30" over figures from 15:15.
+    later = {"start": "2026-03-03T11:15:00+00:00", "end": "2026-03-03T12:00:00+00:00"}
+    explanation = {**EXPLANATION, "window": later, "bucket": {"count": 40, "expected": 3.4, "minutes": 15}}
+    message = _payload(
+        IncidentGrew(**{**INCIDENT, "severity": "critical", "explanation": explanation}), language
+    )["message"]
+    words = Words(language)
+    assert words.t("line.started", when=words.when(AT)) in message
+    assert words.t("line.escalated", when=words.when(datetime(2026, 3, 3, 11, 45, tzinfo=UTC))) in message
+    assert ("۱۵:۱۵" if language == "fa" else "15:15") in message
+    assert words.t("line.when", when=words.when(AT)) not in message
+
+
 def test_the_catalogue_is_complete_in_both_languages() -> None:
     assert all(len(pair) == 2 and all(text.strip() for text in pair) for pair in MESSAGES.values())
     for kind in EVENT_KINDS:
