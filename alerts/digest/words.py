@@ -131,8 +131,8 @@ class DigestWords:
         return self.alerts.join([self.label("touchpoint", code) for code in codes])
 
     def label(self, group: str, code: str | None) -> str:
-        """A status or sentiment code in words; touchpoints and severities as alerts name them."""
-        if group in ("touchpoint", "severity"):
+        """A status or sentiment code in words; touchpoints, severities and sources as alerts name them."""
+        if group in ("touchpoint", "severity", "source"):
             return self.alerts.label(group, code)
         entry = DIGEST_MESSAGES.get(f"{group}.{code}")
         return entry[LANGUAGES.index(self.language)] if entry else (code or "")

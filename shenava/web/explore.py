@@ -162,7 +162,7 @@ def _touchpoints(c: ChartContext) -> Markup:
 def _facet(name: str) -> Callable[[ChartContext], Markup]:
     def draw(c: ChartContext) -> Markup:
         return hbars(
-            [Bar(v, n, c.link(name, v)) for v, n in facet_counts(c.session, c.query, name)],
+            [Bar(c.label_of(name, v), n, c.link(name, v)) for v, n in facet_counts(c.session, c.query, name)],
             c.t(f"explore.chart.{name}"), c.fmt.number, rtl=c.fmt.rtl,
         )  # fmt: skip
 

@@ -281,15 +281,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explore.chart.sentiment": ("سهم احساس", "Sentiment share"),
     "explore.chart.touchpoints": ("نقاط تماس", "Touchpoints"),
     "explore.chart.source": ("منبع", "Sources"),
+    # a mention's language (nlp.language), as the explore chart and its filter name it
+    "lang.fa": ("فارسی", "Persian"),
+    "lang.finglish": ("فینگلیش", "Finglish"),
+    "lang.en": ("انگلیسی", "English"),
+    "lang.ar": ("عربی", "Arabic"),
+    "lang.other": ("زبان‌های دیگر", "Other languages"),
     "explore.chart.lang": ("زبان", "Languages"),
     "explore.chart.authors_volume": ("پرکارترین نویسندگان", "Top authors by mentions"),
     "explore.chart.authors_reach": ("نویسندگان پرمخاطب", "Top authors by reach"),
     "explore.chart.terms": ("واژه‌های پرتکرار", "Top terms"),
 }
 
-# the names alert messages use for touchpoints and urgency reasons: a page and a Telegram alert about
-# the same mention say the same words
-MESSAGES.update({k: v for k, v in ALERT_MESSAGES.items() if k.startswith(("touchpoint.", "reason."))})
+# the names alert messages use for touchpoints, urgency reasons and sources: a page and a Telegram
+# alert about the same mention say the same words
+MESSAGES.update(
+    {k: v for k, v in ALERT_MESSAGES.items() if k.startswith(("touchpoint.", "reason.", "source."))}
+)
 MESSAGES.update(SEARCHES_MESSAGES)  # the saved-searches pages
 
 __all__ = ["LANGUAGES", "MESSAGES", "MONTHS", "MissingMessage", "label", "translator"]

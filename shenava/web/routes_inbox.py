@@ -140,7 +140,7 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     return render(
         request, "item.html", login=login, d=item, active="inbox", done=done, standin=standin,
         standin_file=web.settings.reply_standin_file, reply_channel=reply_channel,
-        channel_names={"x": "X", "instagram": "Instagram"}, touchpoint_names=TOUCHPOINTS,
+        touchpoint_names=TOUCHPOINTS,
         team_names=teams.display_names(session), sla=sla,
     )  # fmt: skip
 

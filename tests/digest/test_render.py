@@ -59,6 +59,19 @@ def test_html_is_rtl_jalali_and_escaped(engine: Engine, digest_archive: dict[str
     assert "<td>ارسال و تحویل، پشتیبانی</td>" in html  # the support-series incident names both
 
 
+def test_a_quote_names_its_source_in_the_digests_language(
+    engine: Engine, digest_archive: dict[str, int]
+) -> None:
+    # a quoted complaint ended in the stored code («— @ali · x») where the alerts say «ایکس (توییتر)»
+    period = DigestPeriod.for_day("1403-09-01")
+    for language in ("fa", "en"):
+        html = make_digest(digest_settings(language=language), engine, period, now=NOW).html
+        shown = re.findall(r'<span class="meta">— <bdi[^>]*>@[^<]*</bdi>[^<]*<bdi[^>]*>([^<]*)</bdi>', html)
+        codes = {"x", "instagram", "telegram"}
+        assert shown and set(shown) <= {DigestWords(language).label("source", code) for code in codes}
+        assert not codes & set(shown), shown
+
+
 def test_net_sentiment_is_a_percent_as_on_the_dashboard(
     engine: Engine, digest_archive: dict[str, int]
 ) -> None:

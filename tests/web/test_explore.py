@@ -51,6 +51,24 @@ def test_boolean_query_results_marked_and_charts_drill_down(analyst: TestClient)
     assert len(result_ids(analyst.get(touch).text)) == 1  # c1
 
 
+def _figure(page: str, chart: str) -> str:
+    found = re.search(rf'<figure[^>]*data-chart="{chart}".*?</figure>', page, re.S)
+    assert found, chart
+    return re.sub(r'"[^"]*"', '""', found[0])  # the words drawn, not the links' query codes
+
+
+def test_sources_and_languages_are_named_not_coded(analyst: TestClient) -> None:
+    # Hits and the source and language charts showed the stored codes (instagram, finglish) in the
+    # middle of Persian prose; they read as the alerts name them.
+    page = analyst.get("/explore", params={"q": "brand:nobank"}).text
+    sources = re.findall(r'<span class="source" data-source="(\w+)"><bdi>([^<]*)</bdi></span>', page)
+    assert ("instagram", "اینستاگرام") in sources and all(code != shown for code, shown in sources), sources
+    assert "اینستاگرام" in _figure(page, "source") and "instagram" not in _figure(page, "source")
+    languages = _figure(analyst.get("/explore", params={"q": ""}).text, "lang")
+    assert "فارسی" in languages and "انگلیسی" in languages
+    assert not re.search(r">\s*(fa|en|finglish)\s*<", languages), languages
+
+
 def test_two_queries_side_by_side(analyst: TestClient) -> None:
     page = analyst.get(
         "/explore", params={"q": "سبزینو date:1403/09/01", "q2": "سبزینو date:1403/09/02..1403/09/07"}

@@ -49,6 +49,14 @@ def test_queue_orders_by_severity_then_age_and_filters(web: TestClient, ids: dic
     assert partial.headers["hx-push-url"] == "/inbox?brand=nobank" and "<html" not in partial.text
 
 
+def test_sources_are_named_in_the_queue_filter_and_on_the_item(web: TestClient, ids: dict[str, int]) -> None:
+    # the source filter and a mention's line showed the stored code: «instagram» amid Persian
+    log_in(web, "sara")
+    assert '<option value="instagram">اینستاگرام</option>' in web.get("/inbox").text
+    page = web.get(f"/inbox/urgent/{ids['hostile']}").text
+    assert "<bdi>اینستاگرام</bdi>" in page and "<bdi>instagram</bdi>" not in page
+
+
 def test_acknowledge_is_done_through_the_workflow_and_audited(
     web: TestClient, ids: dict[str, int], engine: Engine
 ) -> None:

@@ -43,7 +43,7 @@ def _send_first_suggestion(driver, base: str, alert_id: int) -> str:  # type: ig
     _log_in(driver, base)
     driver.get(f"{base}/inbox/urgent/{alert_id}")
     route = driver.find_element(By.ID, "reply-route").text
-    assert "Instagram" in route and "API" in route  # said plainly: it goes out through the API
+    assert "اینستاگرام" in route and "API" in route  # said plainly: it goes out through the API
     text = driver.find_element(By.ID, "reply-text-1").get_attribute("value")
     assert text and "@mina" in text  # the suggestion names the customer
     driver.find_element(By.ID, "send-reply-1").click()

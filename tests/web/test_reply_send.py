@@ -85,7 +85,7 @@ def test_x_reply_goes_to_api_v2_once(
     with _client(engine, tmp_path, server) as web:
         csrf = log_in(web, "sara")
         page = web.get(f"/inbox/urgent/{ids['x']}").text
-        assert "پاسخ از راه API X فرستاده می‌شود" in page and 'id="send-reply-1"' in page
+        assert "پاسخ از راه API ایکس (توییتر) فرستاده می‌شود" in page and 'id="send-reply-1"' in page
         for _ in range(2):  # a double click: one row, one request
             response = web.post(
                 f"/inbox/urgent/{ids['x']}/send_reply", data={"csrf_token": csrf, "text": TEXT}
@@ -127,7 +127,8 @@ def test_without_credentials_the_standin_file_gets_it_and_the_page_says_so(
     with _client(engine, tmp_path, None) as web:
         csrf = log_in(web, "sara")
         page = web.get(f"/inbox/urgent/{ids['x']}").text
-        assert "اعتبارنامهٔ X تنظیم نشده؛ پاسخ به جای ارسال در فایل" in page and "replies.jsonl" in page
+        assert "اعتبارنامهٔ ایکس (توییتر) تنظیم نشده؛ پاسخ به جای ارسال در فایل" in page
+        assert "replies.jsonl" in page
         route = re.search(r'<p class="meta" id="reply-route">(.*?)</p>', page, re.S)
         assert route and re.search(r"\. <a href=", route[1]), route  # the sentence, a space, the link
         web.post(f"/inbox/urgent/{ids['x']}/send_reply", data={"csrf_token": csrf, "text": TEXT})
