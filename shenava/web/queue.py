@@ -246,14 +246,19 @@ def _matches(
 
 
 def sort_key(item: InboxItem) -> tuple[Any, ...]:
-    """Active first, snoozed last among them; a running or overdue SLA deadline first, soonest first;
-    then severity, then the longest waiting. Resolved: newest resolution first."""
+    """Active first: live items, then those recorded from past data, then snoozed ones; a running or
+    overdue SLA deadline first, soonest first; then severity, then the longest waiting since the
+    customer wrote. Resolved: newest resolution first."""
     if item.active:
         clock = item.sla_deadline if item.sla_state in ("running", "overdue") else None
         due = (0, clock.timestamp()) if clock is not None else (1, 0.0)
-        return (0, item.snoozed_until is not None, *due, -SEVERITY_RANK.get(item.severity, 1), item.raised_at)
+        # mention time, not when detection raised it: an import or a fast replay raises in one
+        # minute what customers wrote over days, and a past item is no one's emergency now
+        waiting = (item.happened_at or item.raised_at).timestamp()
+        group = 2 if item.snoozed_until is not None else int(item.backfilled)
+        return (0, group, *due, -SEVERITY_RANK.get(item.severity, 1), waiting)
     resolved = (item.resolved_at or item.raised_at).timestamp()
-    return (1, False, 1, 0.0, 0, -resolved)
+    return (1, 0, 1, 0.0, 0, -resolved)
 
 
 def load(

@@ -49,6 +49,47 @@ def test_queue_orders_by_severity_then_age_and_filters(web: TestClient, ids: dic
     assert partial.headers["hx-push-url"] == "/inbox?brand=nobank" and "<html" not in partial.text
 
 
+def test_queue_waits_from_mention_time_and_puts_past_data_after_live_items(
+    web: TestClient, ids: dict[str, int], engine: Engine, store: MentionStore
+) -> None:
+    # A fast replay raised in one minute what customers wrote over hours, and the queue ordered by
+    # when detection raised it; an imported complaint from weeks ago sat among the live critical ones.
+    saved = save_corpus(store, [
+        _m("r_new", "سبزینو سفارشم کجاست", NOW - timedelta(minutes=40), ["sabzino"], "negative", author="a1"),
+        _m("r_old", "سبزینو سفارشم نرسید", NOW - timedelta(minutes=90), ["sabzino"], "negative", author="a2"),
+        _m("past", "نوبانک کارتم مسدود شده", NOW - timedelta(days=20), ["nobank"], "negative", author="a3"),
+    ])  # fmt: skip
+
+    def urgent(ext: str, raised: timedelta, **details: object) -> UrgentAlert:
+        reasons = ["urgency", "crisis_words"] if details.get("backfilled") else ["urgency"]
+        wall, brand = NOW - raised, "nobank" if ext == "past" else "sabzino"
+        return UrgentAlert(
+            mention_id=saved[ext], brand=brand, conversation_key=f"x:{ext}",
+            status="open", urgency=0.9 if details.get("backfilled") else 0.95,
+            details={"reasons": reasons, "created_wall": wall.isoformat(), **details},
+            created_at=wall, updated_at=wall,
+        )  # fmt: skip
+
+    with Session(engine) as session, session.begin():
+        rows = {
+            "r_new": urgent("r_new", timedelta(minutes=5)),
+            "r_old": urgent("r_old", timedelta(minutes=4)),
+        }
+        rows["past"] = urgent("past", timedelta(minutes=1), backfilled=True)
+        session.add_all(rows.values())
+        session.flush()
+        new = {name: f"urgent:{row.id}" for name, row in rows.items()}
+    log_in(web, "sara")
+    assert _rows(web.get("/inbox").text) == [
+        f"incident:{ids['incident']}",
+        f"urgent:{ids['question']}",  # critical, live
+        new["r_old"],  # high, written 90 minutes ago though raised last
+        new["r_new"],
+        f"urgent:{ids['hostile']}",
+        new["past"],  # critical, but from past data
+    ]
+
+
 def test_sources_are_named_in_the_queue_filter_and_on_the_item(web: TestClient, ids: dict[str, int]) -> None:
     # the source filter and a mention's line showed the stored code: «instagram» amid Persian
     log_in(web, "sara")
