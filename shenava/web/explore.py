@@ -105,7 +105,7 @@ def build(
             return page
         page.total = found.total
         page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
-        asked = {w for term in plan.highlight for w in term.clause.tokens}
+        asked = {w for term in plan.highlight for c in term.clauses for w in c.tokens}
         ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked, brand_words)
         try:
             page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
@@ -222,7 +222,7 @@ def one_chart(
     """Chart ``name`` of query ``q`` alone (for a download); QueryError/SearchError as the page."""
     plan = plan_query(q, fmt.tz)
     query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=fmt.tz)
-    asked = {w for term in plan.highlight for w in term.clause.tokens}
+    asked = {w for term in plan.highlight for c in term.clauses for w in c.tokens}
     bucket = bucket if bucket in BUCKETS else "day"
     ctx = ChartContext(session, query, q, t, fmt, label_of, bucket, asked, brand_words)
     return CHARTS[name](ctx)

@@ -11,9 +11,10 @@ from markupsafe import Markup, escape
 
 from storage.boolean_query.nodes import Term
 from storage.query_normalizer import query_normalizer
-from storage.search_fts import tokens
+from storage.search_fts import Clause, tokens
 
-_WORD = re.compile(r"[^\W_]+")
+#: a word, with the parts a ZWNJ joins («می‌رسه», «تازه‌مارکت») kept together as the reader sees it
+_WORD = re.compile(r"[^\W_]+(?:\u200c[^\W_]+)*")
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 
 
@@ -28,12 +29,17 @@ def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup
         clean = clean[: limit - 1] + "…"
     words = {tok for t in terms for tok in t.clause.tokens}
     prefixes = tuple(t.clause.tokens[-1] for t in terms if t.clause.prefix)
+    # another spelling of a term (storage.boolean_query.spellings) marks only a whole word it
+    # spells: «می‌رسه» for «میرسه», not every «می»
+    spelt = [c for t in terms for c in t.alternatives]
     normalize = query_normalizer()
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(clean):
         found = _word_tokens(normalize, match.group(0))
-        if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found):
+        if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found) or any(
+            _spells(found, c) for c in spelt
+        ):
             out.append(escape(clean[last : match.start()]))
             out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
             last = match.end()
@@ -46,3 +52,11 @@ def _word_tokens(normalize: Callable[[str], str], word: str) -> tuple[str, ...]:
     """A word's index tokens: words repeat from hit to hit, and normalising is the page's Python
     cost (about a millisecond a hit at 30 hits a page), so each word is normalised once."""
     return tuple(tokens(normalize(word)))
+
+
+def _spells(found: tuple[str, ...], clause: Clause) -> bool:
+    """Whether a word's tokens are ``clause``'s (its last token a prefix of the word's, for ``x*``)."""
+    want = clause.tokens
+    if len(found) != len(want) or found[:-1] != want[:-1]:
+        return False
+    return found[-1].startswith(want[-1]) if clause.prefix else found[-1] == want[-1]

@@ -236,9 +236,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explore.search": ("جستجو", "Search"),
     "explore.help": (
         "مثال: (دیر OR سرد) brand:sabzino -lang:en date:1405/09/01..1405/09/10 — "
-        "«غذا NEAR/3 سرد»، ‎reach>=1000‎، sentiment:negative",
+        "«غذا NEAR/3 سرد»، ‎reach>=1000‎، sentiment:negative — «میرسه» «می‌رسه» را هم پیدا می‌کند",
         "Example: (late OR cold) brand:sabzino -lang:en date:2026-11-22..2026-12-01 — "
-        "food NEAR/3 cold, reach>=1000, sentiment:negative",
+        "food NEAR/3 cold, reach>=1000, sentiment:negative — «میرسه» also finds «می‌رسه»",
     ),
     "explore.total": ("{n} اشاره", "{n} mentions"),
     "explore.none": ("هیچ اشاره‌ای با این جستجو پیدا نشد.", "No mention matches this query."),

@@ -24,9 +24,16 @@ from storage.search_fts import fts5_match, pg_tsquery
 def fts5(node: Node) -> str:
     """FTS5 MATCH text for a node ``is_text`` accepts."""
     if isinstance(node, Term):
-        return fts5_match([node.clause])
+        spelt = [fts5_match([clause]) for clause in node.clauses]
+        return spelt[0] if len(spelt) == 1 else "(" + " OR ".join(spelt) + ")"
     if isinstance(node, Near):
-        return f"NEAR({fts5(node.left)} {fts5(node.right)}, {node.distance})"
+        # FTS5's NEAR takes phrases only, not an OR of spellings: one NEAR per pair of spellings
+        pairs = [
+            f"NEAR({fts5_match([a])} {fts5_match([b])}, {node.distance})"
+            for a in node.left.clauses
+            for b in node.right.clauses
+        ]
+        return pairs[0] if len(pairs) == 1 else "(" + " OR ".join(pairs) + ")"
     if isinstance(node, Or):
         return "(" + " OR ".join(fts5(c) for c in node.children) + ")"
     if isinstance(node, And):
@@ -41,7 +48,7 @@ def fts5(node: Node) -> str:
 def tsquery(node: Node) -> ColumnElement:
     """A PostgreSQL tsquery for a node ``is_text`` accepts (or any text node under a NOT)."""
     if isinstance(node, Term):
-        return pg_tsquery([node.clause])
+        return _fold(func.tsquery_or, [pg_tsquery([clause]) for clause in node.clauses])
     if isinstance(node, Near):
         left, right = tsquery(node.left), tsquery(node.right)
         options = [

@@ -10,10 +10,16 @@ from storage.search_fts import Clause
 
 @dataclass(frozen=True)
 class Term:
-    """A word, "phrase" or prefix*; ``clause`` holds its normalised index tokens."""
+    """A word, "phrase" or prefix*; ``clause`` holds its normalised index tokens, ``alternatives``
+    the same word's other spellings (``spellings.other_spellings``), any of which matches."""
 
     clause: Clause
     pos: int
+    alternatives: tuple[Clause, ...] = ()
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return (self.clause, *self.alternatives)
 
 
 @dataclass(frozen=True)

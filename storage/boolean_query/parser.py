@@ -12,15 +12,19 @@ A term with no letters or digits (``!!!``, ``*``) is dropped, as the simple synt
 
 from __future__ import annotations
 
+import re
+
 from storage.boolean_query.errors import QueryError
 from storage.boolean_query.fields import read_field
 from storage.boolean_query.lexer import Token, tokenize
 from storage.boolean_query.nodes import And, Near, Node, Not, Or, Term, includes
+from storage.boolean_query.spellings import VERB_PREFIXES, other_spellings
 from storage.query_normalizer import query_normalizer
 from storage.search_dates import DEFAULT_TZ
 from storage.search_fts import MAX_CLAUSES, Clause, tokens
 
 MAX_DEPTH = 24
+_PERSIAN_LETTER = re.compile(r"[\u0600-\u06ff]")
 MAX_NEAR = 20
 _STARTS = {"(", "NOT", "-", "WORD", "PHRASE", "FIELD", "NUMBER"}
 
@@ -134,6 +138,16 @@ class _Parser:
             return child.child if isinstance(child, Not) else Not(child, op.pos)
         return self.primary()
 
+    @staticmethod
+    def alternatives(clause: Clause) -> tuple[Clause, ...]:
+        """The clause's other spellings that the index holds as other tokens."""
+        out = []
+        for text in other_spellings(clause.text):
+            found = tuple(tokens(text))
+            if found and found != clause.tokens and all(found != c.tokens for c in out):
+                out.append(Clause(found, text, prefix=clause.prefix))
+        return tuple(out)
+
     def primary(self) -> Node | None:
         tok = self.tok
         if tok.kind == "(":
@@ -155,11 +169,22 @@ class _Parser:
             return read_field(tok, self.tz)
         if tok.kind in ("WORD", "PHRASE"):
             self.i += 1
+            if (
+                tok.kind == "WORD"
+                and not tok.prefix
+                and self.tok.kind == "WORD"
+                and self.normalize(tok.text) in VERB_PREFIXES
+                and _PERSIAN_LETTER.match(self.tok.text)
+            ):
+                # «می رسه» is one word written apart, as normalising stored text reads it («می‌رسه»)
+                tok = Token("WORD", tok.pos, f"{tok.text} {self.tok.text}", prefix=self.tok.prefix)
+                self.i += 1
             raw = tok.text.rstrip("*") if tok.kind == "WORD" and tok.prefix else tok.text
             normalised = self.normalize(raw)
             found = tokens(normalised)
             if not found:
                 return None
             self.terms += 1
-            return Term(Clause(tuple(found), normalised, prefix=tok.prefix), tok.pos)
+            clause = Clause(tuple(found), normalised, prefix=tok.prefix)
+            return Term(clause, tok.pos, self.alternatives(clause))
         raise self.error(f"unexpected {_describe(tok)}", code="unexpected", token_text=tok.text)
