@@ -93,7 +93,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.when": ("زمان: {when}", "When: {when}"),
     "line.started": ("آغاز: {when}", "Started: {when}"),
     "line.ended": ("پایان: {when}", "Ended: {when}"),
-    "line.escalated": ("شدیدتر شد: {when}", "Escalated: {when}"),
+    "line.escalated": ("زمان تشدید: {when}", "Escalated at: {when}"),
     "line.count": (
         "{count} {what} در {minutes} دقیقه؛ معمولاً {expected} ({ratio} برابر)",
         "{count} {what} in {minutes} minutes; usually {expected} ({ratio}×)",
