@@ -23,7 +23,7 @@ from shenava.web.explore_volume import BUCKETS, volume_bars
 from shenava.web.formatting import Formatter
 from shenava.web.highlight import highlighted
 from storage.aggregates import sentiment_share, touchpoint_counts
-from storage.boolean_query import QueryError, plan_query
+from storage.boolean_query import Plan, QueryError, plan_query
 from storage.facets import facet_counts, top_authors
 from storage.limits import QueryTooLarge
 from storage.query import MentionHit, MentionQuery, SearchError
@@ -105,7 +105,7 @@ def build(
             return page
         page.total = found.total
         page.hits = [(hit, highlighted(hit.text, plan.highlight)) for hit in found.items]
-        asked = {w for term in plan.highlight for c in term.clauses for w in c.tokens}
+        asked = _asked_words(plan)
         ctx = ChartContext(session, query, q, t, fmt, label_of, page.bucket, asked, brand_words)
         try:
             page.charts = {name: draw(ctx) for name, draw in CHARTS.items()}
@@ -209,6 +209,11 @@ CHARTS: dict[str, Callable[[ChartContext], Markup]] = {
 }
 
 
+def _asked_words(plan: Plan) -> set[str]:
+    """The index tokens the query asked for, in every spelling: the terms chart leaves them out."""
+    return {w for term in plan.highlight for c in term.clauses for w in c.tokens}
+
+
 def one_chart(
     session: Session,
     q: str,
@@ -222,7 +227,7 @@ def one_chart(
     """Chart ``name`` of query ``q`` alone (for a download); QueryError/SearchError as the page."""
     plan = plan_query(q, fmt.tz)
     query = MentionQuery(text=q or None, limit=PAGE_SIZE, tz=fmt.tz)
-    asked = {w for term in plan.highlight for c in term.clauses for w in c.tokens}
+    asked = _asked_words(plan)
     bucket = bucket if bucket in BUCKETS else "day"
     ctx = ChartContext(session, query, q, t, fmt, label_of, bucket, asked, brand_words)
     return CHARTS[name](ctx)

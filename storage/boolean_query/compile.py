@@ -24,18 +24,18 @@ from storage.search_fts import fts5_match, pg_tsquery
 def fts5(node: Node) -> str:
     """FTS5 MATCH text for a node ``is_text`` accepts."""
     if isinstance(node, Term):
-        spelt = [fts5_match([clause]) for clause in node.clauses]
-        return spelt[0] if len(spelt) == 1 else "(" + " OR ".join(spelt) + ")"
+        return _any([fts5_match([clause]) for clause in node.clauses])
     if isinstance(node, Near):
         # FTS5's NEAR takes phrases only, not an OR of spellings: one NEAR per pair of spellings
-        pairs = [
-            f"NEAR({fts5_match([a])} {fts5_match([b])}, {node.distance})"
-            for a in node.left.clauses
-            for b in node.right.clauses
-        ]
-        return pairs[0] if len(pairs) == 1 else "(" + " OR ".join(pairs) + ")"
+        return _any(
+            [
+                f"NEAR({fts5_match([a])} {fts5_match([b])}, {node.distance})"
+                for a in node.left.clauses
+                for b in node.right.clauses
+            ]
+        )
     if isinstance(node, Or):
-        return "(" + " OR ".join(fts5(c) for c in node.children) + ")"
+        return _any([fts5(c) for c in node.children])
     if isinstance(node, And):
         out = "(" + " AND ".join(fts5(c) for c in node.children if not isinstance(c, Not)) + ")"
         for c in node.children:
@@ -43,6 +43,11 @@ def fts5(node: Node) -> str:
                 out = f"({out} NOT {fts5(c.child)})"
         return out
     raise TypeError(f"not a full-text node: {node!r}")
+
+
+def _any(parts: list[str]) -> str:
+    """FTS5 text matching any of ``parts`` (one part as it is)."""
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
 def tsquery(node: Node) -> ColumnElement:
