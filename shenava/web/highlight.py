@@ -10,6 +10,7 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from storage.boolean_query.nodes import Term
+from storage.boolean_query.spellings import PLURAL_SUFFIXES, VERB_PREFIXES
 from storage.query_normalizer import query_normalizer
 from storage.search_fts import Clause, tokens
 
@@ -35,16 +36,33 @@ def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup
     normalize = query_normalizer()
     out: list[str] = []
     last = 0
-    for match in _WORD.finditer(clean):
-        found = _word_tokens(normalize, match.group(0))
+    for start, end in _word_spans(normalize, clean):
+        found = _word_tokens(normalize, clean[start:end])
         if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found) or any(
             _spells(found, c) for c in spelt
         ):
-            out.append(escape(clean[last : match.start()]))
-            out.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
-            last = match.end()
+            out.append(escape(clean[last:start]))
+            out.append(Markup("<mark>") + escape(clean[start:end]) + Markup("</mark>"))
+            last = end
     out.append(escape(clean[last:]))
     return Markup("<bdi>") + Markup("").join(out) + Markup("</bdi>")
+
+
+def _word_spans(normalize: Callable[[str], str], text: str) -> list[tuple[int, int]]:
+    """Where ``text``'s words are, a verb's «می» and a plural's «ها» written apart («می رسه»,
+    «کتاب ها») joined to their word: normalising joins them in stored text, so the search finds
+    «می رسه» for «میرسه» and the reader should see which words it found."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        if spans and not text[spans[-1][1] : start].strip():
+            before = _word_tokens(normalize, text[spans[-1][0] : spans[-1][1]])
+            here = _word_tokens(normalize, match.group(0))
+            if (before and before[-1] in VERB_PREFIXES) or (here and here[0] in PLURAL_SUFFIXES):
+                spans[-1] = (spans[-1][0], end)
+                continue
+        spans.append((start, end))
+    return spans
 
 
 @lru_cache(maxsize=65_536)

@@ -14,7 +14,7 @@ from __future__ import annotations
 ZWNJ = "\u200c"
 #: written joined or apart: «نمی» before «می», so «نمیرسه» splits after «نمی»
 VERB_PREFIXES = ("نمی", "می")
-_SUFFIXES = ("هایی", "های", "ها")
+PLURAL_SUFFIXES = ("هایی", "های", "ها")
 #: letters a stem keeps on each side of a split («میز» stays whole)
 _MIN_STEM = 2
 
@@ -25,7 +25,7 @@ def _separated(word: str) -> str:
         if word.startswith(prefix) and len(word) - len(prefix) >= _MIN_STEM:
             word = prefix + ZWNJ + word[len(prefix) :]
             break
-    for suffix in _SUFFIXES:
+    for suffix in PLURAL_SUFFIXES:
         stem = word[: -len(suffix)]
         if word.endswith(suffix) and len(stem.rsplit(ZWNJ, 1)[-1]) >= _MIN_STEM:
             word = stem + ZWNJ + suffix

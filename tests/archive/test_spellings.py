@@ -75,3 +75,17 @@ def test_the_result_page_marks_every_spelling() -> None:
     # the other spelling marks the word it spells, not every «می»
     marked = highlighted("کی میرسه؟ می‌خوام بدونم", plan_query("میرسه").highlight)
     assert "<mark>" not in marked.split("؟")[1], marked
+
+
+def test_a_spelling_written_apart_is_marked_as_found() -> None:
+    """«می رسه» written with a space is found for «میرسه» (stored text is normalised to «می‌رسه»),
+    so the page marks it, «می» and all; a lone word before or after is left alone."""
+    from shenava.web.highlight import highlighted
+    from storage.boolean_query import plan_query
+
+    marked = highlighted("غذا کی می رسه؟ ما می خوریم", plan_query("میرسه").highlight)
+    assert "<mark>می رسه</mark>" in marked and "<mark>" not in marked.split("؟")[1], marked
+    assert "<mark>مي رسه</mark>" in highlighted("مي رسه", plan_query("میرسه").highlight)  # Arabic yeh
+    marked = highlighted("کتاب ها خوبن", plan_query("کتابها").highlight)
+    assert "<mark>کتاب ها</mark>" in marked and "خوبن" not in marked.split("</mark>")[0], marked
+    assert "<mark>" not in highlighted("غذا کی می رسه", plan_query("غذا کی").highlight).split("کی")[1]
