@@ -117,6 +117,8 @@ def test_hostile_input_never_raises(hostile: str) -> None:
         ("سلام\u200f", "سلام"),
         ("#پیک_سبزینو", "پیک سبزینو"),
         ("خیلییییی", "خیلی"),
+        ("قیمت خانه\u0654 ما", "قیمت خانه ما"),  # the ezafe typed as «ه» + hamza
+        ("قیمت خانۀ ما", "قیمت خانه ما"),  # … and as the one letter «ۀ»
     ],
 )
 def test_search_normalisation_is_the_same_for_variants(a: str, b: str) -> None:
