@@ -114,7 +114,8 @@ def log_odds_terms(
 
     Returns ``(term, z)`` pairs, highest z first, only terms seen at least ``min_count`` times
     in the target and with z > 0. A bigram and its own words are not all listed: a unigram is
-    dropped when a listed bigram containing it has at least the same target count.
+    dropped when a listed bigram containing it has at least the same target count (it occurs only
+    there), whichever ranked first.
     """
     target = count_terms(target_texts, normalized=normalized)
     baseline = count_terms(baseline_texts, normalized=normalized)
@@ -125,10 +126,15 @@ def log_odds_terms(
     )
     chosen: list[tuple[str, float]] = []
     for term, z in ranked:
-        if " " not in term and any(
+        words = term.split(" ")
+        if len(words) == 1 and any(
             term in c.split(" ") and target[c] >= target[term] for c, _ in chosen if " " in c
         ):
             continue
+        # a bigram ranked after its own word: the word alone says less («خط» for «خط نگهم»), so
+        # the bigram replaces it instead of both filling the list
+        if len(words) > 1:
+            chosen = [(c, cz) for c, cz in chosen if not (c in words and target[term] >= target[c])]
         chosen.append((term, round(z, 3)))
         if len(chosen) >= top:
             break

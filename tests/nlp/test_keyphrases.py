@@ -54,3 +54,16 @@ def test_empty_sides(target: list[str], baseline: list[str]) -> None:
 
 def test_min_count_filters_rare_terms() -> None:
     assert all(t != "یکبار" for t, _ in log_odds_terms([*TARGET, "یکبار"], BASELINE, top=50))
+
+
+def test_a_word_heard_only_inside_a_listed_bigram_is_not_listed_again() -> None:
+    """«خط» ranks level with «خط نگهم» (both only in that complaint) and sorts first; the list then
+    said «خط ، خط نگهم» (the nobank digest of the sample did). The bigram replaces the word, in
+    whichever order they rank; a word also heard elsewhere («نیم» in «نیم کیلو») stays."""
+    target = ["نیم ساعت پشت خط نگهم داشتن", "تراکنش ناموفق بود", "نیم کیلو پنیر خراب بود"] * 4
+    listed = [t for t, _ in log_odds_terms(target, BASELINE, top=20)]
+    counts = Counter(t for text in target for t in terms(text))
+    for bigram in (t for t in listed if " " in t):
+        for word in bigram.split(" "):
+            assert not (word in listed and counts[word] == counts[bigram]), (word, bigram, listed)
+    assert "خط نگهم" in listed and "خط" not in listed and "نیم" in listed
