@@ -32,6 +32,7 @@ SHIPPED: dict[str, Any] = {
             "aliases_finglish": ["sabzino", "sabzeeno"],
             "handles": ["sabzino", "sabzino_support"],
             "hashtags": ["سبزینو"],
+            "competitors": ["tazeh"],
         },
         {
             "name": "nobank",
@@ -40,6 +41,7 @@ SHIPPED: dict[str, Any] = {
             "aliases_finglish": ["nobank", "no bank"],
             "handles": ["nobank_ir"],
             "hashtags": ["نوبانک"],
+            "competitors": [],  # a bank: the sample's grocer is no rival of it
         },
         {
             "name": "tazeh",

@@ -61,6 +61,14 @@ class Settings(StrictModel):
         repeated = sorted({b.name for b in brands if names.count(b.name.casefold()) > 1})
         if repeated:
             raise ValueError(f"brand names must be unique; repeated: {', '.join(repeated)}")
+        known = {b.name for b in brands}
+        for b in brands:
+            unknown = [n for n in b.competitors or [] if n not in known or n == b.name]
+            if unknown:
+                raise ValueError(
+                    f"brand {b.name!r} lists competitors that are not other configured brands: "
+                    f"{', '.join(unknown)} (competitors name brands of this list)"
+                )
         return brands
 
     _known_timezone = field_validator("timezone")(known_timezone)

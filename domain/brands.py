@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -32,6 +33,11 @@ class BrandSettings(StrictModel):
         default_factory=list, description="Terms that mark a match as unrelated (e.g. a namesake)."
     )
     competitor: bool = Field(default=False, description="True for a competitor tracked for share of voice.")
+    competitors: list[str] | None = Field(
+        default=None,
+        description="The brands (by name, from this list) this brand's share of voice is compared with; "
+        "[] for none. Unset: every brand marked competitor.",
+    )
     sensitivity: Literal["low", "normal", "high"] | None = Field(
         default=None,
         description="Spike alerts for this brand: low / normal / high (fewer or more incidents; the README "
@@ -45,3 +51,13 @@ class BrandSettings(StrictModel):
         if not value.strip():
             raise ValueError("a brand needs a non-blank name")
         return value.strip()
+
+
+def competitors_of(brands: Sequence[BrandSettings], brand: str) -> list[str]:
+    """The brands ``brand``'s share of voice is compared with: its own ``competitors`` where set,
+    else every brand marked ``competitor``; never the brand itself."""
+    own = next((b for b in brands if b.name == brand), None)
+    names = own.competitors if own is not None and own.competitors is not None else None
+    if names is None:
+        names = [b.name for b in brands if b.competitor]
+    return [n for n in dict.fromkeys(names) if n != brand]

@@ -12,7 +12,7 @@ they are counted, not examples of what customers say.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -60,18 +60,28 @@ class OwnVoice:
     def of(cls, brands: Sequence[BrandSettings]) -> OwnVoice:
         return cls(own_handles(brands), brand_words(brands))
 
-    def examples(self, session: Session, query: MentionQuery, n: int) -> list[MentionHit]:
+    def examples(
+        self, session: Session, query: MentionQuery, n: int, quoted: set[str] | None = None
+    ) -> list[MentionHit]:
         """The ``n`` first customers' mentions in ``query``'s order, read as a stream until found."""
         with closing(iter_mentions(session, query, limit=EXAMPLES_READ_LIMIT, chunk=200)) as hits:
-            return self.customers(hits, n)
+            return self.customers(hits, n, quoted)
 
-    def customers(self, hits: Iterable[MentionHit], n: int) -> list[MentionHit]:
+    def customers(
+        self, hits: Iterable[MentionHit], n: int, quoted: set[str] | None = None
+    ) -> list[MentionHit]:
         """The first ``n`` hits not posted by a brand's own account, each saying something the ones
-        before it did not: a headline that several outlets (or retweets) carry is quoted once."""
+        before it did not: a headline that several outlets (or retweets) carry is quoted once.
+
+        ``quoted`` holds the gists an earlier list (another touchpoint's) showed: a complaint tagged
+        with two touchpoints is shown again only when nothing else is left; the gists shown are added.
+        """
         shown: list[MentionHit] = []
+        again: list[MentionHit] = []
         said: set[str] = set()
         if n <= 0:
             return shown
+        earlier = quoted if quoted is not None else set()
         for hit in hits:
             if handle_key(hit.author_handle) in self.handles:
                 continue
@@ -79,9 +89,11 @@ class OwnVoice:
             if key in said:
                 continue
             said.add(key)
-            shown.append(hit)
+            (again if key in earlier else shown).append(hit)
             if len(shown) == n:
                 break
+        shown += again[: n - len(shown)]
+        earlier.update(gist(hit.text) for hit in shown)
         return shown
 
 
@@ -119,6 +131,11 @@ class BrandDigest:
     praise: list[MentionHit]
     incidents: list[IncidentRow]
     sla: SlaFigures | None = None  # met/breached deadlines that fell in the period (alerts.sla_report)
+
+    @property
+    def rivals(self) -> bool:
+        """Whether the brand is compared with any competitor (alone, its 100% share says nothing)."""
+        return len(self.voice) > 1
 
     @property
     def volume_change(self) -> float | None:
@@ -182,12 +199,13 @@ def _sla(session: Session, brand: str, period: DigestPeriod) -> SlaFigures | Non
 def _themes(session: Session, brand: str, period: DigestPeriod, examples: int, own: OwnVoice) -> list[Theme]:
     negatives = _query(period, brands=[brand], sentiments=["negative"])
     themes = []
+    quoted: set[str] = set()  # a complaint naming two touchpoints is quoted under the first only
     for aspect, count in touchpoint_counts(session, negatives)[:5]:
         before = sentiment_share(
             session, _query(period.previous, brands=[brand], aspects=[aspect], sentiments=["negative"])
         ).negative
         shown = own.examples(
-            session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach"}), examples
+            session, negatives.model_copy(update={"aspects": [aspect], "sort": "reach"}), examples, quoted
         )
         themes.append(Theme(aspect, count, before, shown))
     return themes
@@ -227,14 +245,14 @@ def build_digest(
     session: Session,
     period: DigestPeriod,
     brands: list[str],
-    competitors: list[str],
+    competitors: Mapping[str, Sequence[str]],
     *,
     examples: int = 2,
     keyphrases: int = 8,
     now: datetime | None = None,
     configured: Sequence[BrandSettings] = (),
 ) -> Digest:
-    """Everything the digest shows for ``brands`` (each compared with ``competitors``);
+    """Everything the digest shows for ``brands`` (each compared with ``competitors[brand]``);
     ``configured`` (the settings' brands) names their own accounts and words (``OwnVoice``)."""
     digest = Digest(period=period, generated_at=now or datetime.now(UTC))
     own = OwnVoice.of(configured)
@@ -243,7 +261,7 @@ def build_digest(
     for brand in brands:
         current = sentiment_share(session, _query(period, brands=[brand]))
         previous = sentiment_share(session, _query(period.previous, brands=[brand]))
-        compared = [brand, *[c for c in competitors if c != brand]]
+        compared = [brand, *[c for c in competitors.get(brand, ()) if c != brand]]
         digest.brands.append(
             BrandDigest(
                 brand=brand,

@@ -22,7 +22,10 @@ from alerts.messages import LANGUAGES
 from alerts.sla_report import SlaFigures
 
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
-_LTR_RUN = re.compile(
+#: a left-to-right run inside Persian text (a link, a @handle, English words): isolated in
+#: ``<bdi dir="ltr">`` wherever mention text is shown, so its «@» and punctuation stay with it and an
+#: enclosing ``dir="auto"`` reads the first Persian letter, not the handle a Persian text opens with
+LTR_RUN = re.compile(
     r"https?://\S+|www\.\S+"
     r"|[@#]?[A-Za-z][\w.@'’-]*(?:[ ,.]+(?!https?://|www\.)[@#]?[A-Za-z0-9][\w.@'’-]*)*"
 )
@@ -42,7 +45,7 @@ def bidi_text(text: str | None, limit: int = MAX_EXCERPT) -> Markup:
         clean = clean[: limit - 1] + "…"
     out: list[str] = []
     last = 0
-    for match in _LTR_RUN.finditer(clean):
+    for match in LTR_RUN.finditer(clean):
         out.append(escape(clean[last : match.start()]))
         out.append(f'<bdi dir="ltr">{escape(match.group(0))}</bdi>')
         last = match.end()
@@ -51,7 +54,11 @@ def bidi_text(text: str | None, limit: int = MAX_EXCERPT) -> Markup:
 
 
 def _isolated(text: str | None) -> Markup:
-    """Mention text on an English page: a Persian run keeps its own direction inside the line."""
+    """Mention text in its own direction, whatever the page's: a Persian quote on an English page
+    reads right to left, and an English one on a Persian page left to right («Is @x down? My order
+    …» laid right to left put its second sentence first and the «?» between them). ``auto`` reads
+    the first letter outside the nested ``<bdi>``s, so a Persian text opening with a @handle is
+    still Persian."""
     return Markup('<bdi dir="auto">') + bidi_text(text) + Markup("</bdi>")
 
 
@@ -74,7 +81,7 @@ def _env(language: str) -> Environment:
         signed=lambda v: _ltr(words.signed(v)),
         points=lambda v: Markup(words.points(v, _ltr)),  # the number alone left to right
         duration=words.duration, bdi=bdi,
-        mention=bidi_text if words.rtl else _isolated,
+        mention=_isolated,
         aspect=lambda a: words.label("touchpoint", a), severity=lambda s: words.label("severity", s),
         aspects=words.touchpoints,
         status=lambda s: words.label("status", s), sentiment=lambda s: words.label("sentiment", s),
@@ -151,9 +158,10 @@ def render_text(digest: Digest, display_names: dict[str, str] | None = None, lan
             "  " + words.counted("text.volume", b.current.total,
                                  change=words.percent(b.volume_change, signed=True)),
             "  " + words.t("text.net", now=words.signed(b.current.net), before=words.signed(b.previous.net)),
-            "  " + words.t("text.voice", shares=comma(
-                [f"{names.get(v.brand, v.brand)} {words.percent(v.share)}" for v in b.voice])),
         ]  # fmt: skip
+        if b.rivals:
+            lines.append("  " + words.t("text.voice", shares=comma(
+                [f"{names.get(v.brand, v.brand)} {words.percent(v.share)}" for v in b.voice])))  # fmt: skip
         if b.themes:
             themes = [f"{words.label('touchpoint', t.aspect)} ({words.number(t.count)})" for t in b.themes]
             lines.append("  " + words.t("text.complaints", themes=comma(themes)))

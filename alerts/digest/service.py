@@ -17,7 +17,7 @@ from alerts.digest.period import DigestPeriod
 from alerts.digest.render import render_html, render_text, subject
 from alerts.messages import brand_display_names
 from alerts.settings import DigestSettings, NotificationsSettings
-from domain.brands import BrandSettings
+from domain.brands import BrandSettings, competitors_of
 
 log = logging.getLogger("shenava.digest")
 
@@ -50,11 +50,10 @@ class RenderedDigest:
     text: str
 
 
-def digest_brands(settings: Settings) -> tuple[list[str], list[str]]:
-    """(brands with a section, competitors they are compared with)."""
+def digest_brands(settings: Settings) -> tuple[list[str], dict[str, list[str]]]:
+    """(brands with a section, each one's competitors: ``domain.brands.competitors_of``)."""
     own = list(settings.digest.brands) or [b.name for b in settings.brands if not b.competitor]
-    competitors = [b.name for b in settings.brands if b.competitor]
-    return own, competitors
+    return own, {brand: competitors_of(settings.brands, brand) for brand in own}
 
 
 def make_digest(settings: Settings, engine: Engine, period: DigestPeriod, *,

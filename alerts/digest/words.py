@@ -42,6 +42,10 @@ DIGEST_MESSAGES: dict[str, tuple[str, str]] = {
     "sentiment.neutral": ("خنثی", "neutral"),
     "sentiment.positive": ("مثبت", "positive"),
     "voice": ("سهم صدا در برابر رقبا", "Share of voice against competitors"),
+    "voice.none": (
+        "رقیبی برای این برند تعریف نشده است (competitors در تنظیمات برند).",
+        "No competitors are set for this brand (competitors in the brand's settings).",
+    ),
     "column.brand": ("برند", "Brand"),
     "column.mentions": ("اشاره", "Mentions"),
     "column.share": ("سهم", "Share"),

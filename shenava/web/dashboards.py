@@ -83,7 +83,7 @@ def build_dashboard(
 ) -> Dashboard:  # fmt: skip
     compared = [brand, *[c for c in competitors if c != brand]]
     digest = build_digest(
-        session, period.digest, [brand], compared[1:], examples=examples, configured=configured
+        session, period.digest, [brand], {brand: compared[1:]}, examples=examples, configured=configured
     ).brands[0]
     board = Dashboard(brand, period, compared, digest)
     series = {b: _series(session, b, period) for b in compared}

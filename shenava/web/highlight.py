@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from alerts.digest.render import LTR_RUN
 from storage.boolean_query.nodes import Term
 from storage.boolean_query.spellings import PLURAL_SUFFIXES, VERB_PREFIXES
 from storage.query_normalizer import query_normalizer
@@ -34,18 +35,32 @@ def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup
     # spells: «می‌رسه» for «میرسه», not every «می»
     spelt = [c for t in terms for c in t.alternatives]
     normalize = query_normalizer()
-    out: list[str] = []
+
+    def marked(piece: str) -> Markup:
+        out: list[str] = []
+        last = 0
+        for start, end in _word_spans(normalize, piece):
+            found = _word_tokens(normalize, piece[start:end])
+            if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found) or any(
+                _spells(found, c) for c in spelt
+            ):
+                out.append(escape(piece[last:start]))
+                out.append(Markup("<mark>") + escape(piece[start:end]) + Markup("</mark>"))
+                last = end
+        out.append(escape(piece[last:]))
+        return Markup("").join(out)
+
+    # Latin runs (a @handle, a link, English words) isolated left to right as everywhere else mention
+    # text is shown (alerts.digest.render.bidi_text): the enclosing <bdi> then takes its direction
+    # from the first Persian letter, not from the @handle a Persian complaint opens with
+    pieces: list[Markup] = []
     last = 0
-    for start, end in _word_spans(normalize, clean):
-        found = _word_tokens(normalize, clean[start:end])
-        if any(tok in words or (prefixes and tok.startswith(prefixes)) for tok in found) or any(
-            _spells(found, c) for c in spelt
-        ):
-            out.append(escape(clean[last:start]))
-            out.append(Markup("<mark>") + escape(clean[start:end]) + Markup("</mark>"))
-            last = end
-    out.append(escape(clean[last:]))
-    return Markup("<bdi>") + Markup("").join(out) + Markup("</bdi>")
+    for run in LTR_RUN.finditer(clean):
+        pieces.append(marked(clean[last : run.start()]))
+        pieces.append(Markup('<bdi dir="ltr">') + marked(run.group(0)) + Markup("</bdi>"))
+        last = run.end()
+    pieces.append(marked(clean[last:]))
+    return Markup("<bdi>") + Markup("").join(pieces) + Markup("</bdi>")
 
 
 def _word_spans(normalize: Callable[[str], str], text: str) -> list[tuple[int, int]]:

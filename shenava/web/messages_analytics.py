@@ -49,6 +49,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.vs_previous": ("دورهٔ قبل: {value}", "previous period: {value}"),
     "dash.negative_share": ("سهم منفی", "Negative share"),
     "dash.voice": ("سهم صدا در برابر رقبا", "Share of voice against competitors"),
+    "dash.no_rivals": (
+        "رقیبی برای این برند تعریف نشده است، پس سهم صدا نشان داده نمی‌شود (competitors در تنظیمات برند).",
+        "No competitors are set for this brand, so there is no share of voice (competitors in the brand's "
+        "settings).",
+    ),
     "dash.voice_trend": ("سهم صدا در طول زمان", "Share of voice over time"),
     "dash.net_trend": ("روند احساس خالص (٪)", "Net sentiment trend (%)"),
     "dash.volume_trend": ("حجم به تفکیک احساس", "Volume by sentiment"),

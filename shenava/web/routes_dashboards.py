@@ -3,6 +3,7 @@ from/to days) and see the digest's content live, with trends; every figure drill
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -12,6 +13,7 @@ import jdatetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from domain.brands import BrandSettings, competitors_of
 from shenava.web import messages_analytics as _words  # noqa: F401  (adds the page's words)
 from shenava.web.dashboard_charts import charts, colours
 from shenava.web.dashboard_period import PRESETS, PeriodError, read_period
@@ -39,7 +41,7 @@ def dashboard_page(
     web = request.app.state.web
     language = web.settings.language
     t, fmt = translator(language), Formatter(language, web.tz)
-    brands, competitors = _brands(request)
+    brands = _brands(request)
     brand = brand or (brands[0] if brands else "")
 
     def name_of(b: str) -> str:
@@ -61,7 +63,7 @@ def dashboard_page(
         values = {k: fmt.digits(v) if k == "n" else v for k, v in exc.values.items()}
         return page(400, error=t(exc.key, **values))
     configured = getattr(request.app.state.settings, "brands", []) or []
-    board = build_dashboard(session, brand, period, competitors, configured=configured)
+    board = build_dashboard(session, brand, period, _competitors(configured, brand), configured=configured)
     latest = None
     if not board.digest.current.total:  # nothing here: say where this brand's mentions are
         day = latest_day(session, brand, web.tz)
@@ -93,9 +95,15 @@ def _day_hints(tz: str, fmt: Formatter) -> tuple[str, str]:
     )
 
 
-def _brands(request: Request) -> tuple[list[str], list[str]]:
-    """(every configured brand, the competitors); with none marked, each other brand competes."""
-    configured = list(getattr(request.app.state.settings, "brands", []) or [])
-    names = [b.name for b in configured]
-    competitors = [b.name for b in configured if getattr(b, "competitor", False)]
-    return names, competitors or names
+def _brands(request: Request) -> list[str]:
+    """Every configured brand."""
+    return [b.name for b in getattr(request.app.state.settings, "brands", []) or []]
+
+
+def _competitors(configured: Sequence[BrandSettings], brand: str) -> list[str]:
+    """The brands ``brand`` is compared with (``competitors_of``); where no brand is marked
+    competitor and ``brand`` names none, every other brand."""
+    own = next((b for b in configured if b.name == brand), None)
+    if own is not None and own.competitors is None and not any(b.competitor for b in configured):
+        return [b.name for b in configured if b.name != brand]
+    return competitors_of(configured, brand)

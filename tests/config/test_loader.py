@@ -113,6 +113,10 @@ def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
             ["storage.url:", "needs a database name"],
         ),
         ("brands:\n  - name: a\n  - name: A\n", ["brand names must be unique; repeated: A, a"]),
+        (
+            "brands:\n  - name: a\n    competitors: [b, a]\n  - name: c\n",
+            ["brand 'a' lists competitors that are not other configured brands: b, a"],
+        ),
         ("brands:\n  - name: '  '\n", ["brands[0].name:", "non-blank name"]),
         (MINIMAL + "sources:\n  replay:\n    speed: fast\n", [":6: sources.replay.speed:", "valid number"]),
         (

@@ -105,7 +105,7 @@ def test_correction_wins_in_search_export_aggregates_and_digest(store: MentionSt
     sessions = session_factory(engine)
     query = MentionQuery(brands=["sabzino"], tz="Asia/Tehran")
     with sessions() as session:
-        before = build_digest(session, DigestPeriod.for_day(T0.date()), ["sabzino"], [])
+        before = build_digest(session, DigestPeriod.for_day(T0.date()), ["sabzino"], {})
         assert (before.brands[0].current.negative, before.brands[0].current.positive) == (0, 4)
         assert len(before.brands[0].praise) == 3
     with sessions() as session:
@@ -131,7 +131,7 @@ def test_correction_wins_in_search_export_aggregates_and_digest(store: MentionSt
         exported = "".join(iter_csv(iter_mentions(session, query)))
         rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(exported))}
         assert rows[ids[0]]["sentiment_label"] == "negative" and rows[ids[3]]["sentiment_label"] == "positive"
-        after = build_digest(session, DigestPeriod.for_day(T0.date()), ["sabzino"], [])
+        after = build_digest(session, DigestPeriod.for_day(T0.date()), ["sabzino"], {})
         assert (after.brands[0].current.negative, after.brands[0].current.positive) == (3, 1)
         assert [h.id for h in after.brands[0].praise] == [ids[3]]
 

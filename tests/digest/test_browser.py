@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine
 
 from alerts.digest import DigestPeriod, make_digest, write_digest
+from tests.bidi_order import WORD_LEFT_EDGES, save_mixed_direction_complaints
 from tests.digest.conftest import digest_settings
 from tests.digest.test_render import NOW
 
@@ -115,3 +116,18 @@ def test_the_english_digest_renders_left_to_right_and_so_do_its_charts(
     )
     assert len(days) >= 3 and all(a[1] < b[1] for a, b in pairwise(days)), days
     assert days[-1][0] == "9/1"  # the digest's own day last, at the right
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_english_complaint_reads_left_to_right_in_the_persian_digest(
+    browser, engine: Engine, store, digest_archive: dict[str, int], tmp_path: Path
+) -> None:
+    """Laid right to left, «Is sabzino down? My order is 3 hours late» showed its second sentence
+    first; a Persian quote opening with a @handle must stay right to left."""
+    save_mixed_direction_complaints(store)
+    rendered = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    browser.get(write_digest(rendered, tmp_path / "digest.html").as_uri())
+    is_, my = browser.execute_script(WORD_LEFT_EDGES, "blockquote", "Is sabzino", ["Is", "My"])
+    assert is_ is not None and my is not None and is_ < my, (is_, my)  # first sentence at the left
+    order, wait = browser.execute_script(WORD_LEFT_EDGES, "blockquote", "کجاست", ["سفارش", "منتظرم"])
+    assert order > wait, (order, wait)  # the Persian one starts at the right

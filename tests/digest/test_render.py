@@ -202,3 +202,56 @@ def test_a_day_without_mentions_is_a_gap_in_the_net_sentiment_line() -> None:
     lines = re.findall(r'<polyline points="([^"]*)"', svg)
     assert len(lines) == 1 and len(lines[0].split()) == 2  # «a» stands alone; «c»–«d» are joined
     assert "<polyline" not in line_chart([("a", None), ("b", None)], "net")
+
+
+def test_each_brand_is_compared_with_its_own_competitors(
+    engine: Engine, digest_archive: dict[str, int]
+) -> None:
+    """A bank is not a grocer's rival: a brand's ``competitors`` list, where set, replaces every
+    brand marked competitor, and a brand with none shows no lone 100% share of voice."""
+    settings = digest_settings()
+    sabzino, nobank, _tazeh = settings.brands
+    sabzino.competitors = ["tazeh", "nobank"]
+    nobank.competitors = []
+    rendered = make_digest(settings, engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    voice = {b.brand: [v.brand for v in b.voice] for b in rendered.digest.brands}
+    assert sorted(voice["sabzino"]) == ["nobank", "sabzino", "tazeh"] and voice["nobank"] == ["nobank"]
+    nobank_section = rendered.html.split('id="brand-nobank"')[1]
+    assert "رقیبی برای این برند تعریف نشده است" in nobank_section and "تازه‌مارکت" not in nobank_section
+    assert "رقیبی" not in rendered.html.split('id="brand-nobank"')[0]  # sabzino's table is there
+    sabzino_text, nobank_text = rendered.text.split("■")[1:]
+    assert "سهم صدا" in sabzino_text and "تازه‌مارکت" in sabzino_text
+    assert "سهم صدا" not in nobank_text and "تازه‌مارکت" not in nobank_text
+    # unset: every brand marked competitor, as before
+    rendered = make_digest(digest_settings(), engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    assert {b.brand: {v.brand for v in b.voice} for b in rendered.digest.brands} == {
+        "sabzino": {"sabzino", "tazeh"},
+        "nobank": {"nobank", "tazeh"},
+    }
+
+
+def test_a_complaint_naming_two_touchpoints_is_quoted_once(engine: Engine, store: MentionStore) -> None:
+    """The sample's digest quoted «موز تاریخ گذشته برام فرستادن» under delivery and again under
+    quality while other quality complaints went unshown: each theme now prefers a complaint no
+    theme above it quoted, and repeats one only when it has nothing else."""
+    from tests.archive.corpus import DAY1, _m
+
+    at = DAY1.replace(hour=8)
+    rows = [
+        _m("both", "موز تاریخ گذشته برام فرستادن سبزینو", at, ["sabzino"], "negative",
+           aspects=("delivery", "quality", "price"), followers=9000, author="a"),
+        _m("late", "سبزینو سه ساعت دیر آورد", at, ["sabzino"], "negative",
+           aspects=("delivery",), followers=500, author="b"),
+        _m("rotten", "سیب سبزینو له شده بود", at, ["sabzino"], "negative",
+           aspects=("quality",), followers=100, author="c"),
+        _m("cold", "سبزینو غذا سرد و پول هم برنگشت", at, ["sabzino"], "negative",
+           aspects=("delivery", "payment"), followers=50, author="d"),
+    ]  # fmt: skip
+    ids = save_corpus(store, rows)
+    name_of = {i: ext for ext, i in ids.items()}
+    digest = make_digest(digest_settings(examples=1), engine, DigestPeriod.for_day("1403-09-01"), now=NOW)
+    shown = {t.aspect: [name_of[h.id] for h in t.examples] for t in digest.digest.brands[0].themes}
+    assert shown["delivery"] == ["both"]  # highest reach first, as before
+    assert shown["quality"] == ["rotten"]  # not «both» again
+    assert shown["payment"] == ["cold"]
+    assert shown["price"] == ["both"]  # its only complaint: repeated rather than none

@@ -211,3 +211,23 @@ def test_an_empty_period_points_at_the_newest_mentions(analyst: TestClient) -> N
     href = html.unescape(re.search(r'href="(/dashboards\?[^"]+)"', notice.group(1)).group(1))
     shown = analyst.get(href).text
     assert int(kpi(shown, "volume")) > 0 and 'id="dashboard-latest"' not in shown
+
+
+def test_share_of_voice_is_against_the_brands_own_competitors(engine: Engine, store: MentionStore) -> None:
+    """``brands[].competitors`` picks whom a brand is compared with; with none, the page shows no
+    lone 100% share but says why, and the other figures stay."""
+    with client_for(engine, store) as client:
+        log_in(client, "ali")
+        sabzino, nobank = client.app.state.settings.brands  # type: ignore[attr-defined]
+        sabzino.competitors = []
+        text = client.get("/dashboards", params=PERIOD).text
+        assert 'class="muted no-rivals"' in text and "رقیبی برای این برند تعریف نشده است" in text
+        assert "voice-table" not in text and 'data-chart="voice' not in text
+        for chart in ("volume", "net", "themes"):
+            assert f'data-chart="{chart}"' in text, chart
+        nobank.competitor = True  # a brand marked competitor is still not sabzino's when it names none
+        assert "voice-table" not in client.get("/dashboards", params=PERIOD).text
+        sabzino.competitors = ["nobank"]
+        text = client.get("/dashboards", params=PERIOD).text
+        assert set(re.findall(r'<tr data-brand="(\w+)" data-mentions', text)) == {"sabzino", "nobank"}
+        assert "no-rivals" not in text
