@@ -61,7 +61,8 @@ class WebSettings(StrictModel):
     reply_templates: str | None = Field(
         default=None,
         max_length=500,
-        description="YAML file of quick-reply templates; empty: the bundled Persian set (shenava/replies/).",
+        description="YAML file of quick-reply templates; empty: the bundled Persian and English sets "
+        "(shenava/replies/; a mention written in English is offered the English ones).",
     )
     reply_tone: dict[str, Literal["formal", "friendly"]] = Field(
         default_factory=dict,

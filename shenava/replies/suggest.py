@@ -4,7 +4,8 @@ Score: the mention's touchpoints the template names (3 each), its keywords found
 each, at most 3; a template that names touchpoints or keywords and matches none is not
 offered), a sentiment that fits (2; a template for the other sentiment is never offered),
 the brand's tone (1). A template that needs an order number is offered only when the text has
-one, and then ranks above its general sibling (2). One suggestion per situation, best first.
+one, and then ranks above its general sibling (2). One suggestion per situation, best first, in the
+mention's language where templates in it exist (an English complaint is answered in English).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shenava.replies.templates import ReplyTemplate, Tone
+from shenava.replies.templates import Language, ReplyTemplate, Tone
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # an order number: 5-12 digits, after a word that says so, or on its own when it is no phone number
@@ -49,7 +50,7 @@ def _score(
     if "order" in t.variables and not order:
         return None
     score = 3.0 * len(touchpoints & set(t.touchpoints))
-    score += min(3, sum(1 for word in t.keywords if word in text))
+    score += min(3, sum(1 for word in t.keywords if word.lower() in text))
     if score == 0 and (t.touchpoints or t.keywords):  # nothing in the mention asks for this one
         return None
     score += 2.0 if t.sentiment != "any" else 0.0
@@ -69,10 +70,14 @@ def suggest(
     handle: str | None,
     agent: str,
     tone: Tone = "formal",
+    language: Language = "fa",
     limit: int = 3,
 ) -> list[Suggestion]:
-    """The best ``limit`` filled replies for this mention, one per situation."""
+    """The best ``limit`` filled replies for this mention, one per situation, from the templates in
+    ``language`` (all of them where none is: a file of one's own may hold one language only)."""
     body = (text or "")[:5000]
+    own = [t for t in templates if t.language == language]
+    templates = own or list(templates)
     order = find_order_number(body)
     values = {
         "handle": f"@{handle.lstrip('@')}" if handle else "",
@@ -84,7 +89,7 @@ def suggest(
     for t in templates:
         if t.brands and brand not in t.brands:
             continue
-        score = _score(t, body, set(touchpoints), sentiment, tone, order)
+        score = _score(t, body.lower(), set(touchpoints), sentiment, tone, order)
         if score is not None:
             ranked.append((score, t))
     ranked.sort(key=lambda pair: pair[0], reverse=True)

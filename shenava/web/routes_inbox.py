@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from alerts import sla_view, workflow
 from alerts.workflow import WorkflowError
+from nlp.language import detect_language
 from shenava.replies import outbox as reply_outbox
 from shenava.replies.senders import LocalReplySender, channel_for
 from shenava.replies.suggest import Suggestion, suggest
@@ -107,17 +108,21 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     brand = item.item.brand
 
     def replies_for(text: str, touchpoints: list[str], handle: str | None) -> list[Suggestion]:
-        """Suggested replies to one mention, signed by this agent in the brand's tone."""
+        """Suggested replies to one mention, signed by this agent in the brand's tone and in the
+        customer's language: English to a mention written in English, Persian to the rest."""
+        english = detect_language(text) == "en"
+        names = web.latin_brand_names if english else web.brand_names
         return suggest(
             cached_templates(web.settings.reply_templates or None),
             text=text,
             touchpoints=touchpoints,
             sentiment=item.sentiment,
             brand=brand,
-            brand_name=web.brand_names.get(brand, brand),
+            brand_name=names.get(brand, brand),
             handle=handle,
             agent=login.user.display_name,
             tone=web.settings.reply_tone.get(brand, "formal"),
+            language="en" if english else "fa",
         )
 
     if item.item.kind == "incident":

@@ -102,3 +102,53 @@ def test_urgent_page_offers_replies_and_records_one(
         assert alert.status == "acknowledged" and alert.details["first_response_at"]
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "reply")).one()
         assert entry.new_value["reply"] == sent and entry.actor == "sara"
+
+
+ENGLISH = "Is @sabzino down? My order is 3 hours late and support is unreachable"
+
+
+def test_a_mention_in_english_is_answered_in_english(tmp_path: Path) -> None:
+    english = _ids(text=ENGLISH, touchpoints=["delivery"], language="en")
+    assert english[0] == "late_order_en" and all(i.endswith("_en") for i in english), english
+    assert "support_waiting_en" in english  # «unreachable»: an English keyword, matched case-blind
+    persian = _ids(text="سفارشم سه ساعته نرسیده", touchpoints=["delivery"])
+    assert persian[0] == "late_order" and not any(i.endswith("_en") for i in persian)
+    [first, *_] = suggest(
+        cached_templates(), text=ENGLISH, touchpoints=["delivery"], sentiment="negative",
+        brand="sabzino", brand_name="Sabzino", handle="mina", agent="Sara", language="en",
+    )  # fmt: skip
+    assert first.text.startswith("@mina We are sorry") and first.text.endswith("Sara, Sabzino support")
+    # a file of one's own in Persian only still answers an English mention, in Persian
+    own = tmp_path / "own.yaml"
+    own.write_text("- id: only\n  situation: s\n  text: '{handle} سلام'\n", encoding="utf-8")
+    assert [s.template_id for s in suggest(
+        load_templates(own), text=ENGLISH, touchpoints=[], sentiment="negative", brand="sabzino",
+        brand_name="Sabzino", handle="mina", agent="Sara", language="en",
+    )] == ["only"]  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_urgent_page_answers_an_english_complaint_in_english(
+    web: TestClient, engine: Engine, store: MentionStore
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.archive.corpus import _m, save_corpus
+
+    now = datetime.now(UTC)
+    ids = save_corpus(store, [_m("en1", ENGLISH, now, ["sabzino"], "negative",
+                                 aspects=("delivery", "support"), author="mina", urgency=0.9)])  # fmt: skip
+    with Session(engine) as session, session.begin():
+        alert = UrgentAlert(
+            mention_id=ids["en1"], brand="sabzino", conversation_key="x:en1", status="open", urgency=0.9,
+            details={"reasons": ["urgency"]}, created_at=now, updated_at=now,
+        )  # fmt: skip
+        session.add(alert)
+        session.flush()
+        alert_id = alert.id
+    log_in(web, "sara")
+    page = web.get(f"/inbox/urgent/{alert_id}").text
+    replies = page[page.index('id="replies"') :]
+    assert 'data-template="late_order_en"' in replies and "@mina We are sorry" in replies
+    assert "گرامی" not in replies.split("</section>")[0]  # no Persian suggestion for this customer
+    assert 'dir="ltr"' in replies.split("</textarea>")[0]  # the box opens left to right
