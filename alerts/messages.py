@@ -167,8 +167,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{incidents} incident(s) and {urgent} urgent mention(s) found in the imported data",
     ),
     "import.paged": (
-        "{paged} هشدار تازه فرستاده می‌شود؛ {backfilled} مورد قدیمی‌تر از {minutes} دقیقه فقط ثبت شد",
-        "{paged} fresh alert(s) are sent; {backfilled} older than {minutes} minutes only recorded",
+        # alerts, not incidents: an incident that grew counts once for each alert it raised
+        "{paged} هشدار تازه فرستاده می‌شود؛ {backfilled} هشدار قدیمی‌تر از {minutes} دقیقه "
+        "(آغاز و تشدید رخدادها، اشاره‌های فوری) فقط ثبت شد",
+        "{paged} fresh alert(s) are sent; {backfilled} alert(s) older than {minutes} minutes "
+        "(incidents opening or growing, urgent mentions) only recorded",
     ),
     "import.incident": (
         "رخداد #{id} {brand} ({severity}){about}: از {start}{end}",

@@ -132,7 +132,7 @@ def test_import_records_what_it_finds_and_pages_only_what_is_fresh(tmp_path: Pat
     result = CliRunner().invoke(app, ["import", str(csv_path), "--config", str(_config(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "۰ رخداد و ۲ اشارهٔ فوری در داده‌های واردشده پیدا شد" in result.output
-    assert "۱ هشدار تازه فرستاده می‌شود؛ ۱ مورد قدیمی‌تر از ۶۰ دقیقه فقط ثبت شد" in result.output
+    assert "۱ هشدار تازه فرستاده می‌شود؛ ۱ هشدار قدیمی‌تر از ۶۰ دقیقه" in result.output
     engine = create_engine(f"sqlite:///{tmp_path / 'var' / 'shenava.db'}")
     with engine.connect() as conn:
         rows = conn.execute(select(UrgentAlert.brand, UrgentAlert.details)).all()
