@@ -29,10 +29,12 @@ class WebState:
     settings: WebSettings
     tz: str
     brands: list[str]
-    brand_names: dict[str, str]  # brand → the name people read (its first Persian alias)
+    #: brand → the name people read in the pages' language: its first Persian alias, or on an English
+    #: page its first Latin one (as the English alerts name it)
+    brand_names: dict[str, str]
     watcher: ChangeWatcher
-    #: brand → its first Latin alias: an English suggested reply names the brand with it
-    latin_brand_names: dict[str, str] = field(default_factory=dict)
+    #: brand → its name in each reply language: a suggested reply names the brand in its own language
+    reply_brand_names: dict[str, dict[str, str]] = field(default_factory=dict)
     reply_senders: dict[str, Any] = field(default_factory=dict)  # source → sender (API or stand-in)
     #: every word naming a configured brand (names, aliases, handles, hashtags), kept out of top terms
     brand_words: frozenset[str] = frozenset()
@@ -49,9 +51,10 @@ def mount_web(app: FastAPI, settings: Any) -> None:
         settings=web_settings,
         tz=getattr(settings, "timezone", "Asia/Tehran"),
         brands=[b.name for b in getattr(settings, "brands", [])],
-        # Persian names in either language: Persian suggested replies name the brand with them too
-        brand_names=brand_display_names(getattr(settings, "brands", []), "fa"),
-        latin_brand_names=brand_display_names(getattr(settings, "brands", []), "en"),
+        brand_names=brand_display_names(getattr(settings, "brands", []), web_settings.language),
+        reply_brand_names={
+            lang: brand_display_names(getattr(settings, "brands", []), lang) for lang in ("fa", "en")
+        },
         watcher=ChangeWatcher(app.state.sessions, web_settings.live_poll_seconds),
         reply_senders=_reply_senders(settings, web_settings),
         brand_words=brand_words(getattr(settings, "brands", [])),

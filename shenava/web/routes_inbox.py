@@ -110,8 +110,8 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
     def replies_for(text: str, touchpoints: list[str], handle: str | None) -> list[Suggestion]:
         """Suggested replies to one mention, signed by this agent in the brand's tone and in the
         customer's language: English to a mention written in English, Persian to the rest."""
-        english = detect_language(text) == "en"
-        names = web.latin_brand_names if english else web.brand_names
+        reply_language = "en" if detect_language(text) == "en" else "fa"
+        names = web.reply_brand_names.get(reply_language, {})
         return suggest(
             cached_templates(web.settings.reply_templates or None),
             text=text,
@@ -122,7 +122,7 @@ def item_page(request: Request, kind: Kind, item_id: ItemId, session: Db, login:
             handle=handle,
             agent=login.user.display_name,
             tone=web.settings.reply_tone.get(brand, "formal"),
-            language="en" if english else "fa",
+            language=reply_language,
         )
 
     if item.item.kind == "incident":

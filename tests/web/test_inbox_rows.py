@@ -63,3 +63,27 @@ def test_touchpoint_and_reason_names_are_the_alert_catalogue() -> None:
     assert web_messages.MONTHS is ALERT_MONTHS
     source = Path(web_messages.__file__).read_text(encoding="utf-8")
     assert '"touchpoint.delivery"' not in source and '"reason.urgency"' not in source
+
+
+def test_the_english_app_names_brands_as_the_english_alerts_do(engine: Engine, store: MentionStore) -> None:
+    """An English page showed «سبزینو» in every row, title and menu while the English alerts say
+    «Sabzino»: pages name a brand in their own language; a Persian reply still names it in Persian."""
+    from shenava.api import create_app
+    from shenava.api.auth import ApiKeyRing
+    from tests.web.conftest import add_people, web_settings
+
+    add_people(engine)
+    ids = fill_inbox(engine, store)
+    settings = web_settings(language="en")
+    settings.brands[0].aliases_latin = ["Sabzino"]
+    with TestClient(create_app(settings, engine, ApiKeyRing.parse(""))) as web:
+        log_in(web, "sara")
+        page = web.get("/inbox").text
+        assert "<bdi>Sabzino</bdi>" in _row(page, f"incident:{ids['incident']}") and "سبزینو</" not in page
+        options = re.search(r'<select name="brand">(.*?)</select>', page, re.S)
+        assert options and ">Sabzino</option>" in options.group(1)
+        item = web.get(f"/inbox/urgent/{ids['hostile']}").text
+        assert "Sabzino" in item.split("</h1>")[0]
+        replies = item[item.index('id="replies"') :]
+        assert "پشتیبانی سبزینو" in replies and "Sabzino support" not in replies  # a Persian complaint
+        assert ">Sabzino</option>" in web.get("/dashboards").text
