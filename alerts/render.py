@@ -280,9 +280,11 @@ def render_email(event: dict[str, Any]) -> tuple[str, str, str]:
     for m in _mentions(event):
         url = _safe_url(m.get("url"))
         anchor = f' <a href="{html.escape(url, quote=True)}"><bdi>{html.escape(url)}</bdi></a>' if url else ""
+        # the quote in its own direction (a <bdi> is auto, and skips the Latin runs it holds): an English
+        # complaint laid right to left put its second sentence first
         items.append(
             f"<li><bdi>@{html.escape(_author(words, m))}</bdi>: "
-            f"{_bdi(clean_text(m.get('text'), 500))}{anchor}</li>"
+            f"<bdi>{_bdi(clean_text(m.get('text'), 500))}</bdi>{anchor}</li>"
         )
     body = "".join(f"<p>{_bdi(line)}</p>" for line in lines[1:])
     link = inbox_link(event)
