@@ -57,7 +57,8 @@ def competitors_of(brands: Sequence[BrandSettings], brand: str) -> list[str]:
     """The brands ``brand``'s share of voice is compared with: its own ``competitors`` where set,
     else every brand marked ``competitor``; never the brand itself."""
     own = next((b for b in brands if b.name == brand), None)
-    names = own.competitors if own is not None and own.competitors is not None else None
-    if names is None:
+    if own is not None and own.competitors is not None:
+        names = own.competitors
+    else:
         names = [b.name for b in brands if b.competitor]
     return [n for n in dict.fromkeys(names) if n != brand]

@@ -89,7 +89,10 @@ class OwnVoice:
             if key in said:
                 continue
             said.add(key)
-            (again if key in earlier else shown).append(hit)
+            if key not in earlier:
+                shown.append(hit)
+            elif len(again) < n:
+                again.append(hit)
             if len(shown) == n:
                 break
         shown += again[: n - len(shown)]

@@ -86,10 +86,11 @@ def suggest(
         "brand": brand_name,
     }
     ranked: list[tuple[float, ReplyTemplate]] = []
+    lowered = body.lower()  # keywords match case-blind («Late», «late»)
     for t in templates:
         if t.brands and brand not in t.brands:
             continue
-        score = _score(t, body.lower(), set(touchpoints), sentiment, tone, order)
+        score = _score(t, lowered, set(touchpoints), sentiment, tone, order)
         if score is not None:
             ranked.append((score, t))
     ranked.sort(key=lambda pair: pair[0], reverse=True)
