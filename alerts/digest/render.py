@@ -9,6 +9,7 @@ their own direction inside Persian sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from html import escape
 
@@ -25,7 +26,7 @@ _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2
 #: a left-to-right run inside Persian text (a link, a @handle, English words): isolated in
 #: ``<bdi dir="ltr">`` wherever mention text is shown, so its «@» and punctuation stay with it and an
 #: enclosing ``dir="auto"`` reads the first Persian letter, not the handle a Persian text opens with
-LTR_RUN = re.compile(
+_LTR_RUN = re.compile(
     r"https?://\S+|www\.\S+"
     r"|[@#]?[A-Za-z][\w.@'’-]*(?:[ ,.]+(?!https?://|www\.)[@#]?[A-Za-z0-9][\w.@'’-]*)*"
 )
@@ -37,19 +38,22 @@ def _ltr(text: str) -> Markup:
     return Markup(f'<bdi dir="ltr">{escape(text)}</bdi>')
 
 
-def bidi_text(text: str | None, limit: int = MAX_EXCERPT) -> Markup:
-    """Escaped mention text with bidi controls removed and LTR runs isolated in ``<bdi>``."""
+def bidi_text(text: str | None, limit: int = MAX_EXCERPT, piece: Callable[[str], str] = escape) -> Markup:
+    """Escaped mention text with bidi controls removed and LTR runs isolated in ``<bdi>``.
+
+    ``piece`` escapes each stretch of text between and inside those runs (explore's highlighter
+    passes one that also marks the query's words); whatever it returns is trusted as markup."""
     clean = (text or "").translate(_BIDI_CONTROLS)
     clean = " ".join(clean.split())
     if len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     out: list[str] = []
     last = 0
-    for match in LTR_RUN.finditer(clean):
-        out.append(escape(clean[last : match.start()]))
-        out.append(f'<bdi dir="ltr">{escape(match.group(0))}</bdi>')
+    for match in _LTR_RUN.finditer(clean):
+        out.append(piece(clean[last : match.start()]))
+        out.append(f'<bdi dir="ltr">{piece(match.group(0))}</bdi>')
         last = match.end()
-    out.append(escape(clean[last:]))
+    out.append(piece(clean[last:]))
     return Markup("".join(out))
 
 

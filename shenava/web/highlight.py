@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from alerts.digest.render import LTR_RUN
+from alerts.digest.render import bidi_text
 from storage.boolean_query.nodes import Term
 from storage.boolean_query.spellings import PLURAL_SUFFIXES, VERB_PREFIXES
 from storage.query_normalizer import query_normalizer
@@ -17,7 +17,6 @@ from storage.search_fts import Clause, tokens
 
 #: a word, with the parts a ZWNJ joins («می‌رسه», «تازه‌مارکت») kept together as the reader sees it
 _WORD = re.compile(r"[^\W_]+(?:\u200c[^\W_]+)*")
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"))
 
 
 def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup:
@@ -26,9 +25,6 @@ def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup
     A word matches when its normalised index tokens include a term token (or start with a prefix
     term's last token): the same normalising the index uses, so "سبزينو" marks for "سبزینو".
     """
-    clean = " ".join((text or "")[: limit * 2].translate(_BIDI_CONTROLS).split())
-    if len(clean) > limit:
-        clean = clean[: limit - 1] + "…"
     words = {tok for t in terms for tok in t.clause.tokens}
     prefixes = tuple(t.clause.tokens[-1] for t in terms if t.clause.prefix)
     # another spelling of a term (storage.boolean_query.spellings) marks only a whole word it
@@ -50,17 +46,10 @@ def highlighted(text: str | None, terms: list[Term], limit: int = 600) -> Markup
         out.append(escape(piece[last:]))
         return Markup("").join(out)
 
-    # Latin runs (a @handle, a link, English words) isolated left to right as everywhere else mention
-    # text is shown (alerts.digest.render.bidi_text): the enclosing <bdi> then takes its direction
-    # from the first Persian letter, not from the @handle a Persian complaint opens with
-    pieces: list[Markup] = []
-    last = 0
-    for run in LTR_RUN.finditer(clean):
-        pieces.append(marked(clean[last : run.start()]))
-        pieces.append(Markup('<bdi dir="ltr">') + marked(run.group(0)) + Markup("</bdi>"))
-        last = run.end()
-    pieces.append(marked(clean[last:]))
-    return Markup("<bdi>") + Markup("").join(pieces) + Markup("</bdi>")
+    # cleaned, cut and with its Latin runs (a @handle, a link, English words) isolated left to right
+    # as everywhere else mention text is shown: the enclosing <bdi> then takes its direction from the
+    # first Persian letter, not from the @handle a Persian complaint opens with
+    return Markup("<bdi>") + bidi_text((text or "")[: limit * 2], limit, marked) + Markup("</bdi>")
 
 
 def _word_spans(normalize: Callable[[str], str], text: str) -> list[tuple[int, int]]:

@@ -24,9 +24,10 @@ from storage.search_dates import DEFAULT_TZ
 from storage.search_fts import MAX_CLAUSES, Clause, tokens
 
 MAX_DEPTH = 24
-_PERSIAN_LETTER = re.compile(r"[\u0600-\u06ff]")
 MAX_NEAR = 20
 _STARTS = {"(", "NOT", "-", "WORD", "PHRASE", "FIELD", "NUMBER"}
+#: a word after «می» that joins it («می رسه»): Arabic-script, not a Latin word or a number
+_PERSIAN_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
 def parse_query(text: str, tz: str = DEFAULT_TZ) -> Node | None:
